@@ -1,0 +1,30 @@
+"""capcoe-rules: a declarative rules engine for the Italian programme CapCoe 2021-2027.
+
+>>> from capcoe_rules import Engine
+>>> engine = Engine.from_path("rules")            # load, check, compile once
+>>> decision = engine.evaluate(case_dict)          # doctest: +SKIP
+>>> decision.outcome, decision.reasons             # doctest: +SKIP
+"""
+
+from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
+from capcoe_rules.language import CheckedRuleSet, Problem, RuleSetError, check_ruleset, load_ruleset
+from capcoe_rules.models import Application, Decision, Finding
+
+__all__ = [
+    "Application",
+    "CaseError",
+    "CheckedRuleSet",
+    "Decision",
+    "Engine",
+    "EvaluationError",
+    "FieldProblem",
+    "Finding",
+    "Problem",
+    "ReferenceEvaluator",
+    "RuleSetError",
+    "check_ruleset",
+    "load_ruleset",
+    "parse_case",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,703 @@
+"""Load a rule set directory and check it completely, reporting every problem with its place.
+
+The stages, each feeding the next: YAML with positions -> document models (shape) ->
+parameters and tables (typed dated values) -> lookups -> rules (typed expressions, derived
+value order) -> :class:`CheckedRuleSet`. A stage that fails for one item does not stop the
+others: policy staff get the whole list in one run.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import hashlib
+import string
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from capcoe_rules.language.documents import (
+    ManifestDoc,
+    ParameterDoc,
+    RuleDoc,
+    RuleFileDoc,
+    TableDoc,
+)
+from capcoe_rules.language.expressions import ExpressionError, Node, Ref, Scope, parse, references
+from capcoe_rules.language.problems import Position, Problem, RuleSetError, display_path
+from capcoe_rules.language.ruleset import (
+    CaseRules,
+    CheckedRuleSet,
+    DatedValue,
+    Lookup,
+    Parameter,
+    Rule,
+    Table,
+)
+from capcoe_rules.language.types import TYPE_NAMES, Schema, Type, schema_of
+from capcoe_rules.language.values import encode
+from capcoe_rules.language.yaml_source import Path as YamlPath
+from capcoe_rules.language.yaml_source import YamlDocument, load_yaml
+from capcoe_rules.models.cases import CASE_MODELS
+
+MANIFEST = "ruleset.yaml"
+DocT = TypeVar("DocT", bound=BaseModel)
+
+
+def read_sources(directory: Path) -> dict[str, str]:
+    """The text of every YAML file under ``directory``, by relative POSIX path, sorted."""
+    if not directory.is_dir():
+        raise FileNotFoundError(f"{directory} is not a directory of rule files")
+    files = sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")])
+    return {path.relative_to(directory).as_posix(): path.read_text("utf-8") for path in files}
+
+
+def load_ruleset(directory: Path | str) -> CheckedRuleSet:
+    """Load and check the rule set in ``directory``. Raises :class:`RuleSetError`."""
+    directory = Path(directory)
+    return load_sources(read_sources(directory), origin=display_path(directory))
+
+
+def check_ruleset(directory: Path | str) -> list[Problem]:
+    """Every problem of the rule set in ``directory`` (an empty list when it is clean)."""
+    try:
+        load_ruleset(directory)
+    except RuleSetError as error:
+        return error.problems
+    return []
+
+
+def load_sources(sources: Mapping[str, str], origin: str = "rules") -> CheckedRuleSet:
+    """Check a rule set given as file texts by relative path (how pickled engines rebuild)."""
+    checker = _Checker(dict(sorted(sources.items())), origin)
+    ruleset = checker.run()
+    if checker.problems or ruleset is None:
+        raise RuleSetError(checker.problems)
+    return ruleset
+
+
+def content_hash(sources: Mapping[str, str]) -> str:
+    digest = hashlib.sha256()
+    for path, text in sorted(sources.items()):
+        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+@dataclass
+class _File:
+    path: str
+    yaml: YamlDocument
+    doc: RuleFileDoc
+
+
+@dataclass
+class _Checker:
+    sources: dict[str, str]
+    origin: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def run(self) -> CheckedRuleSet | None:
+        manifest = self._manifest()
+        files = self._rule_files()
+        if manifest is None:
+            return None
+        manifest_doc, manifest_yaml = manifest
+        parameters = self._parameters(files, manifest_doc)
+        tables = self._tables(files)
+        cases = {
+            case_type: self._case_rules(
+                case_type, files, manifest_doc, manifest_yaml, tables, parameters
+            )
+            for case_type in CASE_MODELS
+        }
+        self._unique_rule_ids(files)
+        return CheckedRuleSet(
+            name=manifest_doc.name,
+            version=manifest_doc.version,
+            title_it=manifest_doc.title.it,
+            in_force_from=manifest_doc.in_force.from_,
+            in_force_to=manifest_doc.in_force.to,
+            content_hash=content_hash(self.sources),
+            parameters=parameters,
+            tables=tables,
+            cases=cases,
+            sources=self.sources,
+        )
+
+    # -- reporting --------------------------------------------------------------------------
+
+    def _file(self, path: str) -> str:
+        return f"{self.origin}/{path}" if self.origin else path
+
+    def _report(self, path: str, position: Position, code: str, message: str) -> None:
+        self.problems.append(Problem(self._file(path), position, code, message))
+
+    # -- documents --------------------------------------------------------------------------
+
+    def _parse(self, path: str, model: type[DocT]) -> tuple[DocT, YamlDocument] | None:
+        document, problems = load_yaml(self.sources[path], self._file(path))
+        self.problems.extend(problems)
+        if document is None:
+            return None
+        if not isinstance(document.data, dict):
+            self._report(path, Position(1, 1), "E003", "a rule file is a mapping of keys to values")
+            return None
+        try:
+            return model.model_validate(document.data), document
+        except ValidationError as error:
+            for item in error.errors():
+                self._document_problem(path, document, model, item)
+            return None
+
+    def _document_problem(
+        self, path: str, document: YamlDocument, model: type[BaseModel], item: Any
+    ) -> None:
+        loc: YamlPath = tuple(item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            allowed = _allowed_keys(model, loc[:-1])
+            hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
+            self._report(path, document.source.key(loc), "E002", f"unknown key {loc[-1]!r}{hint}")
+            return
+        where = ".".join(str(part) for part in loc) or "document"
+        if item["type"] == "missing":
+            self._report(path, document.source.value(loc[:-1]), "E003", f"missing key {where!r}")
+            return
+        self._report(path, document.source.value(loc), "E003", f"{where}: {message}")
+
+    def _manifest(self) -> tuple[ManifestDoc, YamlDocument] | None:
+        if MANIFEST not in self.sources:
+            self.problems.append(
+                Problem(
+                    self._file(MANIFEST),
+                    Position(1, 1),
+                    "E030",
+                    "no ruleset.yaml: a rule set needs its name, version and in-force period",
+                )
+            )
+            return None
+        return self._parse(MANIFEST, ManifestDoc)
+
+    def _rule_files(self) -> list[_File]:
+        files = []
+        for path in self.sources:
+            if path == MANIFEST:
+                continue
+            parsed = self._parse(path, RuleFileDoc)
+            if parsed is not None:
+                files.append(_File(path, parsed[1], parsed[0]))
+        return files
+
+    def _unique_rule_ids(self, files: list[_File]) -> None:
+        seen: dict[str, str] = {}
+        for file in files:
+            for index, rule in enumerate(file.doc.rules):
+                if rule.id in seen:
+                    self._report(
+                        file.path,
+                        file.yaml.source.value(("rules", index, "id")),
+                        "E004",
+                        f"duplicate rule id {rule.id!r} (first in {self._file(seen[rule.id])})",
+                    )
+                else:
+                    seen[rule.id] = file.path
+
+    # -- parameters and tables ----------------------------------------------------------------
+
+    def _parameters(self, files: list[_File], manifest: ManifestDoc) -> dict[str, Parameter]:
+        parameters: dict[str, Parameter] = {}
+        for file in files:
+            for name, doc in file.doc.parameters.items():
+                where: YamlPath = ("parameters", name)
+                if name in parameters:
+                    self._report(
+                        file.path,
+                        file.yaml.source.key(where),
+                        "E018",
+                        f"parameter {name!r} is defined twice",
+                    )
+                    continue
+                values = self._dated_values(file, name, doc, manifest)
+                if values is not None:
+                    parameters[name] = Parameter(name, TYPE_NAMES[doc.type], values, doc, file.path)
+        return parameters
+
+    def _dated_values(
+        self, file: _File, name: str, doc: ParameterDoc, manifest: ManifestDoc
+    ) -> tuple[DatedValue, ...] | None:
+        type_ = TYPE_NAMES[doc.type]
+        source = file.yaml.source
+        values: list[DatedValue] = []
+        ok = True
+        for index, item in enumerate(doc.values):
+            at: YamlPath = ("parameters", name, "values", index)
+            try:
+                values.append(DatedValue(item.from_, item.to, encode(item.value, type_)))
+            except ValueError as error:
+                self._report(
+                    file.path,
+                    source.value((*at, "value")),
+                    "E022",
+                    f"parameter {name!r}: value is not a {doc.type}: {error}",
+                )
+                ok = False
+                continue
+            if item.to is not None and item.to < item.from_:
+                self._report(
+                    file.path,
+                    source.value((*at, "to")),
+                    "E020",
+                    f"parameter {name!r}: 'to' {item.to} is before 'from' {item.from_}",
+                )
+                ok = False
+            if index and doc.values[index - 1].from_ >= item.from_:
+                self._report(
+                    file.path,
+                    source.value((*at, "from")),
+                    "E020",
+                    f"parameter {name!r}: values out of order: {item.from_} is not after "
+                    f"{doc.values[index - 1].from_}",
+                )
+                ok = False
+            elif (
+                index
+                and (previous_to := doc.values[index - 1].to) is not None
+                and previous_to >= item.from_
+            ):
+                self._report(
+                    file.path,
+                    source.value((*at, "from")),
+                    "E020",
+                    f"parameter {name!r}: value from {item.from_} overlaps the one "
+                    f"in force until {previous_to}",
+                )
+                ok = False
+        if not ok:
+            return None
+        for gap_from, gap_to, index in _gaps(doc, manifest.in_force.from_, manifest.in_force.to):
+            self._report(
+                file.path,
+                source.value(("parameters", name, "values", index)),
+                "E021",
+                f"parameter {name!r} has no value from {gap_from} to {gap_to}, "
+                f"while the rule set is in force "
+                f"({manifest.in_force.from_} to {manifest.in_force.to})",
+            )
+            ok = False
+        return tuple(values) if ok else None
+
+    def _tables(self, files: list[_File]) -> dict[str, Table]:
+        tables: dict[str, Table] = {}
+        for file in files:
+            for name, doc in file.doc.tables.items():
+                if name in tables:
+                    self._report(
+                        file.path,
+                        file.yaml.source.key(("tables", name)),
+                        "E018",
+                        f"table {name!r} is defined twice",
+                    )
+                    continue
+                table = self._table(file, name, doc)
+                if table is not None:
+                    tables[name] = table
+        return tables
+
+    def _table(self, file: _File, name: str, doc: TableDoc) -> Table | None:
+        source = file.yaml.source
+        if doc.key not in doc.columns or doc.columns[doc.key] != "text":
+            self._report(
+                file.path,
+                source.value(("tables", name, "key")),
+                "E022",
+                f"table {name!r}: key {doc.key!r} must be one of its text columns",
+            )
+            return None
+        columns = {column: TYPE_NAMES[type_name] for column, type_name in doc.columns.items()}
+        rows: dict[str, dict[str, Any]] = {}
+        for index, row in enumerate(doc.rows):
+            at: YamlPath = ("tables", name, "rows", index)
+            converted = self._table_row(file, name, columns, row, at)
+            if converted is None:
+                continue
+            key = converted[doc.key]
+            if key in rows:
+                self._report(
+                    file.path,
+                    source.value(at),
+                    "E018",
+                    f"table {name!r}: two rows with key {key!r}",
+                )
+            rows[key] = converted
+        return Table(name, doc.key, columns, rows, doc, file.path)
+
+    def _table_row(
+        self, file: _File, table: str, columns: dict[str, Type], row: dict[str, Any], at: YamlPath
+    ) -> dict[str, Any] | None:
+        converted: dict[str, Any] = {}
+        source = file.yaml.source
+        for column in row:
+            if column not in columns:
+                self._report(
+                    file.path,
+                    source.key((*at, column)),
+                    "E002",
+                    f"table {table!r}: unknown column {column!r} (columns: {', '.join(columns)})",
+                )
+                return None
+        for column, type_ in columns.items():
+            if column not in row:
+                self._report(
+                    file.path, source.value(at), "E003", f"table {table!r}: row has no {column!r}"
+                )
+                return None
+            try:
+                converted[column] = encode(row[column], type_)
+            except ValueError as error:
+                self._report(
+                    file.path,
+                    source.value((*at, column)),
+                    "E022",
+                    f"table {table!r}, column {column!r}: {error}",
+                )
+                return None
+        return converted
+
+    # -- rules --------------------------------------------------------------------------------
+
+    def _case_rules(
+        self,
+        case_type: str,
+        files: list[_File],
+        manifest: ManifestDoc,
+        manifest_yaml: YamlDocument,
+        tables: dict[str, Table],
+        parameters: dict[str, Parameter],
+    ) -> CaseRules:
+        roots: dict[str, Schema] = {case_type: schema_of(CASE_MODELS[case_type])}
+        lookups = self._lookups(case_type, manifest, manifest_yaml, tables, roots)
+        params = {name: parameter.type for name, parameter in parameters.items()}
+        mine = [
+            (file, index, rule)
+            for file in files
+            if file.doc.case == case_type
+            for index, rule in enumerate(file.doc.rules)
+        ]
+        derived_types = self._derivations(mine, roots, params)
+        scope = Scope(roots, params, derived_types)
+        rules = [
+            rule
+            for file, index, doc in mine
+            if (rule := self._rule(file, index, doc, case_type, scope)) is not None
+        ]
+        producers = {rule.derive: rule for rule in rules if rule.derive is not None}
+        return CaseRules(case_type, lookups, tuple(_with_strata(rules, producers)), derived_types)
+
+    def _lookups(
+        self,
+        case_type: str,
+        manifest: ManifestDoc,
+        manifest_yaml: YamlDocument,
+        tables: dict[str, Table],
+        roots: dict[str, Schema],
+    ) -> tuple[Lookup, ...]:
+        found = []
+        for name, doc in manifest.lookups.items():
+            root = doc.key.split(".", 1)[0]
+            if root not in roots:
+                continue  # a lookup for another kind of case
+            at: YamlPath = ("lookups", name)
+            table = tables.get(doc.table)
+            if table is None:
+                self._report(
+                    MANIFEST,
+                    manifest_yaml.source.value((*at, "table")),
+                    "E023",
+                    f"lookup {name!r}: unknown table {doc.table!r}",
+                )
+                continue
+            try:
+                key = parse(doc.key, Scope(roots, {}, {}), "condition")
+            except ExpressionError as error:
+                self._report(
+                    MANIFEST,
+                    manifest_yaml.source.value((*at, "key")),
+                    error.code,
+                    f"lookup {name!r}: {error.message}",
+                )
+                continue
+            if not isinstance(key, Ref) or key.type.base != "text":
+                self._report(
+                    MANIFEST,
+                    manifest_yaml.source.value((*at, "key")),
+                    "E014",
+                    f"lookup {name!r}: the key must be a text field",
+                )
+                continue
+            roots[name] = dict(table.columns)
+            found.append(Lookup(name, table, key, doc))
+        return tuple(found)
+
+    def _derivations(
+        self,
+        mine: list[tuple[_File, int, RuleDoc]],
+        roots: dict[str, Schema],
+        params: dict[str, Type],
+    ) -> dict[str, Type]:
+        """Type every derived value, in dependency order, reporting cycles."""
+        docs: dict[str, tuple[_File, int, RuleDoc]] = {}
+        for file, index, doc in mine:
+            if doc.derive is None:
+                continue
+            if doc.derive in docs:
+                self._report(
+                    file.path,
+                    file.yaml.source.value(("rules", index, "derive")),
+                    "E018",
+                    f"derived value {doc.derive!r} is computed by two rules",
+                )
+                continue
+            docs[doc.derive] = (file, index, doc)
+        types: dict[str, Type] = {}
+        order, cyclic = _dependency_order(
+            {name: _derived_names(doc.value or "") for name, (_, _, doc) in docs.items()}
+        )
+        for name in cyclic:
+            file, index, doc = docs[name]
+            self._report(
+                file.path,
+                file.yaml.source.value(("rules", index, "value")),
+                "E017",
+                f"derived value {name!r} depends on itself through {', '.join(sorted(cyclic))}",
+            )
+        for name in order:
+            file, index, doc = docs[name]
+            assert doc.value is not None
+            node = self._expression(
+                file,
+                ("rules", index, "value"),
+                doc.value,
+                Scope(roots, params, dict(types)),
+                "formula",
+            )
+            if node is not None:
+                types[name] = node.type
+        return types
+
+    def _rule(
+        self, file: _File, index: int, doc: RuleDoc, case_type: str, scope: Scope
+    ) -> Rule | None:
+        at: YamlPath = ("rules", index)
+        parts: dict[str, Node | None] = {}
+        ok = True
+        for key, context in (("when", "condition"), ("require", "condition"), ("value", "formula")):
+            text = getattr(doc, key)
+            if text is None:
+                parts[key] = None
+                continue
+            if key == "value" and doc.derive not in scope.derived:
+                return None  # already reported while typing derived values
+            parts[key] = node = self._expression(file, (*at, key), text, scope, context)  # type: ignore[arg-type]
+            if node is None:
+                ok = False
+            elif key != "value" and node.type.base != "bool":
+                self._report(
+                    file.path,
+                    file.yaml.source.value((*at, key)),
+                    "E014",
+                    f"type mismatch: '{key}' must be a condition (true/false), found {node.type}",
+                )
+                ok = False
+        shows = self._message_placeholders(file, index, doc, scope)
+        if not ok or shows is None:
+            return None
+        reads = references_of(*(node for node in parts.values() if node is not None))
+        return Rule(
+            id=doc.id,
+            case_type=case_type,
+            doc=doc,
+            file=self._file(file.path),
+            position=file.yaml.source.value(at),
+            when=parts["when"],
+            require=parts["require"],
+            derive=doc.derive,
+            value=parts["value"],
+            reads=reads,
+            shows=shows,
+            stratum=0,
+        )
+
+    def _message_placeholders(
+        self, file: _File, index: int, doc: RuleDoc, scope: Scope
+    ) -> tuple[Ref, ...] | None:
+        """The fields a message shows, each checked like a name in an expression."""
+        if doc.message is None:
+            return ()
+        found: dict[str, Ref] = {}
+        ok = True
+        for language in ("it", "en"):
+            text = getattr(doc.message, language)
+            if text is None:
+                continue
+            where: YamlPath = ("rules", index, "message", language)
+            try:
+                names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+            except ValueError as error:
+                self._report(file.path, file.yaml.source.value(where), "E010", f"message: {error}")
+                ok = False
+                continue
+            for name in names:
+                node = self._expression(file, where, name, scope, "condition", offset=False)
+                if node is None:
+                    ok = False
+                elif not isinstance(node, Ref) or node.dotted != name:
+                    self._report(
+                        file.path,
+                        file.yaml.source.value(where),
+                        "E011",
+                        f"message placeholder {{{name}}} must name a field",
+                    )
+                    ok = False
+                else:
+                    found[name] = node
+        return tuple(found.values()) if ok else None
+
+    def _expression(
+        self,
+        file: _File,
+        where: YamlPath,
+        text: str,
+        scope: Scope,
+        context: typing.Literal["condition", "formula"],
+        offset: bool = True,
+    ) -> Node | None:
+        try:
+            return parse(text, scope, context)
+        except ExpressionError as error:
+            position = _expression_position(file.yaml, where, error.at if offset else (1, 0))
+            self._report(file.path, position, error.code, error.message)
+            return None
+
+
+def references_of(*nodes: Node) -> tuple[Ref, ...]:
+    seen: dict[tuple[str, ...], Ref] = {}
+    for node in nodes:
+        for ref in references(node):
+            seen.setdefault(ref.path, ref)
+    return tuple(seen.values())
+
+
+def _with_strata(rules: list[Rule], producers: dict[str, Rule]) -> list[Rule]:
+    """Give each rule the stratum after the derived values it reads (no cycles remain)."""
+    memo: dict[str, int] = {}
+
+    def stratum(rule: Rule) -> int:
+        if rule.id not in memo:
+            below = [
+                stratum(producers[ref.path[1]]) + 1
+                for ref in rule.reads
+                if ref.path[0] == "derived" and ref.path[1] in producers
+            ]
+            memo[rule.id] = max(below, default=0)
+        return memo[rule.id]
+
+    return [replace(rule, stratum=stratum(rule)) for rule in rules]
+
+
+def _derived_names(text: str) -> set[str]:
+    """Names read as ``derived.NAME`` in a formula, found syntactically (before typing)."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return set()
+    return {
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "derived"
+    }
+
+
+def _dependency_order(graph: dict[str, set[str]]) -> tuple[list[str], set[str]]:
+    """A topological order of the acyclic part of ``graph``, and the names on cycles."""
+    order: list[str] = []
+    state: dict[str, str] = {}
+    cyclic: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "open":
+            cyclic.update(trail[trail.index(name) :])
+            return
+        state[name] = "open"
+        for dependency in sorted(graph[name] & graph.keys()):
+            visit(dependency, [*trail, dependency])
+        state[name] = "done"
+        order.append(name)
+
+    for name in graph:
+        visit(name, [name])
+    return [name for name in order if name not in cyclic], cyclic
+
+
+def _gaps(doc: ParameterDoc, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, int]]:
+    """Stretches of the in-force period where a parameter has no value (values are ordered)."""
+    gaps = []
+    cursor = start
+    for index, item in enumerate(doc.values):
+        if item.from_ > cursor and cursor <= end:
+            gaps.append((cursor, min(item.from_ - dt.timedelta(days=1), end), index))
+        if item.to is None:
+            return gaps
+        cursor = max(cursor, item.to + dt.timedelta(days=1))
+    if cursor <= end:
+        gaps.append((cursor, end, len(doc.values) - 1))
+    return gaps
+
+
+def _expression_position(document: YamlDocument, where: YamlPath, at: tuple[int, int]) -> Position:
+    base = document.source.value(where)
+    style = document.source.styles.get(where)
+    line_number, column = at
+    if style in ("|", ">"):
+        return _indented(document.text, base.line + line_number, column)
+    if line_number == 1:
+        return Position(base.line, base.column + column + (1 if style in ("'", '"') else 0))
+    return _indented(document.text, base.line + line_number - 1, column)
+
+
+def _indented(text: str, line: int, column: int) -> Position:
+    lines = text.splitlines()
+    content = lines[line - 1] if 0 < line <= len(lines) else ""
+    return Position(line, len(content) - len(content.lstrip()) + column + 1)
+
+
+def _allowed_keys(model: type[BaseModel], loc: YamlPath) -> list[str]:
+    """The keys a document accepts at ``loc``, to suggest the right spelling."""
+    current: Any = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fields = {info.alias or name: info for name, info in current.model_fields.items()}
+            if part not in fields:
+                return []
+            current = fields[str(part)].annotation
+        else:
+            args = [arg for arg in typing.get_args(current) if arg is not type(None)]
+            if not args:
+                return []
+            current = args[-1]
+    while not (isinstance(current, type) and issubclass(current, BaseModel)):
+        args = [arg for arg in typing.get_args(current) if arg is not type(None)]
+        if not args:
+            return []
+        current = args[-1]
+    return [info.alias or name for name, info in current.model_fields.items()]
+
+
+__all__ = ["RuleSetError", "check_ruleset", "content_hash", "load_ruleset", "load_sources"]

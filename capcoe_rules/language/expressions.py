@@ -1,0 +1,577 @@
+"""The expression language of conditions and formulas: a safe, typed subset of Python.
+
+Text is parsed with :mod:`ast` and nothing is ever evaluated by Python: the syntax tree is
+checked against a whitelist and turned into the small typed tree below, which the engine
+compiles to durable_rules and the reference evaluator interprets. Names resolve against a
+:class:`Scope` (case fields, lookups, parameters, derived values), so an unknown field, a
+misspelt parameter or a text compared with a number is refused before anything runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Literal
+
+from capcoe_rules.language.types import (
+    BOOL,
+    DATE,
+    DATETIME,
+    MONEY,
+    NULL,
+    NUMBER,
+    TEXT,
+    Schema,
+    Type,
+)
+from capcoe_rules.language.values import encode, encode_datetime, normalise_number
+
+Offset = tuple[int, int]
+"""1-based line and 0-based column of a node inside the expression text."""
+
+ComparisonOp = Literal["==", "!=", "<", "<=", ">", ">="]
+ArithmeticOp = Literal["+", "-", "*", "/"]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    type: Type
+    at: Offset = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Node):
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class Ref(Node):
+    """A name read from the evaluation's data, e.g. ``("application", "area")``."""
+
+    path: tuple[str, ...]
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class Negate(Node):
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic(Node):
+    op: ArithmeticOp
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Node):
+    op: ComparisonOp
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Member(Node):
+    item: Node
+    container: Node
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Logic(Node):
+    op: Literal["and", "or"]
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    function: Literal["min", "max", "abs"]
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(Node):
+    test: Node
+    then: Node
+    otherwise: Node
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf(Node):
+    items: tuple[Node, ...]
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of a tree, parents before children."""
+    yield node
+    for child in _children(node):
+        yield from walk(child)
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    match node:
+        case Negate(operand=operand) | Not(operand=operand):
+            return (operand,)
+        case Arithmetic(left=left, right=right) | Compare(left=left, right=right):
+            return (left, right)
+        case Member(item=item, container=container):
+            return (item, container)
+        case Logic(operands=items) | Call(args=items) | ListOf(items=items):
+            return items
+        case Choice(test=test, then=then, otherwise=otherwise):
+            return (test, then, otherwise)
+    return ()
+
+
+def references(node: Node) -> list[Ref]:
+    """The names an expression reads, in order of first appearance, without repeats."""
+    seen: dict[tuple[str, ...], Ref] = {}
+    for item in walk(node):
+        if isinstance(item, Ref) and item.path not in seen:
+            seen[item.path] = item
+    return list(seen.values())
+
+
+class ExpressionError(Exception):
+    def __init__(self, code: str, message: str, at: Offset) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.at = at
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What names mean where an expression is checked.
+
+    ``roots`` are namespaces of fields (the case, lookups); ``params`` and ``derived`` are
+    flat maps of names to types, read as ``params.NAME`` and ``derived.NAME``.
+    """
+
+    roots: Mapping[str, Schema]
+    params: Mapping[str, Type]
+    derived: Mapping[str, Type]
+
+
+Context = Literal["condition", "formula"]
+
+# Functions by where they may be used: durable_rules conditions cannot call functions, so
+# min/max/abs belong in derived values, whose results conditions then read.
+LITERAL_FUNCTIONS = ("date", "datetime")
+FORMULA_FUNCTIONS = ("min", "max", "abs")
+ORDERED = ("number", "money", "date", "datetime")
+COMPARISONS: dict[type[ast.cmpop], ComparisonOp] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+ARITHMETIC: dict[type[ast.operator], ArithmeticOp] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+}
+FORBIDDEN: dict[type[ast.AST], str] = {
+    ast.Lambda: "lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a comprehension",
+    ast.Subscript: "indexing ([...])",
+    ast.Starred: "unpacking (*)",
+    ast.NamedExpr: "assignment (:=)",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Dict: "a dictionary",
+    ast.Set: "a set",
+    ast.JoinedStr: "an f-string",
+    ast.Slice: "slicing",
+}
+
+
+def parse(text: str, scope: Scope, context: Context) -> Node:
+    """Parse and type-check one expression. Raises :class:`ExpressionError`."""
+    source = text.strip()
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        _refuse_statements(source)
+        at = (error.lineno or 1, max((error.offset or 1) - 1, 0))
+        raise ExpressionError("E010", f"syntax error: {error.msg}", at) from None
+    checker = _Checker(scope, context)
+    # Refuse every forbidden construct anywhere before giving any meaning to the tree, so
+    # that `__import__(...)` is named as such, whatever surrounds it.
+    for node in ast.walk(tree.body):
+        checker.refuse_forbidden(node)
+    return checker.check(tree.body)
+
+
+def _refuse_statements(source: str) -> None:
+    """Name an import or other statement for what it is, not as a mere syntax error."""
+    try:
+        module = ast.parse(source, mode="exec")
+    except SyntaxError:
+        return
+    for node in ast.walk(module):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            raise ExpressionError("E011", "import is not allowed in a rule", _at(node))
+    statement = module.body[0] if module.body else None
+    if statement is not None and not isinstance(statement, ast.Expr):
+        raise ExpressionError(
+            "E011",
+            f"a rule holds one expression, not a {type(statement).__name__} statement",
+            _at(statement),
+        )
+
+
+def _at(node: ast.AST) -> Offset:
+    return (getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
+
+
+class _Checker:
+    def __init__(self, scope: Scope, context: Context) -> None:
+        self.scope = scope
+        self.context = context
+
+    def check(self, node: ast.AST) -> Node:
+        self.refuse_forbidden(node)
+        match node:
+            case ast.Constant():
+                return self._constant(node)
+            case ast.Name() | ast.Attribute():
+                return self._reference(node)
+            case ast.BoolOp():
+                operands = tuple(self._boolean(value) for value in node.values)
+                op: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
+                return Logic(BOOL, _at(node), op, operands)
+            case ast.UnaryOp(op=ast.Not()):
+                return Not(BOOL, _at(node), self._boolean(node.operand))
+            case ast.UnaryOp(op=ast.USub()):
+                operand = self.check(node.operand)
+                if operand.type.base not in ("number", "money"):
+                    raise self._mismatch(node, f"cannot negate a {operand.type}")
+                if isinstance(operand, Const):
+                    assert isinstance(operand.value, int | Decimal)
+                    return Const(operand.type, _at(node), -operand.value)
+                return Negate(operand.type, _at(node), operand)
+            case ast.BinOp() if type(node.op) in ARITHMETIC:
+                return self._arithmetic(node)
+            case ast.Compare():
+                return self._compare(node)
+            case ast.Call():
+                return self._call(node)
+            case ast.IfExp():
+                return self._choice(node)
+            case ast.List() | ast.Tuple():
+                return self._list(node)
+        raise ExpressionError("E011", f"{type(node).__name__} is not allowed here", _at(node))
+
+    # -- safety -----------------------------------------------------------------------------
+
+    def refuse_forbidden(self, node: ast.AST) -> None:
+        for kind, what in FORBIDDEN.items():
+            if isinstance(node, kind):
+                raise ExpressionError("E011", f"{what} is not allowed in a rule", _at(node))
+        name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+        if isinstance(name, str) and name.startswith("_"):
+            raise ExpressionError(
+                "E011", f"names starting with '_' are not allowed: {name!r}", _at(node)
+            )
+
+    # -- leaves -----------------------------------------------------------------------------
+
+    def _constant(self, node: ast.Constant) -> Const:
+        value = node.value
+        if value is None:
+            return Const(NULL, _at(node), None)
+        if isinstance(value, bool):
+            return Const(BOOL, _at(node), value)
+        if isinstance(value, int | float):
+            # Decimal of the source text keeps 0.1 exactly 0.1.
+            segment = repr(value) if isinstance(value, int) else str(value)
+            return Const(NUMBER, _at(node), normalise_number(Decimal(segment)))
+        if isinstance(value, str):
+            return Const(TEXT, _at(node), value)
+        raise ExpressionError("E011", f"constant {value!r} is not allowed", _at(node))
+
+    def _reference(self, node: ast.Name | ast.Attribute) -> Ref:
+        path: list[str] = []
+        current: ast.AST = node
+        while isinstance(current, ast.Attribute):
+            self.refuse_forbidden(current)
+            path.insert(0, current.attr)
+            current = current.value
+        if not isinstance(current, ast.Name):
+            raise ExpressionError(
+                "E011",
+                "attributes can only be read from names such as application.area",
+                _at(current),
+            )
+        self.refuse_forbidden(current)
+        path.insert(0, current.id)
+        return Ref(self._resolve(path, node), _at(node), tuple(path))
+
+    def _resolve(self, path: list[str], node: ast.AST) -> Type:
+        root, rest = path[0], path[1:]
+        if root in ("params", "derived"):
+            table = self.scope.params if root == "params" else self.scope.derived
+            if len(rest) != 1:
+                raise ExpressionError("E012", f"write {root}.NAME, not {'.'.join(path)}", _at(node))
+            if rest[0] not in table:
+                code, what = (
+                    ("E013", "parameter") if root == "params" else ("E012", "derived value")
+                )
+                known = ", ".join(sorted(table)) or "none"
+                raise ExpressionError(
+                    code, f"unknown {what} {rest[0]!r} (known: {known})", _at(node)
+                )
+            return table[rest[0]]
+        if root not in self.scope.roots:
+            known = ", ".join([*sorted(self.scope.roots), "params", "derived"])
+            raise ExpressionError("E012", f"unknown name {root!r} (known: {known})", _at(node))
+        current: Type | Schema = self.scope.roots[root]
+        for depth, part in enumerate(rest, start=1):
+            if not isinstance(current, dict) or part not in current:
+                where = ".".join(path[:depth])
+                known = ", ".join(sorted(current)) if isinstance(current, dict) else "none"
+                raise ExpressionError(
+                    "E012", f"unknown field {part!r} in {where} (known: {known})", _at(node)
+                )
+            current = current[part]
+        if isinstance(current, dict):
+            known = ", ".join(sorted(current))
+            raise ExpressionError(
+                "E012", f"{'.'.join(path)} is a group of fields: pick one of {known}", _at(node)
+            )
+        return current
+
+    # -- composite nodes ----------------------------------------------------------------------
+
+    def _boolean(self, node: ast.AST) -> Node:
+        checked = self.check(node)
+        if checked.type.base != "bool" or checked.type.nullable:
+            raise self._mismatch(node, f"expected a condition (true/false), found {checked.type}")
+        return checked
+
+    def _arithmetic(self, node: ast.BinOp) -> Node:
+        op = ARITHMETIC[type(node.op)]
+        left, right = self.check(node.left), self.check(node.right)
+        left, right = _unify_money(left, right)
+        for side in (left, right):
+            if side.type.base not in ("number", "money") or side.type.nullable:
+                raise self._mismatch(node, f"arithmetic needs numbers or money, found {side.type}")
+        result = _arithmetic_type(op, left.type, right.type)
+        if result is None:
+            raise self._mismatch(node, f"cannot compute {left.type} {op} {right.type}")
+        return Arithmetic(result, _at(node), op, left, right)
+
+    def _compare(self, node: ast.Compare) -> Node:
+        pairs: list[Node] = []
+        left = self.check(node.left)
+        for op_node, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self.check(right_node)
+            if isinstance(op_node, ast.In | ast.NotIn):
+                pairs.append(self._member(node, left, right, isinstance(op_node, ast.NotIn)))
+            elif type(op_node) in COMPARISONS:
+                pairs.append(self._comparison(node, COMPARISONS[type(op_node)], left, right))
+            else:
+                raise ExpressionError(
+                    "E011", f"{type(op_node).__name__} comparison is not allowed", _at(node)
+                )
+            left = right
+        return pairs[0] if len(pairs) == 1 else Logic(BOOL, _at(node), "and", tuple(pairs))
+
+    def _comparison(self, node: ast.AST, op: ComparisonOp, left: Node, right: Node) -> Node:
+        left, right = _unify_money(left, right)
+        if NULL in (left.type, right.type):
+            other = right if left.type == NULL else left
+            if op not in ("==", "!=") or not (other.type.nullable or other.type == NULL):
+                raise self._mismatch(node, f"{other.type} is never null: compare it with a value")
+            return Compare(BOOL, _at(node), op, left, right)
+        if not left.type.same_kind(right.type):
+            raise self._mismatch(node, f"cannot compare {left.type} with {right.type}")
+        if op not in ("==", "!="):
+            if left.type.base not in ORDERED:
+                raise self._mismatch(node, f"{left.type} values have no order: use == or !=")
+            if left.type.nullable or right.type.nullable:
+                raise self._mismatch(node, "a value that may be null cannot be ordered")
+        self._known_value(left, right)
+        self._known_value(right, left)
+        return Compare(BOOL, _at(node), op, left, right)
+
+    def _member(self, node: ast.AST, item: Node, container: Node, negated: bool) -> Node:
+        if container.type.base != "list":
+            raise self._mismatch(node, f"'in' needs a list on its right, found {container.type}")
+        element_type = container.type.item
+        assert element_type is not None
+        if isinstance(container, ListOf) and element_type.base == "null":
+            element_type = item.type.plain()
+            container = ListOf(replace(container.type, item=element_type), container.at, ())
+        item, _ = _unify_money(item, Const(element_type, item.at, 0))
+        if not item.type.same_kind(element_type):
+            raise self._mismatch(node, f"cannot look for {item.type} in {container.type}")
+        if isinstance(container, ListOf):
+            container = ListOf(
+                container.type,
+                container.at,
+                tuple(_unify_money(element, item)[0] for element in container.items),
+            )
+            for element in container.items:
+                self._known_value(element, item)
+        return Member(BOOL, _at(node), item, container, negated)
+
+    def _known_value(self, constant: Node, field_: Node) -> None:
+        allowed = field_.type.values
+        if isinstance(constant, Const) and allowed is not None and constant.value not in allowed:
+            raise ExpressionError(
+                "E016",
+                f"{constant.value!r} is not a value of {_describe(field_)} "
+                f"(one of: {', '.join(sorted(allowed))})",
+                constant.at,
+            )
+
+    def _call(self, node: ast.Call) -> Node:
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError("E011", "only named functions can be called", _at(node))
+        self.refuse_forbidden(node.func)
+        name = node.func.id
+        if node.keywords:
+            raise ExpressionError("E015", f"{name}() takes no keyword arguments", _at(node))
+        if name in LITERAL_FUNCTIONS:
+            return self._date_literal(node, name)
+        if name not in FORMULA_FUNCTIONS:
+            allowed = ", ".join(f"{fn}()" for fn in (*LITERAL_FUNCTIONS, *FORMULA_FUNCTIONS))
+            raise ExpressionError(
+                "E015", f"unknown function {name}() (allowed: {allowed})", _at(node)
+            )
+        if self.context == "condition":
+            raise ExpressionError(
+                "E015",
+                f"{name}() can be used in a derived value, not in a condition: derive it first",
+                _at(node),
+            )
+        args = [self.check(arg) for arg in node.args]
+        if (name == "abs" and len(args) != 1) or (name != "abs" and len(args) < 2):
+            raise ExpressionError("E015", f"wrong number of arguments to {name}()", _at(node))
+        if any(arg.type.base == "money" for arg in args):
+            args = [_unify_money(arg, Const(MONEY, arg.at, 0))[0] for arg in args]
+        first = args[0].type.plain()
+        for arg in args:
+            if arg.type.base not in ("number", "money") or not arg.type.same_kind(first):
+                raise self._mismatch(node, f"{name}() needs numbers or money of one kind")
+        return Call(first, _at(node), name, tuple(args))  # type: ignore[arg-type]
+
+    def _date_literal(self, node: ast.Call, name: str) -> Const:
+        if (
+            len(node.args) != 1
+            or not isinstance(node.args[0], ast.Constant)
+            or not isinstance(node.args[0].value, str)
+        ):
+            raise ExpressionError(
+                "E015", f'{name}() takes one text, e.g. {name}("2024-01-30")', _at(node)
+            )
+        text = node.args[0].value
+        try:
+            if name == "date":
+                return Const(DATE, _at(node), dt.date.fromisoformat(text).isoformat())
+            return Const(DATETIME, _at(node), encode_datetime(dt.datetime.fromisoformat(text)))
+        except ValueError as error:
+            raise ExpressionError("E015", f"{name}({text!r}): {error}", _at(node)) from None
+
+    def _choice(self, node: ast.IfExp) -> Node:
+        if self.context == "condition":
+            raise ExpressionError(
+                "E011",
+                "'a if c else b' can be used in a derived value, not in a condition",
+                _at(node),
+            )
+        test = self._boolean(node.test)
+        then, otherwise = _unify_money(self.check(node.body), self.check(node.orelse))
+        if not then.type.same_kind(otherwise.type):
+            raise self._mismatch(
+                node, f"both branches need one type: {then.type} vs {otherwise.type}"
+            )
+        return Choice(then.type.plain(), _at(node), test, then, otherwise)
+
+    def _list(self, node: ast.List | ast.Tuple) -> Node:
+        items = tuple(self.check(element) for element in node.elts)
+        if not items:
+            return ListOf(Type("list", item=NULL), _at(node), ())
+        if not all(isinstance(item, Const) for item in items):
+            raise ExpressionError("E011", "a list in a rule can only hold constants", _at(node))
+        first = items[0].type.plain()
+        for item in items:
+            if not item.type.same_kind(first):
+                raise self._mismatch(node, "a list holds values of one type")
+        return ListOf(Type("list", item=first), _at(node), items)
+
+    def _mismatch(self, node: ast.AST, message: str) -> ExpressionError:
+        return ExpressionError("E014", f"type mismatch: {message}", _at(node))
+
+
+def _describe(node: Node) -> str:
+    return node.dotted if isinstance(node, Ref) else str(node.type)
+
+
+def _unify_money(left: Node, right: Node) -> tuple[Node, Node]:
+    """Read a number written next to money as euros: ``amount <= 150000`` means EUR 150,000."""
+    return _as_money(left, right), _as_money(right, left)
+
+
+def _as_money(node: Node, other: Node) -> Node:
+    if isinstance(node, Const) and node.type == NUMBER and other.type.base == "money":
+        assert isinstance(node.value, int | Decimal)
+        cents = encode(node.value, MONEY)
+        return Const(MONEY, node.at, cents)
+    return node
+
+
+def _arithmetic_type(op: ArithmeticOp, left: Type, right: Type) -> Type | None:
+    kinds = (left.base, right.base)
+    if kinds == ("number", "number"):
+        return NUMBER
+    if op in ("+", "-"):
+        return MONEY if kinds == ("money", "money") else None
+    if op == "*":
+        return MONEY if "money" in kinds and "number" in kinds else None
+    if kinds == ("money", "money"):
+        return NUMBER
+    return MONEY if kinds == ("money", "number") else None
+
+
+__all__ = [
+    "TEXT",
+    "Arithmetic",
+    "Call",
+    "Choice",
+    "Compare",
+    "Const",
+    "ExpressionError",
+    "ListOf",
+    "Logic",
+    "Member",
+    "Negate",
+    "Node",
+    "Not",
+    "Ref",
+    "Scope",
+    "parse",
+    "references",
+    "walk",
+]

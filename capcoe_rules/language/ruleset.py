@@ -1,0 +1,123 @@
+"""A checked rule set: every name resolved, every expression typed, ready to compile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from capcoe_rules.language.documents import LookupDoc, ParameterDoc, RuleDoc, TableDoc
+from capcoe_rules.language.expressions import Node, Ref
+from capcoe_rules.language.problems import Position
+from capcoe_rules.language.types import Type
+from capcoe_rules.language.values import EngineValue
+
+
+class NotInForceError(LookupError):
+    """A date at which a rule set, or one of its parameters, has no value."""
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    from_: dt.date
+    to: dt.date | None
+    value: EngineValue
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: Type
+    values: tuple[DatedValue, ...]
+    doc: ParameterDoc
+    file: str
+
+    def value_on(self, day: dt.date) -> EngineValue:
+        """The value in force on ``day``; dated values never overlap (the checker ensures)."""
+        for dated in reversed(self.values):
+            if dated.holds_on(day):
+                return dated.value
+        raise NotInForceError(f"parameter {self.name!r} has no value on {day.isoformat()}")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: str
+    columns: dict[str, Type]
+    rows: dict[str, dict[str, EngineValue]]
+    doc: TableDoc
+    file: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Before evaluation, ``name`` is bound to the row of ``table`` keyed by ``key``."""
+
+    name: str
+    table: Table
+    key: Ref
+    doc: LookupDoc
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    case_type: str
+    doc: RuleDoc
+    file: str
+    position: Position
+    when: Node | None
+    require: Node | None
+    derive: str | None
+    value: Node | None
+    reads: tuple[Ref, ...]
+    """The names the rule's conditions and formula read."""
+    shows: tuple[Ref, ...]
+    """The names its message shows."""
+    stratum: int
+    """Rules of stratum n read derived values computed in strata below n only."""
+
+    @property
+    def kind(self) -> Literal["requirement", "derivation"]:
+        return "requirement" if self.require is not None else "derivation"
+
+
+@dataclass(frozen=True)
+class CaseRules:
+    """Everything that judges one kind of case."""
+
+    case_type: str
+    lookups: tuple[Lookup, ...]
+    rules: tuple[Rule, ...]
+    derived_types: dict[str, Type]
+
+    @property
+    def strata(self) -> int:
+        return 1 + max((rule.stratum for rule in self.rules), default=0)
+
+
+@dataclass(frozen=True)
+class CheckedRuleSet:
+    name: str
+    version: str
+    title_it: str
+    in_force_from: dt.date
+    in_force_to: dt.date
+    content_hash: str
+    parameters: dict[str, Parameter]
+    tables: dict[str, Table]
+    cases: dict[str, CaseRules]
+    sources: dict[str, str] = field(repr=False)
+    """The rule files' text by relative path: enough to rebuild this rule set anywhere."""
+
+    def parameters_on(self, day: dt.date) -> dict[str, EngineValue]:
+        if not self.in_force_from <= day <= self.in_force_to:
+            raise NotInForceError(
+                f"{day.isoformat()} is outside the period rule set {self.name!r} is in force "
+                f"({self.in_force_from.isoformat()} to {self.in_force_to.isoformat()})"
+            )
+        return {name: parameter.value_on(day) for name, parameter in self.parameters.items()}

@@ -1,0 +1,27 @@
+"""Pydantic models: the cases that come in and the decisions that go out."""
+
+from capcoe_rules.models.application import (
+    Applicant,
+    Application,
+    HiresRequest,
+    NeedsAnalysis,
+    Submitter,
+)
+from capcoe_rules.models.cases import CASE_MODELS
+from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
+from capcoe_rules.models.labels import Text
+from capcoe_rules.models.money import Money
+
+__all__ = [
+    "CASE_MODELS",
+    "Applicant",
+    "Application",
+    "Decision",
+    "Finding",
+    "HiresRequest",
+    "Money",
+    "NeedsAnalysis",
+    "RuleSetRef",
+    "Submitter",
+    "Text",
+]

@@ -1,0 +1,141 @@
+"""The application case: a public body asks CapCoe for support."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field, model_validator
+
+from capcoe_rules.models.money import Money
+from capcoe_rules.territory import UnknownTerritoryCodeError, resolve
+
+ROME = ZoneInfo("Europe/Rome")
+
+BodyType = Literal[
+    "comune",
+    "unione_di_comuni",
+    "provincia",
+    "citta_metropolitana",
+    "regione",
+    "amministrazione_centrale",
+    "azienda_sanitaria",
+    "camera_di_commercio",
+]
+"""Kinds of public body. The last two exist so that a body the programme does not admit
+can be submitted, and refused by a rule rather than by the input model."""
+
+InterventionArea = Literal[
+    "servizi_supporto_territoriale",
+    "assunzioni",
+    "formazione",
+    "capacita_amministrativa",
+    "governance_coesione",
+    "processi_gestione",
+    "partenariato",
+    "condivisione_conoscenze",
+]
+
+SubmitterRole = Literal["sindaco", "legale_rappresentante", "delegato"]
+
+IstatCode = Annotated[str, Field(pattern=r"^(\d{2}|\d{3}|\d{6})$")]
+NATIONAL = "IT"
+"""Region code given to central administrations, which belong to no region."""
+
+
+class CaseModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Applicant(CaseModel):
+    name: str = Field(min_length=1)
+    body_type: BodyType
+    istat_code: IstatCode | None = Field(
+        default=None,
+        description="ISTAT code of the comune (6 digits), province (3) or region (2); "
+        "absent only for a central administration.",
+    )
+
+    @model_validator(mode="after")
+    def _code_resolves(self) -> Applicant:
+        if self.body_type == "amministrazione_centrale":
+            if self.istat_code is not None:
+                raise ValueError("a central administration has no ISTAT code")
+        elif self.istat_code is None:
+            raise ValueError(f"an applicant of type {self.body_type!r} needs its istat_code")
+        else:
+            try:
+                resolve(self.istat_code)
+            except UnknownTerritoryCodeError as error:
+                raise ValueError(str(error)) from None
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def region_code(self) -> str:
+        """ISTAT region code (two digits), or ``IT`` for a central administration."""
+        return NATIONAL if self.istat_code is None else resolve(self.istat_code).region_code
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def nuts2(self) -> str | None:
+        return None if self.istat_code is None else resolve(self.istat_code).nuts2
+
+
+class Submitter(CaseModel):
+    role: SubmitterRole
+    name: str = Field(min_length=1)
+    delegation_reference: str | None = Field(
+        default=None, description="Protocol reference of the delegation, for a delegate."
+    )
+
+
+class HiresRequest(CaseModel):
+    """Posts requested, by professional profile (DL 124/2023)."""
+
+    tecnico: int = Field(default=0, ge=0)
+    economico_statistico: int = Field(default=0, ge=0)
+    informatico_digitale: int = Field(default=0, ge=0)
+    giuridico_amministrativo: int = Field(default=0, ge=0)
+    ecologico_ambientale: int = Field(default=0, ge=0)
+    culturale: int = Field(default=0, ge=0)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total(self) -> int:
+        return (
+            self.tecnico
+            + self.economico_statistico
+            + self.informatico_digitale
+            + self.giuridico_amministrativo
+            + self.ecologico_ambientale
+            + self.culturale
+        )
+
+
+class NeedsAnalysis(CaseModel):
+    present: bool
+    reference: str | None = None
+    declared_need_posts: int = Field(default=0, ge=0, description="Posts the body says it lacks.")
+    capacity_gap: int = Field(
+        default=0, ge=0, le=100, description="Share of needed staff that is missing, in %."
+    )
+
+
+class Application(CaseModel):
+    """A request for CapCoe support by one public body."""
+
+    case_type: Literal["application"] = "application"
+    id: str = Field(min_length=1)
+    applicant: Applicant
+    submitter: Submitter
+    submitted_at: AwareDatetime
+    area: InterventionArea
+    hires: HiresRequest = HiresRequest()
+    amount_requested: Money = Field(ge=0)
+    needs_analysis: NeedsAnalysis
+
+    def default_as_of(self) -> dt.date:
+        """The date a decision on this case is taken as of: its submission day in Rome."""
+        return self.submitted_at.astimezone(ROME).date()

@@ -1,0 +1,68 @@
+"""Decisions: what the engine says about a case, and why, in a form to store and audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from capcoe_rules.models.labels import Text
+
+FindingStatus = Literal["met", "not_met", "not_applicable", "computed"]
+Outcome = Literal["eligible", "not_eligible"]
+
+
+class DecisionModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RuleSetRef(DecisionModel):
+    """Which rule set took the decision: name, version and a hash of its files' content."""
+
+    name: str
+    version: str
+    content_hash: str
+
+
+class Finding(DecisionModel):
+    """What one rule said about the case, with its citation and the values it read."""
+
+    rule_id: str
+    kind: Literal["requirement", "derivation"]
+    status: FindingStatus
+    severity: Literal["blocking", "warning"] | None = None
+    title: Text
+    basis: str
+    provenance: Literal["source", "assumption"]
+    message: Text | None = None
+    values: dict[str, Any]
+    value: Any = None
+    """For a derivation: the value computed."""
+
+
+class Decision(DecisionModel):
+    """The decision on one case. ``to_json()`` gives the same bytes for the same input."""
+
+    case_type: str
+    case_id: str
+    outcome: Outcome
+    as_of: dt.date
+    ruleset: RuleSetRef
+    reasons: list[str]
+    """Ids of the blocking rules not met: empty when eligible."""
+    warnings: list[str]
+    """Ids of the warning rules not met."""
+    lookups: dict[str, dict[str, Any]]
+    """The reference rows joined to the case (its region, category, area...)."""
+    derived: dict[str, Any]
+    findings: list[Finding]
+
+    def to_json(self, indent: int | None = None) -> str:
+        return self.model_dump_json(indent=indent)
+
+    def finding(self, rule_id: str) -> Finding:
+        for finding in self.findings:
+            if finding.rule_id == rule_id:
+                return finding
+        raise KeyError(rule_id)
