@@ -115,11 +115,12 @@ def _finding(rule: Rule, outcome: Outcome | None, data: dict[str, Any]) -> Findi
         provenance=doc.provenance,
         message=message,
         values=values,
-        value=None if rule.derive is None else values_of_derived(rule, data),
+        derives=rule.derive,
+        value=None if rule.derive is None else _derived_value(rule, data),
     )
 
 
-def values_of_derived(rule: Rule, data: dict[str, Any]) -> Any:
+def _derived_value(rule: Rule, data: dict[str, Any]) -> Any:
     assert rule.derive is not None and rule.value is not None
     return _shown(data["derived"][rule.derive], rule.value.type)
 

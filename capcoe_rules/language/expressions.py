@@ -458,7 +458,7 @@ class _Checker:
         if name not in FORMULA_FUNCTIONS:
             allowed = ", ".join(f"{fn}()" for fn in (*LITERAL_FUNCTIONS, *FORMULA_FUNCTIONS))
             raise ExpressionError(
-                "E015", f"unknown function {name}() (allowed: {allowed})", _at(node)
+                "E011", f"calling {name}() is not allowed (allowed: {allowed})", _at(node)
             )
         if self.context == "condition":
             raise ExpressionError(

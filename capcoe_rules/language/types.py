@@ -7,6 +7,7 @@ import types
 import typing
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
@@ -64,6 +65,7 @@ Schema = dict[str, "Type | Schema"]
 """A tree of names: each leaf is the type of a field, each branch a nested namespace."""
 
 
+@cache
 def schema_of(model: type[BaseModel]) -> Schema:
     """The names a rule may read from a case model, fields and computed fields alike."""
     schema: Schema = {}

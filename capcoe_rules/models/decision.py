@@ -37,6 +37,8 @@ class Finding(DecisionModel):
     provenance: Literal["source", "assumption"]
     message: Text | None = None
     values: dict[str, Any]
+    derives: str | None = None
+    """For a derivation: the name of the value it computes (see ``Decision.derived``)."""
     value: Any = None
     """For a derivation: the value computed."""
 

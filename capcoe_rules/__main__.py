@@ -1,0 +1,3 @@
+from capcoe_rules.cli import main
+
+main()

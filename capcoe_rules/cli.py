@@ -1,0 +1,224 @@
+"""The ``capcoe-rules`` command: check rule sets, evaluate and explain cases.
+
+Exit status: 0 success; 1 the rule set has problems (check) or a case failed; 2 bad input
+(an unreadable or invalid case file, bad options).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from capcoe_rules.casefiles import read_case_file
+from capcoe_rules.engine import Engine
+from capcoe_rules.errors import CaseError, EvaluationError
+from capcoe_rules.language import RuleSetError, check_ruleset, load_ruleset
+from capcoe_rules.models.decision import Decision, Finding
+
+app = typer.Typer(
+    name="capcoe-rules",
+    help="Rules engine for the CapCoe 2021-2027 programme: check rule files, decide cases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+RulesOption = Annotated[
+    Path, typer.Option("--rules", "-r", help="Directory of the rule set.", show_default=True)
+]
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Decide as of this date (default: the date the case carries).",
+    ),
+]
+LanguageOption = Annotated[
+    str, typer.Option("--lang", help="Language of titles and messages: it or en.")
+]
+CaseArgument = Annotated[
+    Path, typer.Argument(help="A case (or an example with case: and expect:) in YAML or JSON.")
+]
+
+
+@app.command()
+def check(
+    rules: Annotated[Path, typer.Argument(help="Directory of the rule set.")] = Path("rules"),
+) -> None:
+    """Check a rule set; print every problem as FILE:LINE:COL: CODE message."""
+    try:
+        problems = check_ruleset(rules)
+    except FileNotFoundError as error:
+        _fail(str(error), 2)
+    for problem in problems:
+        print(problem)
+    if problems:
+        err.print(f"[red]{len(problems)} problem(s)[/red] in {rules}")
+        raise typer.Exit(1)
+    ruleset = load_ruleset(rules)
+    count = sum(len(case.rules) for case in ruleset.cases.values())
+    err.print(
+        f"[green]{rules}: no problems[/green] ({count} rules, {len(ruleset.parameters)} "
+        f"parameters, {len(ruleset.tables)} tables; {ruleset.content_hash[:19]})"
+    )
+
+
+@app.command()
+def evaluate(
+    case: CaseArgument,
+    rules: RulesOption = Path("rules"),
+    as_of: AsOfOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the decision as JSON.")
+    ] = False,
+    lang: LanguageOption = "it",
+) -> None:
+    """Decide one case and show the outcome, the rules not met and the values derived."""
+    decision = _decide(case, rules, as_of)
+    if json_output:
+        print(decision.to_json(indent=2))
+        return
+    _print_summary(decision, lang)
+    applied = [f for f in decision.findings if f.status in ("met", "not_met")]
+    # Rules not met first: they are the reasons of the decision.
+    applied.sort(key=lambda finding: finding.status == "met")
+    table = Table(title="Requisiti applicati / Requirements applied", title_justify="left")
+    for column in ("rule", "status", "title", "basis"):
+        table.add_column(column, overflow="fold")
+    for finding in applied:
+        title = finding.title.pick(lang)
+        if finding.message:
+            title += f"\n{finding.message.pick(lang)}"
+        table.add_row(finding.rule_id, _status(finding), title, _basis(finding))
+    out.print(table)
+    _print_derived(decision, lang)
+
+
+@app.command()
+def explain(
+    case: CaseArgument,
+    rules: RulesOption = Path("rules"),
+    as_of: AsOfOption = None,
+    lang: LanguageOption = "it",
+) -> None:
+    """Show every rule considered: held or not, the values it read, its citation."""
+    decision = _decide(case, rules, as_of)
+    _print_summary(decision, lang)
+    # One block per rule rather than a table: citations and values are long and a policy
+    # officer reads them whole.
+    for finding in decision.findings:
+        out.print()
+        out.print(
+            Text.assemble(
+                (finding.rule_id, "bold"), "  ", _status(finding), "  ", finding.title.pick(lang)
+            )
+        )
+        if finding.message:
+            out.print(f"    {finding.message.pick(lang)}", highlight=False)
+        if finding.derives:
+            out.print(f"    {finding.derives} = {_shown(finding.value)}", highlight=False)
+        out.print(f"    fonte/basis: {_basis(finding)}", highlight=False)
+        for name, value in finding.values.items():
+            out.print(f"    letto/read: {name} = {_shown(value)}", highlight=False)
+
+
+def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> Decision:
+    try:
+        case_file = read_case_file(case_path)
+        engine = Engine.from_path(rules)
+        day = as_of.date() if as_of is not None else case_file.as_of
+        return engine.evaluate(case_file.case, as_of=day)
+    except CaseError as error:
+        for problem in error.problems:
+            err.print(f"{case_path}: {problem}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except RuleSetError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        _fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
+    except (FileNotFoundError, EvaluationError) as error:
+        _fail(str(error), 1)
+
+
+def _print_summary(decision: Decision, lang: str) -> None:
+    eligible = decision.outcome == "eligible"
+    verdict = Text(
+        "AMMISSIBILE / ELIGIBLE" if eligible else "NON AMMISSIBILE / NOT ELIGIBLE",
+        style="bold green" if eligible else "bold red",
+    )
+    out.print(Text.assemble(f"Caso {decision.case_id} ({decision.case_type}): ", verdict))
+    region = decision.lookups.get("region")
+    if region:
+        mezzogiorno = "sì" if region.get("mezzogiorno") else "no"
+        out.print(
+            f"Regione: {region.get('name')} ({region.get('code')}), categoria "
+            f"{region.get('category')}, Mezzogiorno: {mezzogiorno}",
+            highlight=False,
+        )
+    ruleset = decision.ruleset
+    out.print(
+        f"Regole: {ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]}), "
+        f"alla data del {decision.as_of.isoformat()}",
+        highlight=False,
+    )
+    if decision.warnings:
+        out.print(f"Avvertenze / warnings: {', '.join(decision.warnings)}", style="yellow")
+
+
+def _print_derived(decision: Decision, lang: str) -> None:
+    derivations = [f for f in decision.findings if f.kind == "derivation"]
+    if not derivations:
+        return
+    table = Table(title="Valori calcolati / Derived values", title_justify="left")
+    for column in ("name", "value", "rule", "title", "basis"):
+        table.add_column(column, overflow="fold")
+    for finding in derivations:
+        table.add_row(
+            finding.derives or "",
+            _shown(finding.value),
+            finding.rule_id,
+            finding.title.pick(lang),
+            _basis(finding),
+        )
+    out.print(table)
+
+
+def _status(finding: Finding) -> Text:
+    styles = {"met": "green", "not_met": "red", "not_applicable": "dim", "computed": "cyan"}
+    label = (
+        finding.status
+        if finding.status != "not_met" or finding.severity == "blocking"
+        else "warning"
+    )
+    return Text(label, style=styles[finding.status] if label != "warning" else "yellow")
+
+
+def _basis(finding: Finding) -> str:
+    return finding.basis + (" [IPOTESI/ASSUMPTION]" if finding.provenance == "assumption" else "")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    err.print(f"capcoe-rules: {message}", markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,94 @@
+"""The capcoe-rules command as users run it: outputs and exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from capcoe_rules.cli import app
+from conftest import FIXTURES, RULES, make_application, write_ruleset
+
+runner = CliRunner()
+BUNDLED = FIXTURES / "applications" / "napoli-assunzioni.yaml"
+
+
+def test_check_clean_rule_set_exits_0() -> None:
+    result = runner.invoke(app, ["check", str(RULES)])
+    assert result.exit_code == 0
+    assert "no problems" in result.output
+
+
+def test_check_prints_file_line_column_code_and_exits_1(tmp_path: Path) -> None:
+    directory = write_ruleset(tmp_path / "rs", {
+        "r.yaml": "case: application\nrules:\n  - {id: R-1, title: {it: x}, basis: y, provenance: source, require: params.x}\n",
+    })
+    result = runner.invoke(app, ["check", str(directory)])
+    assert result.exit_code == 1
+    assert f"{directory}/r.yaml:3:" in result.output
+    assert "E013 unknown parameter 'x'" in result.output
+
+
+def test_check_missing_directory_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+
+
+def test_evaluate_prints_outcome_and_cited_findings() -> None:
+    result = runner.invoke(app, ["evaluate", str(BUNDLED), "--rules", str(RULES)])
+    assert result.exit_code == 0, result.output
+    assert "ELIGIBLE" in result.output
+    assert "ASS-FINESTRA" in result.output and "Avviso CapCoe" in result.output
+    assert "priority_score" in result.output
+
+
+def test_evaluate_json_is_the_decision(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(make_application(area="processi_gestione")), "utf-8")
+    result = runner.invoke(app, ["evaluate", str(case), "--rules", str(RULES), "--json"])
+    assert result.exit_code == 0
+    decision = json.loads(result.output)
+    assert decision["outcome"] == "not_eligible"
+    assert "AMM-AREA-CATEGORIA" in decision["reasons"]
+
+
+def test_explain_lists_every_rule_with_values_read() -> None:
+    result = runner.invoke(app, ["explain", str(BUNDLED), "--rules", str(RULES), "--lang", "en"])
+    assert result.exit_code == 0
+    for rule_id in ("ASS-REGIONI", "AMM-FIRMATARIO-DELEGA", "PRI-PUNTEGGIO"):
+        assert rule_id in result.output
+    assert "not_applicable" in result.output
+    assert "application.applicant.region_code = 15" in result.output
+
+
+def test_bad_case_gets_field_path_and_exit_2_without_traceback(tmp_path: Path) -> None:
+    case = tmp_path / "bad.yaml"
+    bad = make_application()
+    bad["applicant"]["istat_code"] = "999999"
+    del bad["submitter"]
+    case.write_text(yaml.safe_dump(bad), "utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "capcoe_rules", "evaluate", str(case), "--rules", str(RULES)],
+        capture_output=True, text=True, check=False,
+    )
+    assert completed.returncode == 2
+    assert "applicant: '999999' is not an ISTAT comune" in completed.stderr
+    assert "submitter: Field required" in completed.stderr
+    assert "Traceback" not in completed.stderr + completed.stdout
+
+
+def test_unreadable_case_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "missing.yaml"), "--rules", str(RULES)])
+    assert result.exit_code == 2
+    assert "cannot read" in result.output
+
+
+def test_evaluate_with_a_broken_rule_set_exits_1(tmp_path: Path) -> None:
+    directory = write_ruleset(tmp_path / "rs", {"r.yaml": "rules: [\n"})
+    result = runner.invoke(app, ["evaluate", str(BUNDLED), "--rules", str(directory)])
+    assert result.exit_code == 1
+    assert "E001" in result.output
