@@ -139,8 +139,8 @@ def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> Decision
         day = as_of.date() if as_of is not None else case_file.as_of
         return engine.evaluate(case_file.case, as_of=day)
     except CaseError as error:
-        for problem in error.problems:
-            err.print(f"{case_path}: {problem}", markup=False, highlight=False)
+        for field_problem in error.problems:
+            err.print(f"{case_path}: {field_problem}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     except RuleSetError as error:
         for problem in error.problems:
