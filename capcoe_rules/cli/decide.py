@@ -1,76 +1,26 @@
-"""The ``capcoe-rules`` command: check rule sets, evaluate and explain cases.
-
-Exit status: 0 success; 1 the rule set has problems (check) or a case failed; 2 bad input
-(an unreadable or invalid case file, bad options).
-"""
+"""``capcoe-rules evaluate`` and ``explain``: decide one case and say why."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from capcoe_rules.casefiles import read_case_file
+from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, app, err, fail, out
 from capcoe_rules.engine import Engine
 from capcoe_rules.errors import CaseError, EvaluationError
-from capcoe_rules.language import RuleSetError, check_ruleset, load_ruleset
+from capcoe_rules.language import RuleSetError
 from capcoe_rules.models.decision import Decision, Finding
 
-app = typer.Typer(
-    name="capcoe-rules",
-    help="Rules engine for the CapCoe 2021-2027 programme: check rule files, decide cases.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
-
-RulesOption = Annotated[
-    Path, typer.Option("--rules", "-r", help="Directory of the rule set.", show_default=True)
-]
-AsOfOption = Annotated[
-    dt.datetime | None,
-    typer.Option(
-        "--as-of",
-        formats=["%Y-%m-%d"],
-        help="Decide as of this date (default: the date the case carries).",
-    ),
-]
-LanguageOption = Annotated[
-    str, typer.Option("--lang", help="Language of titles and messages: it or en.")
-]
 CaseArgument = Annotated[
     Path, typer.Argument(help="A case (or an example with case: and expect:) in YAML or JSON.")
 ]
-
-
-@app.command()
-def check(
-    rules: Annotated[Path, typer.Argument(help="Directory of the rule set.")] = Path("rules"),
-) -> None:
-    """Check a rule set; print every problem as FILE:LINE:COL: CODE message."""
-    try:
-        problems = check_ruleset(rules)
-    except FileNotFoundError as error:
-        _fail(str(error), 2)
-    for problem in problems:
-        print(problem)
-    if problems:
-        err.print(f"[red]{len(problems)} problem(s)[/red] in {rules}")
-        raise typer.Exit(1)
-    ruleset = load_ruleset(rules)
-    count = sum(len(case.rules) for case in ruleset.cases.values())
-    err.print(
-        f"[green]{rules}: no problems[/green] ({count} rules, {len(ruleset.parameters)} "
-        f"parameters, {len(ruleset.tables)} tables; {ruleset.content_hash[:19]})"
-    )
 
 
 @app.command()
@@ -145,9 +95,9 @@ def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> Decision
     except RuleSetError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        _fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
+        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
     except (FileNotFoundError, EvaluationError) as error:
-        _fail(str(error), 1)
+        fail(str(error), 1)
 
 
 def _print_summary(decision: Decision, lang: str) -> None:
@@ -213,12 +163,3 @@ def _shown(value: Any) -> str:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    err.print(f"capcoe-rules: {message}", markup=False, highlight=False)
-    raise typer.Exit(code)
-
-
-def main() -> None:
-    app()

@@ -1,0 +1,14 @@
+"""The ``capcoe-rules`` command. Each command lives in its own module, registered on ``app``.
+
+Exit status: 0 success; 1 the rule set has problems or a case failed its expectations;
+2 bad input (an unreadable or invalid case file, bad options).
+"""
+
+from capcoe_rules.cli import check, decide
+from capcoe_rules.cli.common import app
+
+__all__ = ["app", "check", "decide", "main"]
+
+
+def main() -> None:
+    app()

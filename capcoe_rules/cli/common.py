@@ -1,0 +1,43 @@
+"""What every command shares: the application, consoles, options, error exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="capcoe-rules",
+    help="Rules engine for the CapCoe 2021-2027 programme: check rule files, decide cases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Not on a terminal (pipes, CI, tests): a fixed width, so output does not depend on $COLUMNS.
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+RulesOption = Annotated[
+    Path, typer.Option("--rules", "-r", help="Directory of the rule set.", show_default=True)
+]
+AsOfOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Decide as of this date (default: the date the case carries).",
+    ),
+]
+LanguageOption = Annotated[
+    str, typer.Option("--lang", help="Language of titles and messages: it or en.")
+]
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print ``capcoe-rules: message`` on stderr and exit with ``code``."""
+    err.print(f"capcoe-rules: {message}", markup=False, highlight=False)
+    raise typer.Exit(code)
