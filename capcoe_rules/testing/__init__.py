@@ -1,0 +1,11 @@
+"""Testing kit: run YAML example cases with rule coverage, hypothesis strategies, pytest plugin.
+
+- :mod:`capcoe_rules.testing.runner`: run example cases, measure rule coverage;
+- :mod:`capcoe_rules.testing.expectations`: compare a decision with an expectation;
+- :mod:`capcoe_rules.testing.population`: the national test population;
+"""
+
+from capcoe_rules.testing.expectations import Difference, compare
+from capcoe_rules.testing.runner import CaseResult, RuleCoverage, coverage, run_examples
+
+__all__ = ["CaseResult", "Difference", "RuleCoverage", "compare", "coverage", "run_examples"]

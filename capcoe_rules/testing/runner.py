@@ -1,0 +1,133 @@
+"""Run YAML example cases against a rule set, and measure which rules they exercise.
+
+This is what ``capcoe-rules test`` and the pytest plugin share: policy staff check their
+rule changes by running the examples, without writing Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from capcoe_rules.casefiles import CaseFile, read_case_file
+from capcoe_rules.engine import Engine
+from capcoe_rules.errors import CaseError, EvaluationError
+from capcoe_rules.language.ruleset import CheckedRuleSet
+from capcoe_rules.models.decision import Decision
+from capcoe_rules.testing.expectations import Difference, compare
+
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    path: Path
+    description: str | None
+    differences: list[Difference] = field(default_factory=list)
+    error: str | None = None
+    decision: Decision | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.differences
+
+
+def is_example(path: Path) -> bool:
+    """A file holding an example case: a mapping with both ``case`` and ``expect``."""
+    if path.suffix not in CASE_SUFFIXES:
+        return False
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError):
+        return path.suffix != ".json"  # a broken example must show up as a failure
+    return isinstance(data, dict) and "case" in data and "expect" in data
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Example files under ``paths`` (files or directories), sorted, without repeats."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(p for p in path.rglob("*") if p.is_file() and is_example(p))
+        elif path.is_file():
+            found.add(path)
+        else:
+            raise FileNotFoundError(f"{path} does not exist")
+    return sorted(found)
+
+
+def run_example(engine: Engine, path: Path) -> CaseResult:
+    try:
+        example: CaseFile = read_case_file(path)
+    except CaseError as error:
+        return CaseResult(path, None, error=f"cannot read the example: {error}")
+    if example.expect is None:
+        return CaseResult(path, example.description, error="the example has no 'expect:'")
+    try:
+        decision = engine.evaluate(example.case, as_of=example.as_of)
+    except CaseError as error:
+        if example.expect.get("error"):
+            return _expected_error(path, example, str(error))
+        return CaseResult(path, example.description, error=f"case refused: {error}")
+    except EvaluationError as error:
+        return CaseResult(path, example.description, error=f"evaluation failed: {error}")
+    if example.expect.get("error"):
+        difference = Difference("error", example.expect["error"], "no error: " + decision.outcome)
+        return CaseResult(path, example.description, [difference], decision=decision)
+    return CaseResult(
+        path, example.description, compare(decision, example.expect), decision=decision
+    )
+
+
+def _expected_error(path: Path, example: CaseFile, message: str) -> CaseResult:
+    """An example may expect the case to be refused: ``expect: {error: "text in message"}``."""
+    assert example.expect is not None
+    wanted = str(example.expect["error"])
+    differences = [] if wanted in message else [Difference("error", wanted, message)]
+    return CaseResult(path, example.description, differences)
+
+
+def run_examples(engine: Engine, paths: Sequence[Path]) -> list[CaseResult]:
+    return [run_example(engine, path) for path in discover(paths)]
+
+
+@dataclass(frozen=True)
+class RuleCoverage:
+    rule_id: str
+    kind: str
+    held: int
+    failed: int
+
+    @property
+    def complete(self) -> bool:
+        """A requirement must be seen met and not met; a derivation computed."""
+        return self.held > 0 and (self.failed > 0 or self.kind == "derivation")
+
+
+def coverage(ruleset: CheckedRuleSet, results: Sequence[CaseResult]) -> list[RuleCoverage]:
+    """For every rule of the rule set, how many examples saw it hold and fail."""
+    held: dict[str, int] = {}
+    failed: dict[str, int] = {}
+    for result in results:
+        if result.decision is None:
+            continue
+        for finding in result.decision.findings:
+            if finding.status in ("met", "computed"):
+                held[finding.rule_id] = held.get(finding.rule_id, 0) + 1
+            elif finding.status == "not_met":
+                failed[finding.rule_id] = failed.get(finding.rule_id, 0) + 1
+    return [
+        RuleCoverage(rule.id, rule.kind, held.get(rule.id, 0), failed.get(rule.id, 0))
+        for case_rules in ruleset.cases.values()
+        for rule in case_rules.rules
+    ]
+
+
+def coverage_ratio(rules: Sequence[RuleCoverage]) -> float:
+    """Share of the outcomes to see (met and not met; computed) that examples saw."""
+    wanted = sum(1 if rule.kind == "derivation" else 2 for rule in rules)
+    seen = sum((rule.held > 0) + (rule.failed > 0 and rule.kind != "derivation") for rule in rules)
+    return seen / wanted if wanted else 1.0
