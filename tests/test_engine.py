@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from durable.engine import Host
+import threading
+
+import durable_rules_engine
 
 from capcoe_rules import CaseError, Engine, ReferenceEvaluator
-from capcoe_rules.engine.durable_session import _QuietHost
-from conftest import RULES, make_application
+from conftest import RULES, make_application, write_ruleset
 
 
 def varied_cases(count: int) -> list[dict[str, Any]]:
@@ -161,9 +162,42 @@ def _resident_bytes() -> int:
         return int(statm.read().split()[1]) * 4096
 
 
-def test_host_starts_no_background_threads() -> None:
-    # The engine overrides a private method of the pinned durable_rules 2.0.28: make sure
-    # it still exists, and that our host does not start the timer threads.
-    assert callable(getattr(Host, "_run", None))
-    host = _QuietHost(lambda name: None)
-    assert not hasattr(host, "_d_timer") and not hasattr(host, "_t_timer")
+def test_engine_uses_the_pinned_durable_rules_c_api() -> None:
+    # The engine drives durable_rules' C module directly: fail loudly if an upgrade moves it.
+    for name in (
+        "create_ruleset", "delete_ruleset", "assert_fact", "retract_fact",
+        "start_action_for_state", "complete_and_start_action", "get_facts",
+    ):
+        assert callable(getattr(durable_rules_engine, name)), name
+
+
+def test_engine_starts_no_threads(application: Any) -> None:
+    before = threading.active_count()
+    Engine.from_path(RULES).evaluate(application())
+    assert threading.active_count() == before
+
+
+def test_case_that_fires_no_production_is_decided(tmp_path: Path, application: Any) -> None:
+    # durable_rules answers "not handled" when nothing matches: a clean case, not an error,
+    # and the session must stay usable (no delete_state, which would crash the process).
+    rules = write_ruleset(tmp_path / "rs", {"r.yaml": """\
+        case: application
+        rules:
+          - {id: R-1, title: {it: x}, basis: y, provenance: source, require: application.hires.total >= 0}
+        """})
+    engine = Engine.from_path(rules)
+    for _ in range(3):
+        decision = engine.evaluate(application())
+        assert decision.outcome == "eligible" and decision.finding("R-1").status == "met"
+    assert engine.evaluate(application(hires={})).outcome == "eligible"
+    assert engine.facts_left() == 0
+
+
+def test_decisions_validate_back_to_themselves(engine: Engine) -> None:
+    # Decisions are built without validation for speed: prove they are valid models.
+    from capcoe_rules.models.decision import Decision
+
+    for case in varied_cases(40):
+        decision = engine.evaluate(case)
+        assert Decision.model_validate(decision.model_dump()) == decision
+        assert Decision.model_validate_json(decision.to_json()).to_json() == decision.to_json()

@@ -1,18 +1,22 @@
-"""Compile a checked rule set into durable_rules rulesets (its JSON format, no DSL).
+"""Compile a checked rule set's requirements into one durable_rules ruleset (its JSON format).
 
-Each case is asserted as ONE flat fact, ``{"t": "case", "_zero": 0, <case>, <lookups>,
-params: {...}, derived: {...}}``, so every condition is a single-fact condition (no joins).
-Every rule becomes productions whose action names say what happened:
+Each case is asserted as ONE flat fact holding only what the requirements read:
+``{"t": "case", "_zero": 0, <case fields>, <lookup rows>, params: {...}, derived: {...}}``.
+Every condition is then a single-fact condition (no joins), and derived values, computed
+before the fact is asserted, are plain fields of it.
 
-- a requirement ``R`` becomes ``R|met`` (when ∧ require) and ``R|not_met`` (when ∧ ¬require);
-  neither firing means the rule did not apply;
-- a derivation ``D`` becomes ``D|computed``, firing once.
+A requirement ``R`` compiles to the productions that record the exceptions:
+
+- ``R|not_met``: ``when`` holds and ``require`` does not;
+- ``R|not_applicable``: ``when`` does not hold (only for rules with a ``when``).
+
+A requirement that applies and for which neither fires is met. Firing only on exceptions
+keeps the number of actions per case small: each firing costs a round trip through
+durable_rules' action machinery, and most rules hold for most cases.
 
 durable_rules has no ``not``: negation is pushed down to the comparisons (De Morgan, and
 each comparison replaced by its complement). Its left-hand sides must be fields, so a
 comparison of two computed sides ``L op R`` is rewritten as ``_zero op' (L - R)``.
-Rules are grouped by stratum: a rule that reads a derived value runs in a ruleset after the
-one that computes it, with the value in the fact.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from capcoe_rules.language.expressions import (
 from capcoe_rules.language.ruleset import CaseRules, Rule
 
 Json = Any
-Outcome = Literal["met", "not_met", "computed"]
+Exception_ = Literal["not_met", "not_applicable"]
 CASE_TAG = {"t": "case"}
 TRUE: Json = {"_zero": 0}
 FALSE: Json = {"_zero": 1}
@@ -62,11 +66,14 @@ MIRROR: dict[ComparisonOp, ComparisonOp] = {
 OPERATOR = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 ARITHMETIC = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
 
+Projection = dict[str, "Projection | None"]
+"""The paths a fact must carry: a tree whose leaves (None) are values to copy."""
+
 
 @dataclass(frozen=True)
 class Production:
     rule: Rule
-    outcome: Outcome
+    outcome: Exception_
 
     @property
     def action(self) -> str:
@@ -74,43 +81,58 @@ class Production:
 
 
 @dataclass(frozen=True)
-class CompiledStratum:
+class CompiledRequirements:
     definition: dict[str, Json]
-    """durable_rules ruleset definition: production name -> {"all": [...], "run": name}."""
+    """durable_rules ruleset definition: production name -> {"all": [...]}."""
     productions: dict[str, Production]
+    projection: Projection
 
 
-def compile_case_rules(case_rules: CaseRules) -> tuple[CompiledStratum, ...]:
-    strata = []
-    for stratum in range(case_rules.strata):
-        productions: dict[str, Production] = {}
-        definition: dict[str, Json] = {}
-        for rule in case_rules.rules:
-            if rule.stratum != stratum:
-                continue
-            for production, condition in _productions(rule):
-                productions[production.action] = production
-                definition[production.action] = {
-                    "all": [{"m": {"$and": [CASE_TAG, condition]}}],
-                    "run": production.action,
-                }
-        strata.append(CompiledStratum(definition, productions))
-    return tuple(strata)
+def compile_requirements(case_rules: CaseRules) -> CompiledRequirements:
+    productions: dict[str, Production] = {}
+    definition: dict[str, Json] = {}
+    projection: Projection = {}
+    for rule in case_rules.rules:
+        if rule.require is None:
+            continue
+        for ref in rule.reads:
+            _add_path(projection, ref.path)
+        for production, condition_json in _productions(rule):
+            productions[production.action] = production
+            definition[production.action] = {"all": [{"m": {"$and": [CASE_TAG, condition_json]}}]}
+    return CompiledRequirements(definition, productions, projection)
+
+
+def _add_path(projection: Projection, path: tuple[str, ...]) -> None:
+    node = projection
+    for part in path[:-1]:
+        child = node.setdefault(part, {})
+        if child is None:  # the whole value is copied already
+            return
+        node = child
+    node[path[-1]] = None
+
+
+def project(data: dict[str, Any], projection: Projection) -> dict[str, Any]:
+    """The JSON-ready fact: only the projected paths of ``data``."""
+    fact: dict[str, Any] = {}
+    for key, inner in projection.items():
+        value = data[key]
+        fact[key] = json_value(value) if inner is None else project(value, inner)
+    return fact
 
 
 def _productions(rule: Rule) -> list[tuple[Production, Json]]:
-    if rule.kind == "derivation":
-        return [(Production(rule, "computed"), TRUE)]
     assert rule.require is not None
-    applies = [] if rule.when is None else [condition(rule.when)]
+    if rule.when is None:
+        return [(Production(rule, "not_met"), condition(rule.require, negate=True))]
     return [
-        (Production(rule, "met"), _all([*applies, condition(rule.require)])),
-        (Production(rule, "not_met"), _all([*applies, condition(rule.require, negate=True)])),
+        (
+            Production(rule, "not_met"),
+            {"$and": [condition(rule.when), condition(rule.require, negate=True)]},
+        ),
+        (Production(rule, "not_applicable"), condition(rule.when, negate=True)),
     ]
-
-
-def _all(conditions: list[Json]) -> Json:
-    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
 
 
 def condition(node: Node, negate: bool = False) -> Json:
@@ -167,7 +189,7 @@ def _membership(item: Node, container: Node, negated: bool) -> Json:
 def _term(node: Node) -> Json:
     match node:
         case Const(value=value):
-            return _json_value(value)
+            return json_value(value)
         case Ref(path=path):
             return {"$m": _field(path)}
         case Arithmetic(op=op, left=left, right=right):
@@ -181,18 +203,12 @@ def _field(path: tuple[str, ...]) -> str:
     return ".".join(path)
 
 
-def _json_value(value: Any) -> Json:
+def json_value(value: Any) -> Json:
+    """An engine value as JSON: durable_rules compares numbers as doubles."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, tuple):
-        return [_json_value(item) for item in value]
+    if isinstance(value, tuple | list):
+        return [json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
     return value
-
-
-def json_fact(data: Any) -> Json:
-    """Engine data as JSON-ready values (durable_rules compares numbers as doubles)."""
-    if isinstance(data, dict):
-        return {key: json_fact(value) for key, value in data.items()}
-    if isinstance(data, list | tuple):
-        return [json_fact(item) for item in data]
-    return _json_value(data)

@@ -1,80 +1,77 @@
-"""One durable_rules host per engine, driven the way DURABLE_RULES.md found safe.
+"""A durable_rules ruleset driven through its C module, the way DURABLE_RULES.md found safe.
 
-- The host's background timer threads are not started: this engine uses neither timers
-  nor queued messages, and an embedded library must not leave threads running.
-- Every case goes through ONE fixed session id: its facts are asserted, the fired actions
-  collected, then every fact retracted, so no per-case state accumulates.
-- ``delete_state`` is never called (it segfaults after an unhandled assert).
-- A lock serialises access: actions run Python between C calls.
+durable_rules' Python ``Host`` wraps every firing in a closure, a state update and two
+JSON round trips, and starts two timer threads that poll forever. This engine needs none
+of that: its productions have no Python actions, only names that say what was found. So
+it calls the C module that ``Host`` itself calls (``durable_rules_engine``) directly:
+
+- assert the case fact in ONE fixed session; read the names of the productions that fire;
+- retract the fact: no per-case state accumulates;
+- never call ``delete_state`` (it segfaults after an unhandled assert);
+- serialise access with a lock;
+- free the C ruleset when the session is garbage-collected.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
+import json
 import threading
-from collections.abc import Callable, Mapping
+import weakref
 from typing import Any
 
-from durable.engine import Host, MessageNotHandledException
+import durable_rules_engine as _durable
 
 SESSION_ID = "0"
-_host_numbers = itertools.count()
+HANDLED, NOT_HANDLED = 0, 1
+_ruleset_numbers = itertools.count()
 
 
-class _QuietHost(Host):  # type: ignore[misc]
-    """A durable_rules host that starts no background threads and records firings."""
-
-    def __init__(self, record: Callable[[str], None]) -> None:
-        self._record = record
-        super().__init__()
-
-    def _run(self) -> None:
-        """Start nothing: the timers and message queues it would poll are not used."""
-
-    def get_action(self, action_name: str) -> Callable[[Any], None]:
-        record = self._record
-
-        def action(_closure: Any) -> None:
-            record(action_name)
-
-        return action
+class DurableError(RuntimeError):
+    """durable_rules refused a ruleset or a fact (a compiler bug, never a user mistake)."""
 
 
 class DurableSession:
-    """Runs flat case facts through a set of compiled durable_rules rulesets."""
+    """One compiled durable_rules ruleset and its single session."""
 
-    def __init__(self, rulesets: Mapping[str, dict[str, Any]]) -> None:
-        self._fired: list[str] = []
+    def __init__(self, definition: dict[str, Any]) -> None:
         self._lock = threading.Lock()
-        self._host = _QuietHost(self._fired.append)
-        # Ruleset names are unique per host; a prefix keeps hosts' names apart in logs.
-        prefix = f"capcoe{next(_host_numbers)}_"
-        self._names = {name: prefix + name for name in rulesets}
-        self._host.set_rulesets(
-            {self._names[name]: definition for name, definition in rulesets.items()}
+        self._name = f"capcoe_{next(_ruleset_numbers)}"
+        self._empty = not definition
+        self._handle = (
+            None if self._empty else _durable.create_ruleset(self._name, json.dumps(definition))
         )
+        if self._handle is not None:
+            weakref.finalize(self, _durable.delete_ruleset, self._handle)
         self._fact_ids = itertools.count()
 
-    def fire(self, ruleset: str, fact: dict[str, Any]) -> list[str]:
-        """Assert ``fact``, return the actions fired (in firing order), retract the fact."""
-        name = self._names[ruleset]
+    def fire(self, fact: dict[str, Any]) -> list[str]:
+        """Assert ``fact``, return the names of the productions fired, retract the fact."""
+        if self._handle is None:
+            return []
         with self._lock:
-            fact = {**fact, "sid": SESSION_ID, "id": str(next(self._fact_ids))}
-            self._fired.clear()
+            fact["sid"] = SESSION_ID
+            fact["id"] = str(next(self._fact_ids))
+            text = json.dumps(fact)
+            code, state = _durable.assert_fact(self._handle, text)
             try:
-                self._host.assert_fact(name, fact)
-            except MessageNotHandledException:
-                pass  # no rule matched: a valid answer, not an error
+                return self._fired(state) if code == HANDLED else []
             finally:
-                self._retract(name, fact)
-            return list(self._fired)
+                _durable.retract_fact(self._handle, text)
 
-    def _retract(self, name: str, fact: dict[str, Any]) -> None:
-        with contextlib.suppress(MessageNotHandledException):
-            self._host.retract_fact(name, fact)
+    def _fired(self, state: int) -> list[str]:
+        fired = []
+        started = _durable.start_action_for_state(self._handle, state)
+        message: str | None = started[1] if started else None
+        while message:
+            # The message is {"<production name>": {...}}; names hold no quote.
+            fired.append(message[2 : message.index('"', 2)])
+            message = _durable.complete_and_start_action(self._handle, state)
+        return fired
 
-    def facts_left(self, ruleset: str) -> list[Any]:
-        """Facts still held by the session (always empty between evaluations)."""
+    def facts_left(self) -> list[Any]:
+        """Facts still held by the session (always none between evaluations)."""
+        if self._handle is None:
+            return []
         with self._lock:
-            return list(self._host.get_facts(self._names[ruleset], SESSION_ID))
+            return list(json.loads(_durable.get_facts(self._handle, SESSION_ID)))

@@ -8,9 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from capcoe_rules.engine.case_data import CaseInput, case_type_of, parse_case
-from capcoe_rules.engine.compiler import CompiledStratum, Outcome, compile_case_rules, json_fact
+from capcoe_rules.engine.compiler import (
+    CompiledRequirements,
+    Exception_,
+    compile_requirements,
+    project,
+)
 from capcoe_rules.engine.durable_session import DurableSession
-from capcoe_rules.engine.evaluation import decide
+from capcoe_rules.engine.evaluation import Decider
 from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.language.checker import load_ruleset, load_sources
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
@@ -20,26 +25,22 @@ from capcoe_rules.models.decision import Decision
 class Engine:
     """Evaluates cases against one rule set on durable_rules.
 
-    Thread-safe (one lock around the durable_rules host), picklable (a pickle carries the
-    rule files' text and rebuilds from it), and independent of any other engine in the
-    process, so two versions of a rule set can be compared side by side.
+    Thread-safe (one lock around its durable_rules session), picklable (a pickle carries
+    the rule files' text and rebuilds from it), and independent of any other engine in
+    the process, so two versions of a rule set can be compared side by side.
     """
 
     def __init__(self, ruleset: CheckedRuleSet, origin: str = "rules") -> None:
         self.ruleset = ruleset
         self._origin = origin
-        self._compiled = {
-            case_type: compile_case_rules(case_rules)
+        self._matchers = {
+            case_type: _DurableMatcher(compile_requirements(case_rules))
             for case_type, case_rules in ruleset.cases.items()
         }
-        self._session = DurableSession(
-            {
-                _ruleset_name(case_type, stratum): compiled.definition
-                for case_type, strata in self._compiled.items()
-                for stratum, compiled in enumerate(strata)
-                if compiled.definition
-            }
-        )
+        self._deciders = {
+            case_type: Decider(ruleset, case_rules)
+            for case_type, case_rules in ruleset.cases.items()
+        }
 
     @classmethod
     def from_path(cls, directory: Path | str) -> Engine:
@@ -62,39 +63,25 @@ class Engine:
         model = parse_case(case)
         case_type = case_type_of(model)
         day = as_of if as_of is not None else model.default_as_of()  # type: ignore[attr-defined]
-        matcher = _DurableMatcher(self._session, case_type, self._compiled[case_type])
-        return decide(self.ruleset, self.ruleset.cases[case_type], matcher, model, day)
+        return self._deciders[case_type].decide(self._matchers[case_type], model, day)
 
     def facts_left(self) -> int:
-        """Facts the durable_rules session still holds: 0 between evaluations."""
-        return sum(
-            len(self._session.facts_left(_ruleset_name(case_type, stratum)))
-            for case_type, strata in self._compiled.items()
-            for stratum, compiled in enumerate(strata)
-            if compiled.definition
-        )
-
-
-def _ruleset_name(case_type: str, stratum: int) -> str:
-    return f"{case_type}_{stratum}"
+        """Facts the durable_rules sessions still hold: 0 between evaluations."""
+        return sum(len(matcher.session.facts_left()) for matcher in self._matchers.values())
 
 
 class _DurableMatcher:
-    def __init__(
-        self, session: DurableSession, case_type: str, strata: tuple[CompiledStratum, ...]
-    ) -> None:
-        self._session = session
-        self._case_type = case_type
-        self._strata = strata
+    def __init__(self, compiled: CompiledRequirements) -> None:
+        self.compiled = compiled
+        self.session = DurableSession(compiled.definition)
 
-    def fire(self, stratum: int, data: dict[str, Any]) -> Sequence[tuple[Rule, Outcome]]:
-        compiled = self._strata[stratum]
-        if not compiled.definition:
-            return ()
-        fact = {"t": "case", "_zero": 0, **json_fact(data)}
-        fired = self._session.fire(_ruleset_name(self._case_type, stratum), fact)
+    def exceptions(self, data: dict[str, Any]) -> Sequence[tuple[Rule, Exception_]]:
+        fact = project(data, self.compiled.projection)
+        fact["t"] = "case"
+        fact["_zero"] = 0
+        productions = self.compiled.productions
         return [
-            (compiled.productions[name].rule, compiled.productions[name].outcome) for name in fired
+            (productions[name].rule, productions[name].outcome) for name in self.session.fire(fact)
         ]
 
 
@@ -106,6 +93,10 @@ class ReferenceEvaluator:
 
     def __init__(self, ruleset: CheckedRuleSet) -> None:
         self.ruleset = ruleset
+        self._deciders = {
+            case_type: (Decider(ruleset, case_rules), _ReferenceMatcher(case_rules))
+            for case_type, case_rules in ruleset.cases.items()
+        }
 
     @classmethod
     def from_path(cls, directory: Path | str) -> ReferenceEvaluator:
@@ -113,23 +104,21 @@ class ReferenceEvaluator:
 
     def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> Decision:
         model = parse_case(case)
-        case_rules = self.ruleset.cases[case_type_of(model)]
+        decider, matcher = self._deciders[case_type_of(model)]
         day = as_of if as_of is not None else model.default_as_of()  # type: ignore[attr-defined]
-        return decide(self.ruleset, case_rules, _ReferenceMatcher(case_rules), model, day)
+        return decider.decide(matcher, model, day)
 
 
 class _ReferenceMatcher:
     def __init__(self, case_rules: CaseRules) -> None:
-        self._rules = case_rules.rules
+        self._requirements = [rule for rule in case_rules.rules if rule.require is not None]
 
-    def fire(self, stratum: int, data: dict[str, Any]) -> Sequence[tuple[Rule, Outcome]]:
-        fired: list[tuple[Rule, Outcome]] = []
-        for rule in self._rules:
-            if rule.stratum != stratum:
-                continue
-            if rule.derive is not None:
-                fired.append((rule, "computed"))
-            elif rule.when is None or evaluate(rule.when, data):
-                assert rule.require is not None
-                fired.append((rule, "met" if evaluate(rule.require, data) else "not_met"))
-        return fired
+    def exceptions(self, data: dict[str, Any]) -> Sequence[tuple[Rule, Exception_]]:
+        found: list[tuple[Rule, Exception_]] = []
+        for rule in self._requirements:
+            assert rule.require is not None
+            if rule.when is not None and not evaluate(rule.when, data):
+                found.append((rule, "not_applicable"))
+            elif not evaluate(rule.require, data):
+                found.append((rule, "not_met"))
+        return found

@@ -96,8 +96,13 @@ class CaseRules:
     derived_types: dict[str, Type]
 
     @property
-    def strata(self) -> int:
-        return 1 + max((rule.stratum for rule in self.rules), default=0)
+    def derivations(self) -> tuple[Rule, ...]:
+        """The derivations in an order where each comes after the values it reads."""
+        return tuple(
+            sorted(
+                (rule for rule in self.rules if rule.derive is not None), key=lambda r: r.stratum
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +15,21 @@ Outcome = Literal["eligible", "not_eligible"]
 
 class DecisionModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """Build from values the engine has just produced and typed, without validation.
+
+        ``model_construct`` costs about 8 us per finding, a third of an evaluation; this
+        sets the same four attributes pydantic v2 sets, for every field given. The tests
+        check that such decisions validate back to themselves.
+        """
+        model = cls.__new__(cls)
+        object.__setattr__(model, "__dict__", values)
+        object.__setattr__(model, "__pydantic_fields_set__", set(values))
+        object.__setattr__(model, "__pydantic_extra__", None)
+        object.__setattr__(model, "__pydantic_private__", None)
+        return model
 
 
 class RuleSetRef(DecisionModel):
