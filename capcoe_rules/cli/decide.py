@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,13 +15,22 @@ from rich.text import Text
 from capcoe_rules.casefiles import read_case_file
 from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, app, err, fail, out
 from capcoe_rules.engine import Engine
+from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError
 from capcoe_rules.language import RuleSetError
-from capcoe_rules.models.decision import Decision, Finding
+from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
+from capcoe_rules.models.payment_decision import PaymentDecision
 
 CaseArgument = Annotated[
     Path, typer.Argument(help="A case (or an example with case: and expect:) in YAML or JSON.")
 ]
+VERDICTS = {
+    "eligible": ("AMMISSIBILE / ELIGIBLE", "bold green"),
+    "not_eligible": ("NON AMMISSIBILE / NOT ELIGIBLE", "bold red"),
+    "payable": ("PAGABILE / PAYABLE", "bold green"),
+    "nothing_payable": ("NULLA DA PAGARE / NOTHING PAYABLE", "bold yellow"),
+    "refused": ("RESPINTA / REFUSED", "bold red"),
+}
 
 
 @app.command()
@@ -33,25 +43,18 @@ def evaluate(
     ] = False,
     lang: LanguageOption = "it",
 ) -> None:
-    """Decide one case and show the outcome, the rules not met and the values derived."""
+    """Decide one case and show the outcome, the rules applied and the values derived."""
     decision = _decide(case, rules, as_of)
     if json_output:
         print(decision.to_json(indent=2))
         return
-    _print_summary(decision, lang)
-    applied = [f for f in decision.findings if f.status in ("met", "not_met")]
-    # Rules not met first: they are the reasons of the decision.
-    applied.sort(key=lambda finding: finding.status == "met")
-    table = Table(title="Requisiti applicati / Requirements applied", title_justify="left")
-    for column in ("rule", "status", "title", "basis"):
-        table.add_column(column, overflow="fold")
-    for finding in applied:
-        title = finding.title.pick(lang)
-        if finding.message:
-            title += f"\n{finding.message.pick(lang)}"
-        table.add_row(finding.rule_id, _status(finding), title, _basis(finding))
-    out.print(table)
-    _print_derived(decision, lang)
+    _print_summary(decision)
+    if isinstance(decision, PaymentDecision):
+        _print_payment(decision, lang)
+        _print_requirements(decision.findings, lang, "Domanda / Claim")
+        return
+    _print_requirements(decision.findings, lang, "Requisiti applicati / Requirements applied")
+    _print_derived(decision.findings, lang)
 
 
 @app.command()
@@ -63,26 +66,19 @@ def explain(
 ) -> None:
     """Show every rule considered: held or not, the values it read, its citation."""
     decision = _decide(case, rules, as_of)
-    _print_summary(decision, lang)
-    # One block per rule rather than a table: citations and values are long and a policy
-    # officer reads them whole.
-    for finding in decision.findings:
+    _print_summary(decision)
+    if isinstance(decision, PaymentDecision):
+        _print_payment(decision, lang)
+        for milestone in decision.milestones:
+            out.print()
+            out.rule(f"Traguardo / milestone {milestone.milestone_id} ({milestone.kind})")
+            _print_findings(milestone.findings, lang)
         out.print()
-        out.print(
-            Text.assemble(
-                (finding.rule_id, "bold"), "  ", _status(finding), "  ", finding.title.pick(lang)
-            )
-        )
-        if finding.message:
-            out.print(f"    {finding.message.pick(lang)}", highlight=False)
-        if finding.derives:
-            out.print(f"    {finding.derives} = {_shown(finding.value)}", highlight=False)
-        out.print(f"    fonte/basis: {_basis(finding)}", highlight=False)
-        for name, value in finding.values.items():
-            out.print(f"    letto/read: {name} = {_shown(value)}", highlight=False)
+        out.rule("Domanda / claim")
+    _print_findings(decision.findings, lang)
 
 
-def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> Decision:
+def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> AnyDecision:
     try:
         case_file = read_case_file(case_path)
         engine = Engine.from_path(rules)
@@ -100,33 +96,93 @@ def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> Decision
         fail(str(error), 1)
 
 
-def _print_summary(decision: Decision, lang: str) -> None:
-    eligible = decision.outcome == "eligible"
-    verdict = Text(
-        "AMMISSIBILE / ELIGIBLE" if eligible else "NON AMMISSIBILE / NOT ELIGIBLE",
-        style="bold green" if eligible else "bold red",
-    )
-    out.print(Text.assemble(f"Caso {decision.case_id} ({decision.case_type}): ", verdict))
-    region = decision.lookups.get("region")
-    if region:
+def _print_summary(decision: AnyDecision) -> None:
+    label, style = VERDICTS[decision.outcome]
+    out.print(Text.assemble(f"Caso {decision.case_id} ({decision.case_type}): ", (label, style)))
+    if isinstance(decision, Decision) and (region := decision.lookups.get("region")):
         mezzogiorno = "sì" if region.get("mezzogiorno") else "no"
         out.print(
             f"Regione: {region.get('name')} ({region.get('code')}), categoria "
             f"{region.get('category')}, Mezzogiorno: {mezzogiorno}",
             highlight=False,
         )
-    ruleset = decision.ruleset
-    out.print(
-        f"Regole: {ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]}), "
-        f"alla data del {decision.as_of.isoformat()}",
-        highlight=False,
-    )
+    out.print(_ruleset_line(decision.ruleset, decision.as_of), highlight=False)
+    if decision.reasons:
+        out.print(f"Motivi / reasons: {', '.join(decision.reasons)}", style="red")
     if decision.warnings:
         out.print(f"Avvertenze / warnings: {', '.join(decision.warnings)}", style="yellow")
 
 
-def _print_derived(decision: Decision, lang: str) -> None:
-    derivations = [f for f in decision.findings if f.kind == "derivation"]
+def _ruleset_line(ruleset: RuleSetRef, as_of: dt.date) -> str:
+    return (
+        f"Regole: {ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]}), "
+        f"alla data del {as_of.isoformat()}"
+    )
+
+
+def _print_payment(decision: PaymentDecision, lang: str) -> None:
+    table = Table(title="Traguardi / Milestones (EUR)", title_justify="left")
+    for column in (
+        "milestone",
+        "kind",
+        "status",
+        "paid before",
+        "payable",
+        "withheld",
+        "recovered",
+        "why",
+    ):
+        table.add_column(
+            column, justify="right" if column[0] in "pwr" and column != "why" else "left"
+        )
+    for milestone in decision.milestones:
+        why = [
+            f.message.pick(lang) for f in milestone.findings if f.status == "not_met" and f.message
+        ]
+        table.add_row(
+            milestone.milestone_id,
+            milestone.kind,
+            milestone.status,
+            f"{milestone.already_paid:,.2f}",
+            f"{milestone.payable:,.2f}",
+            f"{milestone.withheld:,.2f}",
+            f"{milestone.recovered:,.2f}",
+            "\n".join(why),
+        )
+    totals = decision.totals
+    table.add_section()
+    table.add_row(
+        "totale",
+        "",
+        "",
+        f"{totals.paid_before:,.2f}",
+        f"{totals.payable:,.2f}",
+        f"{totals.withheld:,.2f}",
+        f"{totals.recovered:,.2f}",
+        f"netto / net {totals.net:,.2f} su sovvenzione / of grant {totals.grant_total:,.2f}",
+    )
+    out.print(table)
+
+
+def _print_requirements(findings: list[Finding], lang: str, title: str) -> None:
+    applied = [f for f in findings if f.status in ("met", "not_met")]
+    # Rules not met first: they are the reasons of the decision.
+    applied.sort(key=lambda finding: finding.status == "met")
+    if not applied:
+        return
+    table = Table(title=title, title_justify="left")
+    for column in ("rule", "status", "title", "basis"):
+        table.add_column(column, overflow="fold")
+    for finding in applied:
+        title_text = finding.title.pick(lang)
+        if finding.message:
+            title_text += f"\n{finding.message.pick(lang)}"
+        table.add_row(finding.rule_id, _status(finding), title_text, _basis(finding))
+    out.print(table)
+
+
+def _print_derived(findings: list[Finding], lang: str) -> None:
+    derivations = [f for f in findings if f.kind == "derivation"]
     if not derivations:
         return
     table = Table(title="Valori calcolati / Derived values", title_justify="left")
@@ -143,14 +199,32 @@ def _print_derived(decision: Decision, lang: str) -> None:
     out.print(table)
 
 
+def _print_findings(findings: Iterable[Finding], lang: str) -> None:
+    # One block per rule rather than a table: citations and values are long and a policy
+    # officer reads them whole.
+    for finding in findings:
+        out.print()
+        out.print(
+            Text.assemble(
+                (finding.rule_id, "bold"), "  ", _status(finding), "  ", finding.title.pick(lang)
+            )
+        )
+        if finding.message:
+            out.print(f"    {finding.message.pick(lang)}", highlight=False, markup=False)
+        if finding.derives:
+            out.print(
+                f"    {finding.derives} = {_shown(finding.value)}", highlight=False, markup=False
+            )
+        out.print(f"    fonte/basis: {_basis(finding)}", highlight=False, markup=False)
+        for name, value in finding.values.items():
+            out.print(f"    letto/read: {name} = {_shown(value)}", highlight=False, markup=False)
+
+
 def _status(finding: Finding) -> Text:
+    if finding.status == "not_met" and finding.severity == "warning":
+        return Text("warning", style="yellow")
     styles = {"met": "green", "not_met": "red", "not_applicable": "dim", "computed": "cyan"}
-    label = (
-        finding.status
-        if finding.status != "not_met" or finding.severity == "blocking"
-        else "warning"
-    )
-    return Text(label, style=styles[finding.status] if label != "warning" else "yellow")
+    return Text(finding.status, style=styles[finding.status])
 
 
 def _basis(finding: Finding) -> str:

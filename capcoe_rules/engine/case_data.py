@@ -10,29 +10,40 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from capcoe_rules.engine.interpreter import read
-from capcoe_rules.errors import CaseError
-from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, NotInForceError
+from capcoe_rules.errors import CaseError, FieldProblem
+from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Lookup, NotInForceError
 from capcoe_rules.language.types import Schema, Type, schema_of
 from capcoe_rules.language.values import encode
-from capcoe_rules.models.cases import CASE_MODELS
+from capcoe_rules.models.cases import INPUT_CASES
 
 CaseInput = BaseModel | Mapping[str, Any] | str | bytes
 """A case as a model, a mapping (e.g. parsed JSON/YAML) or JSON text."""
 
 
 def parse_case(case: CaseInput) -> BaseModel:
-    """Validate a case; a malformed one raises :class:`CaseError` naming each bad field."""
-    if isinstance(case, BaseModel):
-        return case
+    """Validate a case; a malformed one raises :class:`CaseError` naming each bad field.
+
+    A case that is well-formed field by field but inconsistent as a whole (a payment claim
+    with a line for an unknown milestone, say) is refused too, naming each place.
+    """
+    model = case if isinstance(case, BaseModel) else _validate(case)
+    problems = getattr(model, "problems", None)
+    found: list[tuple[str, str]] = problems() if callable(problems) else []
+    if found:
+        raise CaseError([FieldProblem(path, message) for path, message in found])
+    return model
+
+
+def _validate(case: Mapping[str, Any] | str | bytes) -> BaseModel:
     try:
         if isinstance(case, str | bytes):
             case = json.loads(case)
         if not isinstance(case, Mapping):
             raise CaseError.single("", "a case is a mapping of fields to values")
         case_type = case.get("case_type", "application")
-        model = CASE_MODELS.get(str(case_type))
+        model = INPUT_CASES.get(str(case_type))
         if model is None:
-            known = ", ".join(sorted(CASE_MODELS))
+            known = ", ".join(sorted(INPUT_CASES))
             raise CaseError.single("case_type", f"unknown case type {case_type!r} (known: {known})")
         return model.model_validate(case)
     except ValidationError as error:
@@ -44,7 +55,7 @@ def parse_case(case: CaseInput) -> BaseModel:
 
 
 def case_type_of(case: BaseModel) -> str:
-    for name, model in CASE_MODELS.items():
+    for name, model in INPUT_CASES.items():
         if isinstance(case, model):
             return name
     raise CaseError.single("case_type", f"{type(case).__name__} is not a kind of case")
@@ -65,7 +76,7 @@ def build_data(
     }
     for lookup in case_rules.lookups:
         key = read(data, lookup.key.path)
-        row = lookup.table.rows.get(key)
+        row = _row_for(lookup, key)
         if row is None:
             raise CaseError.single(
                 ".".join(lookup.key.path[1:]),
@@ -73,6 +84,14 @@ def build_data(
             )
         data[lookup.name] = row
     return data
+
+
+def _row_for(lookup: Lookup, key: Any) -> dict[str, Any] | None:
+    if lookup.doc.match == "exact":
+        return lookup.table.rows.get(key)
+    return next(
+        (row for row in lookup.table.rows.values() if row["lower"] <= key < row["upper"]), None
+    )
 
 
 def _encode_model(values: Mapping[str, Any], schema: Schema) -> dict[str, Any]:

@@ -113,12 +113,23 @@ def _add_path(projection: Projection, path: tuple[str, ...]) -> None:
     node[path[-1]] = None
 
 
+LIST_END = "\u0000capcoe:end"
+"""Appended to every list in a fact. durable_rules 2.0.28's ``$iall`` never matches an
+empty array, so ``x not in []`` would never hold; with this element, which equals no real
+value, every list is non-empty and ``$iany``/``$iall`` keep their meaning."""
+
+
 def project(data: dict[str, Any], projection: Projection) -> dict[str, Any]:
     """The JSON-ready fact: only the projected paths of ``data``."""
     fact: dict[str, Any] = {}
     for key, inner in projection.items():
         value = data[key]
-        fact[key] = json_value(value) if inner is None else project(value, inner)
+        if inner is not None:
+            fact[key] = project(value, inner)
+        elif isinstance(value, tuple):
+            fact[key] = [*json_value(value), LIST_END]
+        else:
+            fact[key] = json_value(value)
     return fact
 
 

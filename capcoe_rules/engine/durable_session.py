@@ -44,6 +44,7 @@ class DurableSession:
         if self._handle is not None:
             weakref.finalize(self, _durable.delete_ruleset, self._handle)
         self._fact_ids = itertools.count()
+        self._used = False  # the session exists in durable_rules once a fact was asserted
 
     def fire(self, fact: dict[str, Any]) -> list[str]:
         """Assert ``fact``, return the names of the productions fired, retract the fact."""
@@ -53,6 +54,7 @@ class DurableSession:
             fact["sid"] = SESSION_ID
             fact["id"] = str(next(self._fact_ids))
             text = json.dumps(fact)
+            self._used = True
             code, state = _durable.assert_fact(self._handle, text)
             try:
                 return self._fired(state) if code == HANDLED else []
@@ -71,7 +73,7 @@ class DurableSession:
 
     def facts_left(self) -> list[Any]:
         """Facts still held by the session (always none between evaluations)."""
-        if self._handle is None:
+        if self._handle is None or not self._used:
             return []
         with self._lock:
             return list(json.loads(_durable.get_facts(self._handle, SESSION_ID)))

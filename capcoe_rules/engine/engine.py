@@ -15,32 +15,60 @@ from capcoe_rules.engine.compiler import (
     project,
 )
 from capcoe_rules.engine.durable_session import DurableSession
-from capcoe_rules.engine.evaluation import Decider
+from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
+from capcoe_rules.engine.payments import PaymentDecider
 from capcoe_rules.language.checker import load_ruleset, load_sources
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.models.decision import Decision
+from capcoe_rules.models.payment import PaymentClaim
+from capcoe_rules.models.payment_decision import PaymentDecision
+
+AnyDecision = Decision | PaymentDecision
+"""What ``evaluate`` returns: a :class:`Decision` for an application, a
+:class:`PaymentDecision` for a payment claim."""
 
 
-class Engine:
+class _Evaluator:
+    """What the engine and the reference share: the route from a case to its decision."""
+
+    def __init__(self, ruleset: CheckedRuleSet, matchers: Mapping[str, Matcher]) -> None:
+        self.ruleset = ruleset
+        self._deciders = {
+            subject: (Decider(ruleset, case_rules), matchers[subject])
+            for subject, case_rules in ruleset.cases.items()
+        }
+        self._payments = PaymentDecider(self._deciders["milestone"], self._deciders["claim"])
+
+    def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> AnyDecision:
+        """Decide ``case`` as of ``as_of`` (default: the date the case carries).
+
+        Raises :class:`~capcoe_rules.errors.CaseError` for a malformed case or a date
+        outside the rule set's period; never reads the clock.
+        """
+        model = parse_case(case)
+        day = as_of if as_of is not None else model.default_as_of()  # type: ignore[attr-defined]
+        if isinstance(model, PaymentClaim):
+            return self._payments.decide(model, day)
+        decider, matcher = self._deciders[case_type_of(model)]
+        return decider.decide(matcher, model, day)
+
+
+class Engine(_Evaluator):
     """Evaluates cases against one rule set on durable_rules.
 
-    Thread-safe (one lock around its durable_rules session), picklable (a pickle carries
+    Thread-safe (one lock around each durable_rules session), picklable (a pickle carries
     the rule files' text and rebuilds from it), and independent of any other engine in
     the process, so two versions of a rule set can be compared side by side.
     """
 
     def __init__(self, ruleset: CheckedRuleSet, origin: str = "rules") -> None:
-        self.ruleset = ruleset
         self._origin = origin
         self._matchers = {
-            case_type: _DurableMatcher(compile_requirements(case_rules))
-            for case_type, case_rules in ruleset.cases.items()
+            subject: _DurableMatcher(compile_requirements(case_rules))
+            for subject, case_rules in ruleset.cases.items()
         }
-        self._deciders = {
-            case_type: Decider(ruleset, case_rules)
-            for case_type, case_rules in ruleset.cases.items()
-        }
+        super().__init__(ruleset, self._matchers)
 
     @classmethod
     def from_path(cls, directory: Path | str) -> Engine:
@@ -53,17 +81,6 @@ class Engine:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Engine.from_sources, (dict(self.ruleset.sources), self._origin))
-
-    def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> Decision:
-        """Decide ``case`` as of ``as_of`` (default: the date the case carries).
-
-        Raises :class:`~capcoe_rules.errors.CaseError` for a malformed case or a date
-        outside the rule set's period; never reads the clock.
-        """
-        model = parse_case(case)
-        case_type = case_type_of(model)
-        day = as_of if as_of is not None else model.default_as_of()  # type: ignore[attr-defined]
-        return self._deciders[case_type].decide(self._matchers[case_type], model, day)
 
     def facts_left(self) -> int:
         """Facts the durable_rules sessions still hold: 0 between evaluations."""
@@ -85,28 +102,21 @@ class _DurableMatcher:
         ]
 
 
-class ReferenceEvaluator:
+class ReferenceEvaluator(_Evaluator):
     """The same rule set evaluated in plain Python: the specification of :class:`Engine`.
 
     Used by the differential tests and as the benchmarks' baseline; not for production.
     """
 
     def __init__(self, ruleset: CheckedRuleSet) -> None:
-        self.ruleset = ruleset
-        self._deciders = {
-            case_type: (Decider(ruleset, case_rules), _ReferenceMatcher(case_rules))
-            for case_type, case_rules in ruleset.cases.items()
-        }
+        super().__init__(
+            ruleset,
+            {subject: _ReferenceMatcher(rules) for subject, rules in ruleset.cases.items()},
+        )
 
     @classmethod
     def from_path(cls, directory: Path | str) -> ReferenceEvaluator:
         return cls(load_ruleset(directory))
-
-    def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> Decision:
-        model = parse_case(case)
-        decider, matcher = self._deciders[case_type_of(model)]
-        day = as_of if as_of is not None else model.default_as_of()  # type: ignore[attr-defined]
-        return decider.decide(matcher, model, day)
 
 
 class _ReferenceMatcher:

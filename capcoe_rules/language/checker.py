@@ -42,7 +42,7 @@ from capcoe_rules.language.types import TYPE_NAMES, Schema, Type, schema_of
 from capcoe_rules.language.values import encode
 from capcoe_rules.language.yaml_source import Path as YamlPath
 from capcoe_rules.language.yaml_source import YamlDocument, load_yaml
-from capcoe_rules.models.cases import CASE_MODELS
+from capcoe_rules.models.cases import RULE_SUBJECTS
 
 MANIFEST = "ruleset.yaml"
 DocT = TypeVar("DocT", bound=BaseModel)
@@ -112,7 +112,7 @@ class _Checker:
             case_type: self._case_rules(
                 case_type, files, manifest_doc, manifest_yaml, tables, parameters
             )
-            for case_type in CASE_MODELS
+            for case_type in RULE_SUBJECTS
         }
         self._unique_rule_ids(files)
         return CheckedRuleSet(
@@ -378,7 +378,7 @@ class _Checker:
         tables: dict[str, Table],
         parameters: dict[str, Parameter],
     ) -> CaseRules:
-        roots: dict[str, Schema] = {case_type: schema_of(CASE_MODELS[case_type])}
+        roots: dict[str, Schema] = {case_type: schema_of(RULE_SUBJECTS[case_type])}
         lookups = self._lookups(case_type, manifest, manifest_yaml, tables, roots)
         params = {name: parameter.type for name, parameter in parameters.items()}
         mine = [
@@ -430,17 +430,55 @@ class _Checker:
                     f"lookup {name!r}: {error.message}",
                 )
                 continue
-            if not isinstance(key, Ref) or key.type.base != "text":
+            wanted = "text" if doc.match == "exact" else "number"
+            if not isinstance(key, Ref) or key.type.base != wanted or key.type.nullable:
                 self._report(
                     MANIFEST,
                     manifest_yaml.source.value((*at, "key")),
                     "E014",
-                    f"lookup {name!r}: the key must be a text field",
+                    f"lookup {name!r}: the key must be a {wanted} field",
                 )
+                continue
+            if doc.match == "band" and not self._bands_make_sense(name, table):
                 continue
             roots[name] = dict(table.columns)
             found.append(Lookup(name, table, key, doc))
         return tuple(found)
+
+    def _bands_make_sense(self, lookup: str, table: Table) -> bool:
+        """A band table has number columns lower (inclusive) and upper (exclusive), and
+        its bands do not overlap, so that any value falls in at most one band."""
+        file = table.file
+        position = Position(1, 1)
+        if any(table.columns.get(column) != TYPE_NAMES["number"] for column in ("lower", "upper")):
+            self._report(
+                file,
+                position,
+                "E022",
+                f"lookup {lookup!r}: table {table.name!r} needs number columns "
+                "'lower' and 'upper' to be read by bands",
+            )
+            return False
+        bands = sorted((row["lower"], row["upper"], key) for key, row in table.rows.items())
+        ok = True
+        for (lower, upper, key), following in zip(bands, [*bands[1:], None], strict=True):
+            if lower >= upper:
+                self._report(
+                    file,
+                    position,
+                    "E022",
+                    f"table {table.name!r}, band {key!r}: lower {lower} is not below upper {upper}",
+                )
+                ok = False
+            if following is not None and following[0] < upper:
+                self._report(
+                    file,
+                    position,
+                    "E020",
+                    f"table {table.name!r}: bands {key!r} and {following[2]!r} overlap",
+                )
+                ok = False
+        return ok
 
     def _derivations(
         self,

@@ -36,10 +36,15 @@ class InForce(Document):
 
 
 class LookupDoc(Document):
-    """A join done before evaluation: the row of ``table`` whose key equals ``key``."""
+    """A join done before evaluation: the row of ``table`` for the value of ``key``.
+
+    ``exact``: the row whose key column equals it; ``band``: the row whose ``lower``
+    (inclusive) and ``upper`` (exclusive) columns hold it.
+    """
 
     table: Name
     key: str
+    match: Literal["exact", "band"] = "exact"
     title: Label | None = None
 
 
@@ -110,7 +115,7 @@ class RuleDoc(Cited):
         return "requirement" if self.require is not None else "derivation"
 
 
-CaseType = Literal["application"]
+CaseType = Literal["application", "milestone", "claim"]
 
 
 class RuleFileDoc(Document):
@@ -126,6 +131,7 @@ class RuleFileDoc(Document):
     def _rules_name_their_case(self) -> RuleFileDoc:
         if self.rules and self.case is None:
             raise ValueError(
-                "a file with rules must say which case they judge: 'case: application'"
+                "a file with rules must say which case they judge: "
+                "'case: application', 'case: milestone' or 'case: claim'"
             )
         return self

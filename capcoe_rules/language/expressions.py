@@ -406,6 +406,8 @@ class _Checker:
             return Compare(BOOL, _at(node), op, left, right)
         if not left.type.same_kind(right.type):
             raise self._mismatch(node, f"cannot compare {left.type} with {right.type}")
+        if left.type.base == "list":
+            raise self._mismatch(node, "lists cannot be compared: use 'in' or 'not in'")
         if op not in ("==", "!="):
             if left.type.base not in ORDERED:
                 raise self._mismatch(node, f"{left.type} values have no order: use == or !=")

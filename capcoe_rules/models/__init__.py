@@ -7,13 +7,14 @@ from capcoe_rules.models.application import (
     NeedsAnalysis,
     Submitter,
 )
-from capcoe_rules.models.cases import CASE_MODELS
+from capcoe_rules.models.cases import INPUT_CASES, RULE_SUBJECTS
 from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
 from capcoe_rules.models.labels import Text
 from capcoe_rules.models.money import Money
 
 __all__ = [
-    "CASE_MODELS",
+    "INPUT_CASES",
+    "RULE_SUBJECTS",
     "Applicant",
     "Application",
     "Decision",

@@ -1,13 +1,29 @@
-"""The kinds of case a rule set can judge, by the name rule files use for them."""
+"""The kinds of case: those submitted for a decision, and those rule files judge.
+
+An application is judged as it is submitted. A payment claim is judged in two steps, each
+with its own rules: every milestone of the claim (``case: milestone``), then the claim as
+a whole (``case: claim``).
+"""
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
 from capcoe_rules.models.application import Application
+from capcoe_rules.models.payment import PaymentClaim
+from capcoe_rules.models.payment_review import ClaimReview, MilestoneReview
 
-CASE_MODELS: dict[str, type[BaseModel]] = {
+INPUT_CASES: dict[str, type[BaseModel]] = {
     "application": Application,
+    "payment_claim": PaymentClaim,
 }
+"""Cases submitted for a decision, by their ``case_type``."""
 
-Case = Application
+RULE_SUBJECTS: dict[str, type[BaseModel]] = {
+    "application": Application,
+    "milestone": MilestoneReview,
+    "claim": ClaimReview,
+}
+"""What a rule file's ``case:`` may name, with the model its rules read."""
+
+Case = Application | PaymentClaim

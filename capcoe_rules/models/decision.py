@@ -78,6 +78,9 @@ class Decision(DecisionModel):
     def to_json(self, indent: int | None = None) -> str:
         return self.model_dump_json(indent=indent)
 
+    def all_findings(self) -> list[Finding]:
+        return list(self.findings)
+
     def finding(self, rule_id: str) -> Finding:
         for finding in self.findings:
             if finding.rule_id == rule_id:

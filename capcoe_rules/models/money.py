@@ -37,3 +37,8 @@ def to_cents(euros: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
+
+
+def round_euros(euros: Decimal) -> Decimal:
+    """Round an exact amount of euros to the cent by the same rule as :func:`round_cents`."""
+    return from_cents(round_cents(euros * 100))

@@ -26,6 +26,7 @@ class Comune:
     name: str
     province_code: str
     province_name: str
+    uts_code: str
     region_code: str
     nuts2: str
 
@@ -61,6 +62,10 @@ def _index() -> dict[str, Place]:
         regions.setdefault(comune.region_code, []).append(comune)
     for code, members in provinces.items():
         places[code] = _aggregate(code, "provincia", members[0].province_name, members)
+        metropolitan = members[0].uts_code
+        if metropolitan != code:  # a metropolitan city's own code names the same territory
+            name = f"Città metropolitana di {members[0].province_name}"
+            places[metropolitan] = _aggregate(metropolitan, "provincia", name, members)
     for code, members in regions.items():
         places[code] = _aggregate(code, "regione", f"Regione {code}", members)
     return places
@@ -74,7 +79,8 @@ def _aggregate(code: str, level: TerritoryLevel, name: str, members: list[Comune
 
 
 def resolve(code: str) -> Place:
-    """Resolve a 6-digit comune, 3-digit province or 2-digit region ISTAT code."""
+    """Resolve a 6-digit comune, 3-digit province (or metropolitan city, e.g. 263 for
+    Napoli, as well as its province code 063) or 2-digit region ISTAT code."""
     place = _index().get(code)
     if place is None or len(code) not in (2, 3, 6):
         raise UnknownTerritoryCodeError(

@@ -14,7 +14,15 @@ from importlib import resources
 from pathlib import Path
 
 OUTPUT = Path(__file__).with_name("comuni.csv")
-COLUMNS = ("istat_code", "name", "province_code", "province_name", "region_code", "nuts2")
+COLUMNS = (
+    "istat_code",
+    "name",
+    "province_code",
+    "province_name",
+    "uts_code",
+    "region_code",
+    "nuts2",
+)
 
 
 def _source_rows() -> list[dict[str, str]]:
@@ -35,6 +43,9 @@ def _source_rows() -> list[dict[str, str]]:
                 "province_name": record[
                     index["Denominazione dell'Unità territoriale sovracomunale"]
                 ],
+                # The supra-municipal unit: the metropolitan city's own code (201-292) where
+                # there is one, otherwise the province's code.
+                "uts_code": record[index["Codice dell'Unità territoriale sovracomunale"]],
                 "region_code": record[index["Codice Regione"]],
                 "nuts2": record[index["Codice NUTS2 2024"]],
             }

@@ -14,9 +14,9 @@ import yaml
 
 from capcoe_rules.casefiles import CaseFile, read_case_file
 from capcoe_rules.engine import Engine
+from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError
 from capcoe_rules.language.ruleset import CheckedRuleSet
-from capcoe_rules.models.decision import Decision
 from capcoe_rules.testing.expectations import Difference, compare
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -28,7 +28,7 @@ class CaseResult:
     description: str | None
     differences: list[Difference] = field(default_factory=list)
     error: str | None = None
-    decision: Decision | None = None
+    decision: AnyDecision | None = None
 
     @property
     def passed(self) -> bool:
@@ -112,9 +112,9 @@ def coverage(ruleset: CheckedRuleSet, results: Sequence[CaseResult]) -> list[Rul
     held: dict[str, int] = {}
     failed: dict[str, int] = {}
     for result in results:
-        if result.decision is None:
-            continue
-        for finding in result.decision.findings:
+        if result.decision is None or not result.passed:
+            continue  # a failing example shows nothing about the rules it meant to exercise
+        for finding in result.decision.all_findings():
             if finding.status in ("met", "computed"):
                 held[finding.rule_id] = held.get(finding.rule_id, 0) + 1
             elif finding.status == "not_met":

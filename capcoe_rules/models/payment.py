@@ -1,0 +1,179 @@
+"""Payment claims on grants paid on results (financing not linked to costs, CPR Art. 95).
+
+A grant is split into milestones, each with an indicator, a target, a due date and an
+amount; a claim reports what was achieved and whether it was verified. Input that does not
+make sense (a line for an unknown milestone, two lines for one milestone, a negative
+achieved value, milestones that do not add up to the grant) is refused here, naming the
+line, so that nothing is ever paid on a claim that does not make sense.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, computed_field, model_validator
+
+from capcoe_rules.models.application import CaseModel
+from capcoe_rules.models.money import Money
+
+MilestoneKind = Literal["intermedio", "finale"]
+Verification = Literal["presentato", "verificato", "respinto"]
+"""The verification flow of a report line: submitted -> verified, or rejected."""
+
+
+class Milestone(CaseModel):
+    id: str = Field(min_length=1)
+    kind: MilestoneKind
+    indicator: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    baseline: Decimal
+    target: Decimal
+    due_date: dt.date
+    amount: Money = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _target_differs_from_baseline(self) -> Milestone:
+        if self.target == self.baseline:
+            raise ValueError(f"milestone {self.id!r}: the target equals the baseline")
+        return self
+
+
+class Grant(CaseModel):
+    """Money granted against milestones; their amounts add up to the grant exactly."""
+
+    id: str = Field(min_length=1)
+    beneficiary: str = Field(min_length=1)
+    total_amount: Money = Field(gt=0)
+    milestones: list[Milestone] = Field(min_length=1)
+    programme_level: bool = Field(
+        default=False,
+        description="A claim of the programme towards the Commission (n+3 decommitment applies).",
+    )
+    commitment_year: int | None = Field(default=None, ge=2021, le=2027)
+
+    def problems(self, at: str = "grant") -> list[tuple[str, str]]:
+        """What makes this grant inconsistent, as (field path, reason) pairs."""
+        found = []
+        ids = Counter(milestone.id for milestone in self.milestones)
+        for index, milestone in enumerate(self.milestones):
+            if ids[milestone.id] > 1:
+                found.append(
+                    (f"{at}.milestones.{index}.id", f"milestone id {milestone.id!r} repeated")
+                )
+        total = sum((milestone.amount for milestone in self.milestones), Decimal(0))
+        if total != self.total_amount:
+            found.append(
+                (
+                    f"{at}.milestones",
+                    f"the milestones add up to {total:.2f}, "
+                    f"not to the grant total {self.total_amount:.2f}",
+                )
+            )
+        if not any(milestone.kind == "finale" for milestone in self.milestones):
+            found.append(
+                (f"{at}.milestones", "a grant needs at least one final milestone ('finale')")
+            )
+        if self.programme_level and self.commitment_year is None:
+            found.append((f"{at}.commitment_year", "a programme-level grant needs it (n+3)"))
+        return found
+
+    def milestone(self, milestone_id: str) -> Milestone:
+        return next(m for m in self.milestones if m.id == milestone_id)
+
+
+class ReportLine(CaseModel):
+    milestone_id: str = Field(min_length=1)
+    achieved_value: Decimal = Field(ge=0)
+    date_achieved: dt.date
+    verification: Verification
+    evidence: list[str] = Field(default_factory=list)
+
+
+class PriorPayment(CaseModel):
+    milestone_id: str = Field(min_length=1)
+    amount: Money = Field(gt=0)
+    date: dt.date
+
+
+class PaymentClaim(CaseModel):
+    """A beneficiary's (or the programme's) report on a grant's milestones."""
+
+    case_type: Literal["payment_claim"] = "payment_claim"
+    id: str = Field(min_length=1)
+    grant: Grant
+    claim_date: dt.date
+    lines: list[ReportLine] = Field(default_factory=list)
+    payments_made: list[PriorPayment] = Field(default_factory=list)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """What makes this claim not make sense, as (field path, reason) pairs.
+
+        Checked before anything is evaluated: such a claim is refused whole.
+        """
+        found = self.grant.problems()
+        known = {milestone.id for milestone in self.grant.milestones}
+        first_line: dict[str, int] = {}
+        for index, line in enumerate(self.lines):
+            where = f"lines.{index}"
+            if line.milestone_id not in known:
+                found.append(
+                    (
+                        f"{where}.milestone_id",
+                        f"milestone {line.milestone_id!r} is not in grant {self.grant.id!r}",
+                    )
+                )
+            elif line.milestone_id in first_line:
+                found.append(
+                    (
+                        f"{where}.milestone_id",
+                        f"a second line for milestone {line.milestone_id!r} "
+                        f"(the first is lines.{first_line[line.milestone_id]})",
+                    )
+                )
+            else:
+                first_line[line.milestone_id] = index
+            if line.date_achieved > self.claim_date:
+                found.append(
+                    (
+                        f"{where}.date_achieved",
+                        f"{line.date_achieved} is after the claim date {self.claim_date}",
+                    )
+                )
+        for index, payment in enumerate(self.payments_made):
+            if payment.milestone_id not in known:
+                found.append(
+                    (
+                        f"payments_made.{index}.milestone_id",
+                        f"milestone {payment.milestone_id!r} is not in the grant",
+                    )
+                )
+        for milestone in self.grant.milestones:
+            paid = self.paid_for(milestone.id)
+            if paid > milestone.amount:
+                found.append(
+                    (
+                        "payments_made",
+                        f"{paid:.2f} already paid for milestone {milestone.id!r}, more than "
+                        f"its amount {milestone.amount:.2f}",
+                    )
+                )
+        return found
+
+    def line_for(self, milestone_id: str) -> ReportLine | None:
+        return next((line for line in self.lines if line.milestone_id == milestone_id), None)
+
+    def paid_for(self, milestone_id: str) -> Decimal:
+        return sum(
+            (p.amount for p in self.payments_made if p.milestone_id == milestone_id), Decimal(0)
+        )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def paid_before(self) -> Decimal:
+        return sum((payment.amount for payment in self.payments_made), Decimal(0))
+
+    def default_as_of(self) -> dt.date:
+        return self.claim_date
