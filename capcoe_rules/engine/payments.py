@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from capcoe_rules.engine.evaluation import Decider, Matcher
-from capcoe_rules.errors import CaseError
+from capcoe_rules.errors import CaseError, EvaluationError
 from capcoe_rules.models.decision import Decision
 from capcoe_rules.models.money import round_euros
 from capcoe_rules.models.payment import PaymentClaim
@@ -85,6 +85,12 @@ class PaymentDecider:
             _milestone(review, decision, payable[review.id], share) for review, decision in reviewed
         ]
         totals = _totals(claim, milestones)
+        if totals.paid_before + totals.payable > totals.grant_total:
+            raise EvaluationError(
+                f"claim {claim.id}: paid before {totals.paid_before} + payable "
+                f"{totals.payable} exceed the grant {totals.grant_total}: the payment rules "
+                "must pay each milestone at most its amount less what was paid on it"
+            )
         return PaymentDecision.trusted(
             case_type="payment_claim",
             case_id=claim.id,
