@@ -219,3 +219,46 @@ def test_missing_manifest(tmp_path: Path) -> None:
 def test_problem_prints_as_file_line_column_code_message(tmp_path: Path) -> None:
     problem = only(problems_for(tmp_path, RULE_HEAD + "    require: application.area > 3\n"))
     assert str(problem).endswith("r.yaml:7:14: E014 type mismatch: cannot compare text with number")
+
+
+BAND_MANIFEST = """\
+name: mini
+version: "1"
+title: {it: Regole di prova}
+in_force: {from: 2021-01-01, to: 2029-12-31}
+lookups:
+  band: {table: bands, key: milestone.achievement, match: band}
+"""
+
+
+def band_table(rows: str) -> str:
+    return (
+        "tables:\n  bands:\n    title: {it: Fasce}\n    basis: x\n    provenance: assumption\n"
+        "    key: band\n    columns: {band: text, lower: number, upper: number, rate: number}\n"
+        "    rows:\n" + rows
+    )
+
+
+def test_overlapping_bands_are_refused_at_the_table(tmp_path: Path) -> None:
+    rows = "      - {band: a, lower: 0, upper: 0.9, rate: 0}\n      - {band: b, lower: 0.8, upper: 2, rate: 1}\n"
+    directory = write_ruleset(tmp_path / "rs", {"t.yaml": band_table(rows)}, manifest=BAND_MANIFEST)
+    problem = only(check_ruleset(directory))
+    assert_problem(problem, "E020", "t.yaml", 2, 3)
+    assert "overlap" in problem.message
+
+
+def test_band_lookup_needs_a_number_key(tmp_path: Path) -> None:
+    manifest = BAND_MANIFEST.replace("milestone.achievement", "milestone.kind")
+    rows = "      - {band: a, lower: 0, upper: 1, rate: 0}\n"
+    directory = write_ruleset(tmp_path / "rs", {"t.yaml": band_table(rows)}, manifest=manifest)
+    problem = only(check_ruleset(directory))
+    assert_problem(problem, "E014", "ruleset.yaml", 6, 29)
+
+
+def test_lists_cannot_be_compared_with_each_other(tmp_path: Path) -> None:
+    text = RULE_HEAD + '    require: "params.a == params.a"\n' + (
+        "parameters:\n  a: {title: {it: A}, basis: x, provenance: assumption, type: 'list[text]',"
+        " values: [{from: 2021-01-01, value: [x]}]}\n"
+    )
+    problem = only(problems_for(tmp_path, text))
+    assert problem.code == "E014" and "'in'" in problem.message

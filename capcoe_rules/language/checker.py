@@ -333,7 +333,7 @@ class _Checker:
                     f"table {name!r}: two rows with key {key!r}",
                 )
             rows[key] = converted
-        return Table(name, doc.key, columns, rows, doc, file.path)
+        return Table(name, doc.key, columns, rows, doc, file.path, source.key(("tables", name)))
 
     def _table_row(
         self, file: _File, table: str, columns: dict[str, Type], row: dict[str, Any], at: YamlPath
@@ -448,8 +448,7 @@ class _Checker:
     def _bands_make_sense(self, lookup: str, table: Table) -> bool:
         """A band table has number columns lower (inclusive) and upper (exclusive), and
         its bands do not overlap, so that any value falls in at most one band."""
-        file = table.file
-        position = Position(1, 1)
+        file, position = table.file, table.position
         if any(table.columns.get(column) != TYPE_NAMES["number"] for column in ("lower", "upper")):
             self._report(
                 file,

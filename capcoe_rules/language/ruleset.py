@@ -51,6 +51,7 @@ class Table:
     rows: dict[str, dict[str, EngineValue]]
     doc: TableDoc
     file: str
+    position: Position
 
 
 @dataclass(frozen=True)
