@@ -4,14 +4,25 @@
 >>> engine = Engine.from_path("rules")            # load, check, compile once
 >>> decision = engine.evaluate(case_dict)          # doctest: +SKIP
 >>> decision.outcome, decision.reasons             # doctest: +SKIP
+
+An application gives a :class:`Decision`; a payment claim a :class:`PaymentDecision`.
 """
 
 from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
+from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
 from capcoe_rules.language import CheckedRuleSet, Problem, RuleSetError, check_ruleset, load_ruleset
-from capcoe_rules.models import Application, Decision, Finding
+from capcoe_rules.models import (
+    Application,
+    Decision,
+    Finding,
+    MilestoneDecision,
+    PaymentClaim,
+    PaymentDecision,
+)
 
 __all__ = [
+    "AnyDecision",
     "Application",
     "CaseError",
     "CheckedRuleSet",
@@ -20,6 +31,9 @@ __all__ = [
     "EvaluationError",
     "FieldProblem",
     "Finding",
+    "MilestoneDecision",
+    "PaymentClaim",
+    "PaymentDecision",
     "Problem",
     "ReferenceEvaluator",
     "RuleSetError",

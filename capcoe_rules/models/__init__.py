@@ -11,6 +11,8 @@ from capcoe_rules.models.cases import INPUT_CASES, RULE_SUBJECTS
 from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
 from capcoe_rules.models.labels import Text
 from capcoe_rules.models.money import Money
+from capcoe_rules.models.payment import Grant, Milestone, PaymentClaim, PriorPayment, ReportLine
+from capcoe_rules.models.payment_decision import MilestoneDecision, PaymentDecision, PaymentTotals
 
 __all__ = [
     "INPUT_CASES",
@@ -19,9 +21,17 @@ __all__ = [
     "Application",
     "Decision",
     "Finding",
+    "Grant",
     "HiresRequest",
+    "Milestone",
+    "MilestoneDecision",
     "Money",
     "NeedsAnalysis",
+    "PaymentClaim",
+    "PaymentDecision",
+    "PaymentTotals",
+    "PriorPayment",
+    "ReportLine",
     "RuleSetRef",
     "Submitter",
     "Text",

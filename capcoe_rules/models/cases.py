@@ -25,5 +25,3 @@ RULE_SUBJECTS: dict[str, type[BaseModel]] = {
     "claim": ClaimReview,
 }
 """What a rule file's ``case:`` may name, with the model its rules read."""
-
-Case = Application | PaymentClaim
