@@ -19,6 +19,7 @@ from pydantic import Field, computed_field, model_validator
 from capcoe_rules.models.application import CaseModel
 from capcoe_rules.models.money import Money
 
+NO_MONEY = Decimal("0.00")
 MilestoneKind = Literal["intermedio", "finale"]
 Verification = Literal["presentato", "verificato", "respinto"]
 """The verification flow of a report line: submitted -> verified, or rejected."""
@@ -167,13 +168,13 @@ class PaymentClaim(CaseModel):
 
     def paid_for(self, milestone_id: str) -> Decimal:
         return sum(
-            (p.amount for p in self.payments_made if p.milestone_id == milestone_id), Decimal(0)
+            (p.amount for p in self.payments_made if p.milestone_id == milestone_id), NO_MONEY
         )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def paid_before(self) -> Decimal:
-        return sum((payment.amount for payment in self.payments_made), Decimal(0))
+    def paid_before(self) -> Money:
+        return sum((payment.amount for payment in self.payments_made), NO_MONEY)
 
     def default_as_of(self) -> dt.date:
         return self.claim_date

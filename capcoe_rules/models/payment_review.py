@@ -112,7 +112,7 @@ class ClaimReview(CaseModel):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def uncovered_after_claim(self) -> Decimal:
+    def uncovered_after_claim(self) -> Money:
         """What of the grant no payment claim covers yet, after this one."""
         return self.grant_total - self.paid_before - self.payable_now
 
