@@ -1,0 +1,251 @@
+"""What the strategies know about a rule set: its period, regions, areas, caps and dates.
+
+Generating a *valid* case needs a little knowledge of the rule set that will decide it: a
+submission date inside the period the rule set is in force (else the engine refuses the
+case with ``as_of``), a region the regions table knows. Steering a case *near a boundary*
+needs more: the edges of the hiring window, each area's maximum amount, each body type's
+maximum of posts per application.
+
+:data:`BUNDLED` holds these facts for the CapCoe rule set shipped in ``rules/`` (version
+2026.11.0). A team that decides cases with its own rule files passes
+``RuleSetFacts.from_ruleset(engine.ruleset)`` to the strategies instead, so that the
+boundaries follow its files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from capcoe_rules.language.ruleset import CheckedRuleSet, Lookup, Parameter
+from capcoe_rules.language.values import decode
+
+__all__ = ["BUNDLED", "RuleSetFacts"]
+
+HIRING_WINDOW_PARAMETERS = ("hiring_window_opens", "hiring_window_closes")
+"""Parameters whose values are the edges of the hiring window."""
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+@dataclass(frozen=True)
+class RuleSetFacts:
+    """The facts of one rule set that the application strategies read.
+
+    Build it from a checked rule set with :meth:`from_ruleset`; :data:`BUNDLED` is the
+    bundled CapCoe rule set's.
+    """
+
+    in_force_from: dt.date
+    in_force_to: dt.date
+    region_categories: Mapping[str, str]
+    """Region code (ISTAT, two digits; ``IT`` for central administrations) -> category."""
+    area_maxima: Mapping[str, Decimal] = field(default_factory=lambda: _frozen({}))
+    """Intervention area -> the most it may ask for, in euros."""
+    area_categories: Mapping[str, frozenset[str]] = field(default_factory=lambda: _frozen({}))
+    """Intervention area -> the region categories it is open to."""
+    area_body_types: Mapping[str, frozenset[str]] = field(default_factory=lambda: _frozen({}))
+    """Intervention area -> the body types it admits."""
+    hires_per_application: Mapping[str, int] = field(default_factory=lambda: _frozen({}))
+    """Body type -> the most posts one application may ask for."""
+    hiring_window_edges: tuple[dt.datetime, ...] = ()
+    """Every opening and closing instant of the hiring window, over all dated values."""
+    parameter_changes: tuple[dt.date, ...] = ()
+    """Days, inside the period, on which some parameter takes a new value."""
+
+    def __hash__(self) -> int:
+        # Hashable (consistently with ==), so that strategies can be cached per rule set.
+        return hash(
+            (
+                self.in_force_from,
+                self.in_force_to,
+                *(
+                    frozenset(mapping.items())
+                    for mapping in (
+                        self.region_categories,
+                        self.area_maxima,
+                        self.area_categories,
+                        self.area_body_types,
+                        self.hires_per_application,
+                    )
+                ),
+                self.hiring_window_edges,
+                self.parameter_changes,
+            )
+        )
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(self.region_categories.values())
+
+    def regions_of(self, category: str | None) -> tuple[str, ...]:
+        """Region codes of ``category`` (all of them for ``None``), sorted."""
+        return tuple(
+            sorted(
+                code
+                for code, of in self.region_categories.items()
+                if category is None or of == category
+            )
+        )
+
+    @classmethod
+    def from_ruleset(cls, ruleset: CheckedRuleSet, case_type: str = "application") -> RuleSetFacts:
+        """Read the facts from a checked rule set.
+
+        The tables are found through the lookups of ``case_type`` named ``region``,
+        ``area`` and ``body`` (the names rules read: ``region.category``, ``area.max_amount``,
+        ``body.max_hires_per_application``); the hiring window from the parameters
+        ``hiring_window_opens`` and ``hiring_window_closes``. A missing lookup, table
+        column or parameter leaves the matching facts empty: a strategy that needs them
+        (e.g. ``near_window_boundary=True``) then says so.
+        """
+        if case_type not in ruleset.cases:
+            raise ValueError(f"rule set {ruleset.name!r} has no rules for {case_type!r} cases")
+        lookups = {lookup.name: lookup for lookup in ruleset.cases[case_type].lookups}
+        if "region" not in lookups or "category" not in lookups["region"].table.columns:
+            raise ValueError(
+                f"rule set {ruleset.name!r} has no 'region' lookup with a 'category' column"
+            )
+        region_categories = {
+            str(code): str(cat) for code, cat in _column(lookups["region"], "category").items()
+        }
+        area = lookups.get("area")
+        body = lookups.get("body")
+        edges = sorted(
+            decode(dated.value, ruleset.parameters[name].type)
+            for name in HIRING_WINDOW_PARAMETERS
+            if name in ruleset.parameters
+            for dated in ruleset.parameters[name].values
+        )
+        return cls(
+            in_force_from=ruleset.in_force_from,
+            in_force_to=ruleset.in_force_to,
+            region_categories=_frozen(region_categories),
+            area_maxima=_frozen(
+                {}
+                if area is None
+                else {k: Decimal(v) for k, v in _column(area, "max_amount").items()}
+            ),
+            area_categories=_frozen(
+                {}
+                if area is None
+                else {k: frozenset(v) for k, v in _column(area, "categories").items()}
+            ),
+            area_body_types=_frozen(
+                {}
+                if area is None
+                else {k: frozenset(v) for k, v in _column(area, "body_types").items()}
+            ),
+            hires_per_application=_frozen(
+                {}
+                if body is None
+                else {k: int(v) for k, v in _column(body, "max_hires_per_application").items()}
+            ),
+            hiring_window_edges=tuple(dict.fromkeys(edges)),
+            parameter_changes=_changes(ruleset),
+        )
+
+
+def _column(lookup: Lookup, column: str) -> dict[str, Any]:
+    """One column of a lookup's table, decoded, by row key (empty if there is no column)."""
+    table = lookup.table
+    if column not in table.columns:
+        return {}
+    kind = table.columns[column]
+    return {key: decode(row[column], kind) for key, row in table.rows.items()}
+
+
+def _changes(ruleset: CheckedRuleSet) -> tuple[dt.date, ...]:
+    days: set[dt.date] = set()
+    parameter: Parameter
+    for parameter in ruleset.parameters.values():
+        for dated in parameter.values:
+            days.add(dated.from_)
+            if dated.to is not None:
+                days.add(dated.to + dt.timedelta(days=1))
+    inside = (day for day in days if ruleset.in_force_from < day <= ruleset.in_force_to)
+    return tuple(sorted(inside))
+
+
+_CET = dt.timezone(dt.timedelta(hours=1))
+_MENO, _TRANSIZIONE, _PIU, _NAZIONALE = (
+    "meno_sviluppata",
+    "in_transizione",
+    "piu_sviluppata",
+    "nazionale",
+)
+_TERRITORIAL = frozenset({"comune", "unione_di_comuni", "provincia", "citta_metropolitana"})
+
+BUNDLED = RuleSetFacts(
+    in_force_from=dt.date(2021, 1, 1),
+    in_force_to=dt.date(2029, 12, 31),
+    # Reg. (UE) 2021/1060, art. 108; Decisione di esecuzione (UE) 2021/1130.
+    region_categories=_frozen(
+        {
+            **dict.fromkeys(("01", "02", "03", "04", "05", "06", "07", "08", "09", "12"), _PIU),
+            **dict.fromkeys(("10", "11", "13"), _TRANSIZIONE),
+            **dict.fromkeys(("14", "15", "16", "17", "18", "19", "20"), _MENO),
+            "IT": _NAZIONALE,
+        }
+    ),
+    area_maxima=_frozen(
+        {
+            "servizi_supporto_territoriale": Decimal("2000000.00"),
+            "assunzioni": Decimal("20000000.00"),
+            "formazione": Decimal("500000.00"),
+            "capacita_amministrativa": Decimal("1000000.00"),
+            "governance_coesione": Decimal("5000000.00"),
+            "processi_gestione": Decimal("3000000.00"),
+            "partenariato": Decimal("300000.00"),
+            "condivisione_conoscenze": Decimal("300000.00"),
+        }
+    ),
+    area_categories=_frozen(
+        {
+            "servizi_supporto_territoriale": frozenset({_MENO}),
+            "assunzioni": frozenset({_MENO}),
+            "formazione": frozenset({_MENO}),
+            "capacita_amministrativa": frozenset({_MENO}),
+            "governance_coesione": frozenset({_NAZIONALE}),
+            "processi_gestione": frozenset({_TRANSIZIONE, _PIU, _NAZIONALE}),
+            "partenariato": frozenset({_MENO}),
+            "condivisione_conoscenze": frozenset({_MENO}),
+        }
+    ),
+    area_body_types=_frozen(
+        {
+            "servizi_supporto_territoriale": _TERRITORIAL,
+            "assunzioni": _TERRITORIAL | {"regione"},
+            "formazione": _TERRITORIAL | {"regione"},
+            "capacita_amministrativa": _TERRITORIAL | {"regione"},
+            "governance_coesione": frozenset({"amministrazione_centrale"}),
+            "processi_gestione": frozenset({"regione", "amministrazione_centrale"}),
+            "partenariato": _TERRITORIAL | {"regione"},
+            "condivisione_conoscenze": _TERRITORIAL | {"regione"},
+        }
+    ),
+    hires_per_application=_frozen(
+        {
+            "comune": 30,
+            "unione_di_comuni": 30,
+            "regione": 80,
+            "provincia": 20,
+            "citta_metropolitana": 30,
+            "amministrazione_centrale": 0,
+            "azienda_sanitaria": 0,
+            "camera_di_commercio": 0,
+        }
+    ),
+    hiring_window_edges=(
+        dt.datetime(2023, 11, 30, 12, 0, tzinfo=_CET),
+        dt.datetime(2024, 1, 30, 12, 0, tzinfo=_CET),
+    ),
+    parameter_changes=(dt.date(2023, 7, 1),),
+)
+"""Facts of the bundled CapCoe rule set (``rules/``, version 2026.11.0)."""
