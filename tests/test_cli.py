@@ -76,7 +76,7 @@ def test_bad_case_gets_field_path_and_exit_2_without_traceback(tmp_path: Path) -
         capture_output=True, text=True, check=False,
     )
     assert completed.returncode == 2
-    assert "applicant: '999999' is not an ISTAT comune" in completed.stderr
+    assert "applicant.istat_code: '999999' is not an ISTAT comune" in completed.stderr
     assert "submitter: Field required" in completed.stderr
     assert "Traceback" not in completed.stderr + completed.stdout
 

@@ -82,7 +82,7 @@ def test_bad_case_is_refused_with_the_field_path(engine: Engine, application: An
     with pytest.raises(CaseError) as caught:
         engine.evaluate(application(applicant__istat_code="999999", amount_requested="-5"))
     paths = {problem.path for problem in caught.value.problems}
-    assert paths == {"applicant", "amount_requested"}
+    assert paths == {"applicant.istat_code", "amount_requested"}
     assert "999999" in str(caught.value)
 
 

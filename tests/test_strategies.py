@@ -276,12 +276,6 @@ def test_an_unknown_istat_code_is_quoted_in_the_refusal(engine: Engine, invalid:
                 assert repr(code) in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="Application.default_as_of converts to Rome time without guarding the ends of "
-    "the calendar: the engine raises OverflowError instead of a CaseError",
-)
 @pytest.mark.parametrize("submitted_at", ["9999-12-31T23:30:00+00:00", "0001-01-01T00:30:00+14:00"])
 def test_a_submission_at_the_end_of_the_calendar_is_refused(
     engine: Engine, submitted_at: str

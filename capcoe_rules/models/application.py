@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from capcoe_rules.models.inputs import Count, Flag, Instant
 from capcoe_rules.models.money import Money
 from capcoe_rules.territory import UnknownTerritoryCodeError, resolve
 
@@ -39,7 +40,18 @@ InterventionArea = Literal[
 
 SubmitterRole = Literal["sindaco", "legale_rappresentante", "delegato"]
 
-IstatCode = Annotated[str, Field(pattern=r"^(\d{2}|\d{3}|\d{6})$")]
+
+def _known_territory(code: str) -> str:
+    try:
+        resolve(code)
+    except UnknownTerritoryCodeError as error:
+        raise ValueError(str(error)) from None
+    return code
+
+
+IstatCode = Annotated[
+    str, Field(pattern=r"^(\d{2}|\d{3}|\d{6})$"), AfterValidator(_known_territory)
+]
 NATIONAL = "IT"
 """Region code given to central administrations, which belong to no region."""
 
@@ -64,11 +76,6 @@ class Applicant(CaseModel):
                 raise ValueError("a central administration has no ISTAT code")
         elif self.istat_code is None:
             raise ValueError(f"an applicant of type {self.body_type!r} needs its istat_code")
-        else:
-            try:
-                resolve(self.istat_code)
-            except UnknownTerritoryCodeError as error:
-                raise ValueError(str(error)) from None
         return self
 
     @computed_field  # type: ignore[prop-decorator]
@@ -94,12 +101,12 @@ class Submitter(CaseModel):
 class HiresRequest(CaseModel):
     """Posts requested, by professional profile (DL 124/2023)."""
 
-    tecnico: int = Field(default=0, ge=0)
-    economico_statistico: int = Field(default=0, ge=0)
-    informatico_digitale: int = Field(default=0, ge=0)
-    giuridico_amministrativo: int = Field(default=0, ge=0)
-    ecologico_ambientale: int = Field(default=0, ge=0)
-    culturale: int = Field(default=0, ge=0)
+    tecnico: Count = 0
+    economico_statistico: Count = 0
+    informatico_digitale: Count = 0
+    giuridico_amministrativo: Count = 0
+    ecologico_ambientale: Count = 0
+    culturale: Count = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -115,11 +122,11 @@ class HiresRequest(CaseModel):
 
 
 class NeedsAnalysis(CaseModel):
-    present: bool
+    present: Flag
     reference: str | None = None
-    declared_need_posts: int = Field(default=0, ge=0, description="Posts the body says it lacks.")
-    capacity_gap: int = Field(
-        default=0, ge=0, le=100, description="Share of needed staff that is missing, in %."
+    declared_need_posts: Count = Field(default=0, description="Posts the body says it lacks.")
+    capacity_gap: Count = Field(
+        default=0, le=100, description="Share of needed staff that is missing, in %."
     )
 
 
@@ -130,7 +137,7 @@ class Application(CaseModel):
     id: str = Field(min_length=1)
     applicant: Applicant
     submitter: Submitter
-    submitted_at: AwareDatetime
+    submitted_at: Instant
     area: InterventionArea
     hires: HiresRequest = HiresRequest()
     amount_requested: Money = Field(ge=0)

@@ -9,14 +9,18 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+
+from capcoe_rules.models.inputs import decimal_input
 
 
 class MoneyTag:
     """Marks a ``Decimal`` field as an amount of euros (see :data:`Money`)."""
 
 
-Money = Annotated[Decimal, Field(max_digits=15, decimal_places=2), MoneyTag()]
+Money = Annotated[
+    Decimal, BeforeValidator(decimal_input), Field(max_digits=15, decimal_places=2), MoneyTag()
+]
 """An amount in euros with at most two decimals."""
 
 CENT = Decimal("0.01")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, computed_field, model_validator
+from pydantic import BeforeValidator, Field, Strict, computed_field, model_validator
 
 from capcoe_rules.models.application import CaseModel
+from capcoe_rules.models.inputs import Day, Flag, decimal_input
 from capcoe_rules.models.money import Money
 
 NO_MONEY = Decimal("0.00")
@@ -30,9 +31,9 @@ class Milestone(CaseModel):
     kind: MilestoneKind
     indicator: str = Field(min_length=1)
     unit: str = Field(min_length=1)
-    baseline: Decimal
-    target: Decimal
-    due_date: dt.date
+    baseline: Annotated[Decimal, BeforeValidator(decimal_input)]
+    target: Annotated[Decimal, BeforeValidator(decimal_input)]
+    due_date: Day
     amount: Money = Field(ge=0)
 
     @model_validator(mode="after")
@@ -49,11 +50,11 @@ class Grant(CaseModel):
     beneficiary: str = Field(min_length=1)
     total_amount: Money = Field(gt=0)
     milestones: list[Milestone] = Field(min_length=1)
-    programme_level: bool = Field(
+    programme_level: Flag = Field(
         default=False,
         description="A claim of the programme towards the Commission (n+3 decommitment applies).",
     )
-    commitment_year: int | None = Field(default=None, ge=2021, le=2027)
+    commitment_year: Annotated[int, Strict()] | None = Field(default=None, ge=2021, le=2027)
 
     def problems(self, at: str = "grant") -> list[tuple[str, str]]:
         """What makes this grant inconsistent, as (field path, reason) pairs."""
@@ -87,8 +88,8 @@ class Grant(CaseModel):
 
 class ReportLine(CaseModel):
     milestone_id: str = Field(min_length=1)
-    achieved_value: Decimal = Field(ge=0)
-    date_achieved: dt.date
+    achieved_value: Annotated[Decimal, BeforeValidator(decimal_input)] = Field(ge=0)
+    date_achieved: Day
     verification: Verification
     evidence: list[str] = Field(default_factory=list)
 
@@ -96,7 +97,7 @@ class ReportLine(CaseModel):
 class PriorPayment(CaseModel):
     milestone_id: str = Field(min_length=1)
     amount: Money = Field(gt=0)
-    date: dt.date
+    date: Day
 
 
 class PaymentClaim(CaseModel):
@@ -105,7 +106,7 @@ class PaymentClaim(CaseModel):
     case_type: Literal["payment_claim"] = "payment_claim"
     id: str = Field(min_length=1)
     grant: Grant
-    claim_date: dt.date
+    claim_date: Day
     lines: list[ReportLine] = Field(default_factory=list)
     payments_made: list[PriorPayment] = Field(default_factory=list)
 
