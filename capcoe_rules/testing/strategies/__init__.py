@@ -14,18 +14,21 @@ Valid cases are JSON-ready mappings (what an embedding application sends); inval
 are :class:`InvalidCase` objects carrying the case and the field a clean refusal names
 (``invalid.named_by(error)``). See ``docs/testing.md`` for a worked example.
 
-One module per kind of case; applications today:
+One module per kind of case:
 
 - :mod:`.applications`: :func:`applications`, :func:`boundary_applications`, and one
   strategy per kind of invalid application, mixed by :func:`invalid_applications`;
+- :mod:`.payments`: :func:`grants`, :func:`payment_claims` (steerable by verification
+  status, band edges, the grace period's end, programme level) and
+  :func:`inconsistent_claims`;
 - :mod:`.territory`: ISTAT codes (:func:`istat_codes`, :func:`region_codes`) from ISTAT's
   real list, shared by every kind of case that names a place;
 - :mod:`.facts`: what the strategies know of a rule set (:class:`RuleSetFacts`);
   :data:`BUNDLED` is the bundled CapCoe rule set's;
 - :mod:`.invalid`: :class:`InvalidCase`, shared by every kind of case.
 
-Strategies for grants, payment claims and allocation rounds go beside ``applications`` in
-modules of their own, re-exported here.
+Strategies for allocation rounds go beside these in a module of their own, re-exported
+here.
 """
 
 from capcoe_rules.testing.strategies.applications import (
@@ -47,6 +50,7 @@ from capcoe_rules.testing.strategies.applications import (
 )
 from capcoe_rules.testing.strategies.facts import BUNDLED, RuleSetFacts
 from capcoe_rules.testing.strategies.invalid import InvalidCase
+from capcoe_rules.testing.strategies.payments import grants, inconsistent_claims, payment_claims
 from capcoe_rules.testing.strategies.territory import (
     METROPOLITAN_CITY_PROVINCES,
     istat_codes,
@@ -65,12 +69,15 @@ __all__ = [
     "applications",
     "boundary_applications",
     "broken_dates",
+    "grants",
     "inconsistent_applicants",
+    "inconsistent_claims",
     "invalid_applications",
     "istat_codes",
     "negative_amounts",
     "out_of_period_dates",
     "out_of_range_values",
+    "payment_claims",
     "region_codes",
     "unknown_codes",
     "unknown_fields",
