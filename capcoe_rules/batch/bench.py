@@ -1,0 +1,379 @@
+"""The performance figures of this machine, each next to the project's target.
+
+Targets are reported, never asserted in tests: timings depend on the machine and on what
+else runs on it, so a test that fails on a busy CI runner would teach people to ignore
+it. ``capcoe-rules bench`` measures, on the bundled rule set and the national population
+(generated in memory, 7,896 applications):
+
+1. rule set load + check + compile time (median of several runs);
+2. single-evaluation latency percentiles, on validated models and on JSON text;
+3. the end-to-end batch on one core (JSON Lines in, validate, decide, JSON Lines out,
+   through the same function as ``capcoe-rules batch``), wall time and cases/s;
+4. the same work through the plain-Python ``ReferenceEvaluator``, and the ratios;
+5. peak resident memory, and its growth over many evaluations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from capcoe_rules.batch.pipeline import run_batch
+from capcoe_rules.batch.running import Evaluator
+from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
+from capcoe_rules.language import load_ruleset
+from capcoe_rules.testing.population import national_population
+
+NATIONAL_CASES = 7896
+"""The national population, one application per comune: the unit of the batch target."""
+TARGET_BATCH_SECONDS = 1.0
+TARGET_P99_MS = 1.0
+TARGET_LOAD_SECONDS = 0.5
+TARGET_REFERENCE_RATIO = 5.0
+TARGET_GROWTH_MB = 10.0
+TARGET_GROWTH_EVALUATIONS = 1_000_000
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured value, its unit, and the target it is held to (if any)."""
+
+    key: str
+    label: str
+    value: float
+    unit: str
+    target: float | None = None
+    better: Literal["lower", "higher"] = "lower"
+    note: str = ""
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value <= self.target if self.better == "lower" else self.value >= self.target
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "value": self.value,
+            "unit": self.unit,
+            "target": self.target,
+            "target_is": None if self.target is None else f"{self.better} or equal",
+            "met": self.met,
+            "note": self.note,
+        }
+
+
+@dataclass
+class BenchReport:
+    """Every figure of one run, with what the run was done on."""
+
+    cases: int
+    memory_cases: int
+    machine: dict[str, Any]
+    figures: list[Figure] = field(default_factory=list)
+
+    def add(self, figure: Figure) -> None:
+        self.figures.append(figure)
+
+    def figure(self, key: str) -> Figure:
+        return next(figure for figure in self.figures if figure.key == key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "memory_cases": self.memory_cases,
+            "machine": self.machine,
+            "figures": {figure.key: figure.to_dict() for figure in self.figures},
+        }
+
+
+Step = Callable[[str], None]
+"""Told what the benchmark is about to measure (for a progress line)."""
+
+
+def run_bench(
+    rules: Path,
+    *,
+    cases: int | None = None,
+    memory_cases: int = 100_000,
+    load_runs: int = 7,
+    workers: int = 1,
+    step: Step | None = None,
+) -> BenchReport:
+    """Measure everything on ``rules`` and the first ``cases`` of the national population.
+
+    ``cases`` takes an even spread of the population (every k-th comune) so that a small
+    sample keeps the national mix of regions and mistakes.
+    """
+    say = step or (lambda _: None)
+    say("generating the population")
+    population = _sample(list(national_population()), cases)
+    texts = [json.dumps(case, ensure_ascii=False, sort_keys=True) for case in population]
+    report = BenchReport(len(texts), memory_cases, _machine())
+
+    say("loading, checking and compiling the rule set")
+    _measure_load(report, rules, load_runs)
+    engine = Engine.from_path(rules)
+    reference = ReferenceEvaluator.from_path(rules)
+    models = [parse_case(text) for text in texts]
+
+    say("timing single evaluations")
+    durable_models = _latencies(engine.evaluate, models)
+    _latency_figures(report, "single", "validated model", durable_models)
+    _latency_figures(report, "single_json", "JSON text", _latencies(engine.evaluate, texts))
+    reference_models = _latencies(reference.evaluate, models)
+    report.add(
+        Figure(
+            "single_reference_ratio",
+            "single evaluation, durable_rules / reference",
+            sum(durable_models) / sum(reference_models),
+            "x",
+            TARGET_REFERENCE_RATIO,
+            note=f"reference mean {statistics.fmean(reference_models) / 1e6:.3f} ms",
+        )
+    )
+
+    with tempfile.TemporaryDirectory(prefix="capcoe-bench-") as directory:
+        source = Path(directory) / "population.jsonl"
+        source.write_text("".join(text + "\n" for text in texts), encoding="utf-8")
+        say("end-to-end batch on durable_rules")
+        durable_seconds = _batch_seconds(engine, source, Path(directory))
+        _batch_figures(report, "batch", "end-to-end batch, 1 core", durable_seconds, True)
+        say("end-to-end batch on the reference evaluator")
+        reference_seconds = _batch_seconds(reference, source, Path(directory))
+        _batch_figures(report, "batch_reference", "same batch, reference", reference_seconds, False)
+        report.add(
+            Figure(
+                "batch_reference_ratio",
+                "end-to-end batch, durable_rules / reference",
+                durable_seconds / reference_seconds,
+                "x",
+                TARGET_REFERENCE_RATIO,
+            )
+        )
+        if workers > 1:
+            say(f"end-to-end batch with {workers} worker processes")
+            parallel = _batch_seconds(engine, source, Path(directory), workers=workers)
+            _batch_figures(
+                report,
+                "batch_workers",
+                f"same batch, {workers} workers",
+                parallel,
+                False,
+                note=f"includes starting {workers} processes and compiling the rules in each",
+            )
+
+    say(f"memory over {memory_cases:,} evaluations")
+    _memory_figures(report, engine, models, memory_cases)
+    return report
+
+
+def _sample(population: list[dict[str, Any]], cases: int | None) -> list[dict[str, Any]]:
+    if cases is None or cases >= len(population):
+        return population
+    stride = max(1, len(population) // max(cases, 1))
+    return population[::stride][:cases]
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "system": f"{platform.system()} {platform.release()}",
+        "machine": platform.machine(),
+        "processor": platform.processor() or _cpu_model(),
+        "cpus": os.cpu_count(),
+        "date": dt.date.today().isoformat(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+def _measure_load(report: BenchReport, rules: Path, runs: int) -> None:
+    loads: list[float] = []
+    compiles: list[float] = []
+    for _ in range(max(runs, 1)):
+        started = time.perf_counter()
+        ruleset = load_ruleset(rules)
+        loaded = time.perf_counter()
+        Engine(ruleset, origin=str(rules))
+        compiles.append(time.perf_counter() - loaded)
+        loads.append(loaded - started)
+    total = [load + compile_ for load, compile_ in zip(loads, compiles, strict=True)]
+    report.add(
+        Figure(
+            "load_check_compile",
+            "rule set load + check + compile",
+            statistics.median(total),
+            "s",
+            TARGET_LOAD_SECONDS,
+            note=f"median of {len(total)}: load+check {statistics.median(loads):.3f} s, "
+            f"compile {statistics.median(compiles):.3f} s",
+        )
+    )
+
+
+def _latencies(evaluate: Callable[[Any], Any], cases: Sequence[BaseModel | str]) -> list[int]:
+    """Nanoseconds of each call, after a short warm-up (first-call caches, imports)."""
+    for case in cases[:50]:
+        evaluate(case)
+    clock = time.perf_counter_ns
+    timings = []
+    for case in cases:
+        started = clock()
+        evaluate(case)
+        timings.append(clock() - started)
+    return timings
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` in 0..1) of ``values``: a value measured.
+
+    The small epsilon keeps ``0.99 * 100`` (99.00000000000001 in binary) at rank 99.
+    """
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered) - 1e-9)))
+    return ordered[rank - 1]
+
+
+def _latency_figures(report: BenchReport, key: str, label: str, timings: list[int]) -> None:
+    milliseconds = [timing / 1e6 for timing in timings]
+    for name, share in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
+        report.add(
+            Figure(
+                f"{key}_{name}",
+                f"single evaluation {name}, {label}",
+                percentile(milliseconds, share),
+                "ms",
+                TARGET_P99_MS if name == "p99" else None,
+            )
+        )
+    report.add(Figure(f"{key}_max", f"single evaluation max, {label}", max(milliseconds), "ms"))
+    report.add(
+        Figure(
+            f"{key}_throughput",
+            f"single evaluation throughput, {label}",
+            len(milliseconds) / (sum(milliseconds) / 1000),
+            "cases/s",
+        )
+    )
+
+
+def _batch_seconds(evaluator: Evaluator, source: Path, directory: Path, workers: int = 1) -> float:
+    out = directory / "decisions.jsonl"
+    started = time.perf_counter()
+    summary = run_batch(evaluator, source, out, workers=workers)
+    seconds = time.perf_counter() - started
+    if summary.errors:
+        raise RuntimeError(f"the benchmark population has {summary.errors} bad records")
+    return seconds
+
+
+def _batch_figures(
+    report: BenchReport, key: str, label: str, seconds: float, with_target: bool, note: str = ""
+) -> None:
+    scaled = TARGET_BATCH_SECONDS * report.cases / NATIONAL_CASES
+    report.add(
+        Figure(
+            f"{key}_seconds",
+            f"{label}: read, validate, decide, write {report.cases:,} cases",
+            seconds,
+            "s",
+            scaled if with_target else None,
+            note=(
+                "target scaled from 1 s per 7,896"
+                if with_target and report.cases != NATIONAL_CASES
+                else note
+            ),
+        )
+    )
+    report.add(
+        Figure(
+            f"{key}_throughput",
+            f"{label}: throughput",
+            report.cases / seconds,
+            "cases/s",
+            NATIONAL_CASES / TARGET_BATCH_SECONDS if with_target else None,
+            better="higher",
+        )
+    )
+
+
+def _memory_figures(
+    report: BenchReport, engine: Engine, models: Sequence[BaseModel], evaluations: int
+) -> None:
+    """Resident memory growth over ``evaluations`` (after one warm-up pass), and the peak.
+
+    The warm-up pass fills what is filled once (caches, interned strings, the allocator's
+    arenas); what grows after it grows with every case, which is what a long-running
+    server would feel.
+    """
+    for model in models:
+        engine.evaluate(model)
+    gc.collect()
+    before = resident_bytes()
+    for index in range(evaluations):
+        engine.evaluate(models[index % len(models)])
+    gc.collect()
+    growth = (resident_bytes() - before) / MB
+    report.add(
+        Figure(
+            "rss_growth",
+            f"resident memory growth over {evaluations:,} evaluations",
+            growth,
+            "MB",
+            TARGET_GROWTH_MB,
+            note="; ".join(
+                [
+                    *(
+                        [f"target is for {TARGET_GROWTH_EVALUATIONS:,} evaluations"]
+                        if evaluations < TARGET_GROWTH_EVALUATIONS
+                        else []
+                    ),
+                    f"facts left in durable_rules: {engine.facts_left()}",
+                ]
+            ),
+        )
+    )
+    report.add(Figure("peak_rss", "peak resident memory", peak_resident_bytes() / MB, "MB"))
+
+
+def resident_bytes() -> int:
+    """Current resident set size: /proc on Linux, else the peak (the best portable proxy)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return peak_resident_bytes()
+
+
+def peak_resident_bytes() -> int:
+    """Peak resident set size of this process (``ru_maxrss``: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024

@@ -1,0 +1,70 @@
+"""A whole batch: JSON Lines in, decisions and errors out, both written atomically.
+
+The same function serves ``capcoe-rules batch`` and the end-to-end figure of
+``capcoe-rules bench``, so the benchmark measures the path users run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from capcoe_rules.batch.reading import RecordError, read_records
+from capcoe_rules.batch.running import CHUNK_SIZE, Evaluator, decide_records
+from capcoe_rules.batch.summary import Summary
+from capcoe_rules.batch.writing import atomic_writer
+
+Progress = Callable[[int], None]
+"""Told how many more records were handled (called about once per chunk)."""
+
+
+def errors_path_for(out: Path) -> Path:
+    """The default error file: ``decisions.jsonl`` -> ``decisions.errors.jsonl``."""
+    return out.with_suffix(".errors.jsonl")
+
+
+def run_batch(
+    evaluator: Evaluator,
+    source: Path,
+    out: Path,
+    errors: Path | None = None,
+    *,
+    as_of: dt.date | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> Summary:
+    """Decide every record of ``source`` into ``out``; bad records go to ``errors``.
+
+    Decisions are written one JSON per line in input order, errors as
+    ``{"line", "id", "errors"}``. The error file is always written, empty when every
+    record was decided, so that a stale one from an earlier run never lingers next to
+    fresh decisions. ``OSError`` on opening ``source`` is raised before any output is
+    created; any exception later leaves both destinations as they were.
+    """
+    errors = errors if errors is not None else errors_path_for(out)
+    summary = Summary()
+    with contextlib.ExitStack() as stack:
+        handle = stack.enter_context(source.open("rb"))
+        decisions_out = stack.enter_context(atomic_writer(out))
+        errors_out = stack.enter_context(atomic_writer(errors))
+        unreported = 0
+        for outcome in decide_records(
+            evaluator, read_records(handle), as_of=as_of, workers=workers
+        ):
+            if isinstance(outcome, RecordError):
+                errors_out.write(outcome.to_json())
+                errors_out.write("\n")
+                summary.errors += 1
+            else:
+                decisions_out.write(outcome.json)
+                decisions_out.write("\n")
+                summary.add((outcome.outcome, outcome.category))
+            unreported += 1
+            if progress is not None and unreported == CHUNK_SIZE:
+                progress(unreported)
+                unreported = 0
+        if progress is not None and unreported:
+            progress(unreported)
+    return summary

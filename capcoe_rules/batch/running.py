@@ -1,0 +1,171 @@
+"""Deciding records, serially or in worker processes, always in input order.
+
+Work goes out in chunks (a few hundred records) so that the cost of crossing a process
+boundary is paid per chunk, not per case. Each worker receives the evaluator once, at
+start-up: an :class:`~capcoe_rules.engine.Engine` pickles as its rule files' text and is
+rebuilt (loaded, checked, compiled) in the worker, so every worker decides with the very
+same rule set as the parent. Results come back chunk by chunk in submission order, with a
+bounded number of chunks in flight, so memory does not grow with the input and the output
+of ``--workers 4`` is byte for byte that of ``--workers 1``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any, NamedTuple, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from capcoe_rules.batch.reading import Record, RecordError, parse_record
+from capcoe_rules.batch.summary import tally_key
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
+
+CHUNK_SIZE = 256
+"""Records per chunk: large enough to amortise pickling, small enough to keep order cheap."""
+IN_FLIGHT_PER_WORKER = 3
+"""Chunks queued per worker: keeps every worker busy while bounding memory."""
+
+State = TypeVar("State")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class DecisionLike(Protocol):
+    """What a batch needs of a decision: its JSON (``outcome``/``lookups`` are optional)."""
+
+    def to_json(self, indent: int | None = None) -> str: ...
+
+
+class Evaluator(Protocol):
+    """An :class:`~capcoe_rules.engine.Engine` or a ``ReferenceEvaluator``."""
+
+    def evaluate(self, case: BaseModel, as_of: dt.date | None = None) -> DecisionLike: ...
+
+
+class Decided(NamedTuple):
+    """A record decided: its line, the decision's JSON and its summary key."""
+
+    line: int
+    json: str
+    outcome: str
+    category: str
+
+
+Outcome = Decided | RecordError
+
+
+def decide_record(evaluator: Evaluator, record: Record, as_of: dt.date | None) -> Outcome:
+    """Decide one record; a malformed case or one the rules cannot judge becomes an error.
+
+    ``EvaluationError`` (a formula that fails on this case, such as a division by zero)
+    is the case's problem, not the batch's: it is reported and the batch goes on. Any
+    other exception is a bug and stops the batch, leaving no output behind.
+    """
+    case = parse_record(record)
+    if isinstance(case, RecordError):
+        return case
+    try:
+        decision = evaluator.evaluate(case, as_of=as_of)
+    except CaseError as error:
+        return RecordError(record.line, _case_id(case), tuple(error.problems))
+    except EvaluationError as error:
+        return RecordError(record.line, _case_id(case), (FieldProblem("", str(error)),))
+    outcome, category = tally_key(decision)
+    return Decided(record.line, decision.to_json(), outcome, category)
+
+
+def decide_chunk(
+    state: tuple[Evaluator, dt.date | None], records: Sequence[Record]
+) -> list[Outcome]:
+    """Decide a chunk of records (the unit of work sent to a worker)."""
+    evaluator, as_of = state
+    return [decide_record(evaluator, record, as_of) for record in records]
+
+
+def decide_records(
+    evaluator: Evaluator,
+    records: Iterable[Record],
+    *,
+    as_of: dt.date | None = None,
+    workers: int = 1,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[Outcome]:
+    """Decide every record, yielding outcomes in input order.
+
+    With ``workers`` > 1 the evaluator must pickle (an ``Engine`` does).
+    """
+    for outcomes in ordered_map(
+        decide_chunk, (evaluator, as_of), chunked(records, chunk_size), workers
+    ):
+        yield from outcomes
+
+
+def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+_worker_state: Any = None
+
+
+def _install_state(state: Any) -> None:
+    """Worker start-up: keep the shared state; leave Ctrl-C to the parent.
+
+    On Ctrl-C the terminal signals the whole process group. If workers died of it, the
+    parent would see a broken pool instead of a clean interrupt; ignoring it here lets the
+    parent cancel what is queued, remove its temporary files and exit.
+    """
+    global _worker_state  # noqa: PLW0603 - one state per worker process, set once
+    _worker_state = state
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_task(task: Callable[[Any, Any], Any], item: Any) -> Any:
+    return task(_worker_state, item)
+
+
+def ordered_map(
+    task: Callable[[State, Item], Result],
+    state: State,
+    items: Iterable[Item],
+    workers: int,
+) -> Iterator[Result]:
+    """``task(state, item)`` for each item, in order; in ``workers`` processes if above 1.
+
+    ``task`` must be a module-level function and ``state`` picklable: the state is sent
+    once to each worker, the items one by one. Processes are started with ``spawn`` so
+    that a worker never inherits the parent's threads or locks (rich's refresh thread,
+    the engine's lock) half-way through an operation, as ``fork`` can.
+    """
+    if workers <= 1:
+        for item in items:
+            yield task(state, item)
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_install_state, initargs=(state,)
+    )
+    pending: deque[Future[Result]] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(_run_task, task, item))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _case_id(case: BaseModel) -> str | None:
+    case_id = getattr(case, "id", None)
+    return None if case_id is None else str(case_id)

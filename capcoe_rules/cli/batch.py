@@ -1,0 +1,144 @@
+"""``capcoe-rules batch``: decide many cases from JSON Lines, atomically, with a summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from capcoe_rules.batch.pipeline import errors_path_for, run_batch
+from capcoe_rules.batch.reading import count_records
+from capcoe_rules.batch.summary import Summary
+from capcoe_rules.cli.common import AsOfOption, RulesOption, app, err, fail, out
+from capcoe_rules.engine import Engine
+from capcoe_rules.language import RuleSetError
+
+
+@app.command()
+def batch(
+    source: Annotated[
+        Path, typer.Argument(help="Cases as JSON Lines, one case per line, any case type.")
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the decisions (JSON Lines).")
+    ],
+    errors_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            help="Where to write the bad records (default: OUT with suffix .errors.jsonl).",
+            show_default=False,
+        ),
+    ] = None,
+    rules: RulesOption = Path("rules"),
+    as_of: AsOfOption = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1: this one).")
+    ] = 1,
+) -> None:
+    """Decide every case of a JSON Lines file; write decisions in input order.
+
+    Bad records go to the error file with their line number and reasons; every good
+    record is still decided. Both files appear complete or not at all. Exit status:
+    0 all decided, 1 some records bad (or a bad rule set), 2 unreadable input.
+    """
+    errors_path = errors_path if errors_path is not None else errors_path_for(out_path)
+    if errors_path.resolve() == out_path.resolve():
+        fail("the error file cannot be the decisions file", 2)
+    try:
+        engine = Engine.from_path(rules)
+    except RuleSetError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
+    except FileNotFoundError as error:
+        fail(str(error), 1)
+    day = as_of.date() if as_of is not None else None
+    started = time.perf_counter()
+    try:
+        if err.is_terminal:
+            summary = _with_progress(engine, source, out_path, errors_path, day, workers)
+        else:
+            summary = run_batch(engine, source, out_path, errors_path, as_of=day, workers=workers)
+    except OSError as error:
+        fail(str(error), 2)
+    seconds = time.perf_counter() - started
+    _print_summary(summary)
+    handled = summary.decided + summary.errors
+    err.print(
+        f"{summary.decided} decided into {out_path}, {summary.errors} bad record(s) into "
+        f"{errors_path}; {handled} in {seconds:.2f} s ({handled / max(seconds, 1e-9):,.0f}/s)",
+        markup=False,
+        highlight=False,
+    )
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def _with_progress(
+    engine: Engine,
+    source: Path,
+    out_path: Path,
+    errors_path: Path,
+    day: dt.date | None,
+    workers: int,
+) -> Summary:
+    with source.open("rb") as handle:
+        total = count_records(handle)
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(f"deciding {source.name}", total=total)
+        return run_batch(
+            engine,
+            source,
+            out_path,
+            errors_path,
+            as_of=day,
+            workers=workers,
+            progress=lambda count: progress.advance(task, count),
+        )
+
+
+def _print_summary(summary: Summary) -> None:
+    """Decisions by region category (rows) and outcome (columns), with totals."""
+    outcomes = summary.outcomes
+    table = Table(title="Decisioni / Decisions", title_justify="left")
+    table.add_column("region category")
+    for outcome in outcomes:
+        table.add_column(outcome, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    categories = summary.categories
+    for index, category in enumerate(categories, start=1):
+        row = [summary.counts[(outcome, category)] for outcome in outcomes]
+        table.add_row(
+            category,
+            *(str(count) for count in row),
+            str(sum(row)),
+            end_section=index == len(categories),
+        )
+    totals = summary.by_outcome()
+    table.add_row(
+        "total", *(str(totals[outcome]) for outcome in outcomes), str(summary.decided), style="bold"
+    )
+    if summary.errors:
+        table.add_row("bad records", *("" for _ in outcomes), str(summary.errors), style="red")
+    out.print(table)

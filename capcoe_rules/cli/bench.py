@@ -1,0 +1,119 @@
+"""``capcoe-rules bench``: this machine's speed and memory, next to the project's targets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from capcoe_rules.batch.bench import BenchReport, Figure, run_bench
+from capcoe_rules.cli.common import RulesOption, app, err, fail, out
+from capcoe_rules.language import RuleSetError
+
+
+@app.command()
+def bench(
+    rules: RulesOption = Path("rules"),
+    cases: Annotated[
+        int | None,
+        typer.Option(
+            "--cases", min=1, help="Cases of the national population to use (default: all)."
+        ),
+    ] = None,
+    memory_cases: Annotated[
+        int, typer.Option("--memory-cases", min=1, help="Evaluations for the memory growth.")
+    ] = 100_000,
+    load_runs: Annotated[
+        int, typer.Option("--load-runs", min=1, help="Rule-set loads to take the median of.")
+    ] = 7,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", "-w", min=1, help="Also time the batch with N processes."),
+    ] = 1,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Measure load time, latency, batch throughput, the reference ratio and memory.
+
+    Always exits 0 when the measurement ran: targets missed are reported, not failures,
+    because timings depend on the machine and on its load.
+    """
+    try:
+        report = run_bench(
+            rules,
+            cases=cases,
+            memory_cases=memory_cases,
+            load_runs=load_runs,
+            workers=workers,
+            step=None if json_output else _step,
+        )
+    except RuleSetError as error:
+        for problem in error.problems:
+            err.print(str(problem), markup=False, highlight=False)
+        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
+    except FileNotFoundError as error:
+        fail(str(error), 1)
+    if json_output:
+        print(json.dumps(report.to_dict(), indent=2))
+        return
+    _print_report(report)
+
+
+def _step(message: str) -> None:
+    err.print(f"bench: {message}...", markup=False, highlight=False)
+
+
+def _print_report(report: BenchReport) -> None:
+    machine = report.machine
+    table = Table(
+        title=(
+            f"capcoe-rules bench: {report.cases:,} cases; Python {machine['python']}, "
+            f"{machine['processor']} ({machine['cpus']} CPUs)"
+        ),
+        title_justify="left",
+    )
+    for column in ("measure", "value", "target", "met", "note"):
+        table.add_column(
+            column,
+            justify="right" if column in ("value", "target") else "left",
+            overflow="fold",
+        )
+    for figure in report.figures:
+        table.add_row(
+            figure.label,
+            _amount(figure.value, figure.unit),
+            _target(figure),
+            _met(figure),
+            figure.note,
+        )
+    out.print(table)
+    missed = [figure.key for figure in report.figures if figure.met is False]
+    out.print(
+        f"targets missed: {', '.join(missed)}" if missed else "every target met", highlight=False
+    )
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "cases/s":
+        return f"{value:,.0f} {unit}"
+    if unit == "x":
+        return f"{value:.2f}{unit}"
+    if unit == "ms":
+        return f"{value:.3f} {unit}"
+    return f"{value:.3f} {unit}" if unit == "s" else f"{value:.1f} {unit}"
+
+
+def _target(figure: Figure) -> str:
+    if figure.target is None:
+        return ""
+    sign = "≤" if figure.better == "lower" else "≥"
+    return f"{sign} {_amount(figure.target, figure.unit)}"
+
+
+def _met(figure: Figure) -> Text:
+    if figure.met is None:
+        return Text("")
+    return Text("yes", style="green") if figure.met else Text("no", style="red")

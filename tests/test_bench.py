@@ -1,0 +1,77 @@
+"""``capcoe-rules bench`` runs and reports its figures; timings are never asserted."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from capcoe_rules.batch.bench import percentile
+from capcoe_rules.cli import app
+from conftest import RULES
+
+runner = CliRunner()
+TINY = ["--cases", "200", "--memory-cases", "1000", "--load-runs", "2", "--rules", str(RULES)]
+
+
+def test_bench_prints_every_figure_next_to_its_target() -> None:
+    result = runner.invoke(app, ["bench", *TINY])
+
+    assert result.exit_code == 0, result.output
+    output = result.stdout
+    for label in (
+        "rule set load + check + compile",
+        "single evaluation p50, validated model",
+        "single evaluation p99, validated model",
+        "single evaluation p99, JSON text",
+        "single evaluation max",
+        "end-to-end batch, 1 core",
+        "same batch, reference",
+        "end-to-end batch, durable_rules / reference",
+        "resident memory growth over 1,000 evaluations",
+        "peak resident memory",
+    ):
+        assert label in output
+    assert "≤ 0.500 s" in output and "≤ 1.000 ms" in output and "≤ 5.00x" in output
+    assert "every target met" in output or "targets missed:" in output
+
+
+def test_bench_json_has_values_targets_and_verdicts() -> None:
+    result = runner.invoke(app, ["bench", *TINY, "--json"])
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["cases"] == 200
+    assert report["memory_cases"] == 1000
+    figures = report["figures"]
+    for key in (
+        "load_check_compile",
+        "single_p50",
+        "single_p90",
+        "single_p99",
+        "single_max",
+        "single_json_p99",
+        "single_reference_ratio",
+        "batch_seconds",
+        "batch_throughput",
+        "batch_reference_seconds",
+        "batch_reference_ratio",
+        "rss_growth",
+        "peak_rss",
+    ):
+        assert key in figures, key
+    assert figures["single_p50"]["value"] <= figures["single_p99"]["value"]
+    assert figures["single_p99"]["value"] <= figures["single_max"]["value"]
+    assert figures["batch_seconds"]["value"] > 0 and figures["peak_rss"]["value"] > 0
+    assert figures["single_p99"]["target"] == 1.0
+    assert isinstance(figures["single_p99"]["met"], bool)
+    assert figures["single_p50"]["met"] is None  # no target: reported, not judged
+    assert "facts left in durable_rules: 0" in figures["rss_growth"]["note"]
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = list(range(1, 101))
+    assert percentile(values, 0.5) == 50
+    assert percentile(values, 0.99) == 99
+    assert percentile(values, 1.0) == 100
+    assert percentile([7.0], 0.99) == 7.0
