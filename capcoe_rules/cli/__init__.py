@@ -4,10 +4,11 @@ Exit status: 0 success; 1 the rule set has problems or a case failed its expecta
 2 bad input (an unreadable or invalid case file, bad options).
 """
 
-from capcoe_rules.cli import batch, bench, check, decide, diff, examples, population
+from capcoe_rules.cli import allocate, batch, bench, check, decide, diff, examples, population
 from capcoe_rules.cli.common import app
 
 __all__ = [
+    "allocate",
     "app",
     "batch",
     "bench",

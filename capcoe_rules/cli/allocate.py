@@ -1,0 +1,199 @@
+"""``capcoe-rules allocate``: hold an allocation round over applications in JSON Lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from capcoe_rules.allocation import (
+    AllocationResult,
+    CapUse,
+    Invalid,
+    MethodName,
+    RoundError,
+    allocate_round,
+    write_csv,
+    write_json,
+)
+from capcoe_rules.cli.common import RulesOption, app, err, fail, out
+from capcoe_rules.engine import Engine
+from capcoe_rules.errors import EvaluationError
+from capcoe_rules.language import RuleSetError
+
+
+class Method(enum.StrEnum):
+    """The rationing methods, as the rule files name them."""
+
+    proporzionale = "proporzionale"
+    priorita = "priorita"
+
+
+@app.command()
+def allocate(
+    applications: Annotated[
+        Path, typer.Argument(help="Applications as JSON Lines, one application per line.")
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the round's result (JSON).")
+    ],
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write one row per application (CSV).", show_default=False),
+    ] = None,
+    rules: RulesOption = Path("rules"),
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="The round's date: caps and method in force that day "
+            "(default: the latest submission day).",
+        ),
+    ] = None,
+    method: Annotated[
+        Method | None,
+        typer.Option(help="Rationing method (default: the rule set's hiring_allocation_method)."),
+    ] = None,
+) -> None:
+    """Share the call's posts among the eligible applications, within every cap.
+
+    Each application is decided as of its own date; only eligible hiring applications
+    take part, the others are listed with their reasons. A line that is not a valid
+    application is reported with its line number and left out. The result files appear
+    complete or not at all. Exit status: 0 round held; 1 round held but some lines were
+    bad, or a bad rule set; 2 unreadable input or a round that cannot be held.
+    """
+    started = time.perf_counter()
+    cases, sources, bad_lines = _read_lines(applications)
+    try:
+        engine = Engine.from_path(rules)
+    except RuleSetError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
+    except FileNotFoundError as error:
+        fail(str(error), 2)
+    chosen: MethodName | None = None if method is None else _method_name(method)
+    try:
+        result = allocate_round(
+            engine,
+            cases,
+            as_of=as_of.date() if as_of is not None else None,
+            method=chosen,
+            sources=sources,
+            unreadable=bad_lines,
+        )
+    except RoundError as error:
+        fail(f"cannot hold the round: {error}", 2)
+    except EvaluationError as error:
+        fail(f"a rule of {rules} could not be evaluated: {error}", 1)
+    write_json(result, out_path)
+    if csv_path is not None:
+        write_csv(result, csv_path)
+    elapsed = time.perf_counter() - started
+    for entry in result.invalid:
+        for message in entry.problems:
+            err.print(f"{entry.source}: {message}", markup=False, highlight=False)
+    _print_summary(result, elapsed)
+    written = f"{out_path}" + (f" and {csv_path}" if csv_path is not None else "")
+    err.print(f"wrote {written}", markup=False, highlight=False)
+    if result.invalid:
+        raise typer.Exit(1)
+
+
+def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Invalid]]:
+    """The JSON objects of a JSON Lines file with their ``file:line`` sources; the lines
+    that are not JSON objects come back as invalid entries."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        fail(f"cannot read {path}: {reason}", 2)
+    cases: list[dict[str, Any]] = []
+    sources: list[str] = []
+    invalid: list[Invalid] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            invalid.append(Invalid(source=source, problems=[f"not valid JSON: {error.msg}"]))
+            continue
+        if not isinstance(data, dict):
+            invalid.append(Invalid(source=source, problems=["not a JSON object"]))
+            continue
+        cases.append(data)
+        sources.append(source)
+    return cases, sources, invalid
+
+
+def _method_name(method: Method) -> MethodName:
+    return "priorita" if method is Method.priorita else "proporzionale"
+
+
+def _print_summary(result: AllocationResult, elapsed: float) -> None:
+    totals = result.totals
+    ruleset = result.ruleset
+    out.print(
+        f"Riparto / allocation round: metodo {result.method}, alla data del "
+        f"{result.as_of.isoformat()}, regole {ruleset.name} {ruleset.version} "
+        f"({ruleset.content_hash[:19]})",
+        highlight=False,
+    )
+    for title, uses in (
+        ("Contingenti per tipo di ente / Body-type quotas", result.pools),
+        ("Profili professionali / Profiles", result.profiles),
+        ("Regioni / Regions", result.regions),
+        ("Tipi di ente / Body types", result.body_types),
+    ):
+        out.print(_table(title, uses))
+    out.print(
+        f"{totals.allocated:,} posti assegnati a "
+        f"{sum(1 for share in result.shares if share.allocated_total):,} domande"
+        f" + {totals.reserved:,} riservati = {totals.allocated + totals.reserved:,}"
+        f" su {totals.supply:,}; domanda ammissibile {totals.demand:,}, non soddisfatta "
+        f"{totals.unmet:,}; posti non assegnati {totals.unallocated:,}",
+        highlight=False,
+    )
+    out.print(
+        f"{totals.applications:,} domande: {totals.eligible:,} ammesse al riparto, "
+        f"{totals.excluded:,} escluse, {totals.invalid:,} non valide; {elapsed:.2f} s",
+        highlight=False,
+    )
+
+
+def _table(title: str, uses: list[CapUse]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    table.add_column("tetto / cap", justify="right")
+    table.add_column("domanda / demand", justify="right")
+    table.add_column("assegnati / allocated", justify="right")
+    table.add_column("non soddisfatta / unmet", justify="right")
+    table.add_column("pieno / full")
+    for use in uses:
+        cap = "—" if use.cap is None else f"{use.cap:,}"
+        if use.reserved:
+            cap += " (riservati)"
+        if use.provenance == "assumption":
+            cap += " [ipotesi]"
+        cells = (
+            use.label,
+            cap,
+            f"{use.demand:,}",
+            f"{use.allocated:,}",
+            f"{use.unmet:,}",
+            "sì" if use.full else "",
+        )
+        table.add_row(*(Text(cell) for cell in cells))  # Text: "[ipotesi]" is not markup
+    return table
