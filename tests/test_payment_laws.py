@@ -111,6 +111,8 @@ def test_deciding_twice_gives_the_same_bytes_and_the_reference_agrees(claim: dic
     first = ENGINE.evaluate(claim).to_json()
     assert ENGINE.evaluate(claim).to_json() == first
     assert REFERENCE.evaluate(claim).to_json() == first
+    # Decisions are built without validation: they must validate back to the same bytes.
+    assert PaymentDecision.model_validate_json(first).to_json() == first
 
 
 @settings(max_examples=100, deadline=None)

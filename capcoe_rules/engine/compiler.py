@@ -21,6 +21,7 @@ comparison of two computed sides ``L op R`` is rewritten as ``_zero op' (L - R)`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -40,6 +41,7 @@ from capcoe_rules.language.expressions import (
     Ref,
 )
 from capcoe_rules.language.ruleset import CaseRules, Rule
+from capcoe_rules.language.types import Type
 
 Json = Any
 Exception_ = Literal["not_met", "not_applicable"]
@@ -66,8 +68,9 @@ MIRROR: dict[ComparisonOp, ComparisonOp] = {
 OPERATOR = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 ARITHMETIC = {"+": "$add", "-": "$sub", "*": "$mul", "/": "$div"}
 
-Projection = dict[str, "Projection | None"]
-"""The paths a fact must carry: a tree whose leaves (None) are values to copy."""
+Converter = Callable[[Any], Json]
+Projection = dict[str, "Projection | Converter"]
+"""The paths a fact must carry: a tree whose leaves turn an engine value into JSON."""
 
 
 @dataclass(frozen=True)
@@ -96,21 +99,36 @@ def compile_requirements(case_rules: CaseRules) -> CompiledRequirements:
         if rule.require is None:
             continue
         for ref in rule.reads:
-            _add_path(projection, ref.path)
+            _add_path(projection, ref.path, _converter(ref.type))
         for production, condition_json in _productions(rule):
             productions[production.action] = production
             definition[production.action] = {"all": [{"m": {"$and": [CASE_TAG, condition_json]}}]}
     return CompiledRequirements(definition, productions, projection)
 
 
-def _add_path(projection: Projection, path: tuple[str, ...]) -> None:
+def _add_path(projection: Projection, path: tuple[str, ...], leaf: Converter) -> None:
     node = projection
     for part in path[:-1]:
         child = node.setdefault(part, {})
-        if child is None:  # the whole value is copied already
-            return
+        assert isinstance(child, dict), path  # rules read typed leaves, never whole groups
         node = child
-    node[path[-1]] = None
+    node[path[-1]] = leaf
+
+
+def _converter(type_: Type) -> Converter:
+    """How a value of ``type_`` enters a fact: most as they are (money is integer cents,
+    dates are ISO text), decimals as doubles, lists ended by :data:`LIST_END`."""
+    if type_.base == "number":
+        return json_value
+    if type_.base == "list":
+        assert type_.item is not None
+        item = _converter(type_.item)
+        return lambda value: [*map(item, value), LIST_END]
+    return _as_is
+
+
+def _as_is(value: Any) -> Json:
+    return value
 
 
 LIST_END = "\u0000capcoe:end"
@@ -121,16 +139,10 @@ value, every list is non-empty and ``$iany``/``$iall`` keep their meaning."""
 
 def project(data: dict[str, Any], projection: Projection) -> dict[str, Any]:
     """The JSON-ready fact: only the projected paths of ``data``."""
-    fact: dict[str, Any] = {}
-    for key, inner in projection.items():
-        value = data[key]
-        if inner is not None:
-            fact[key] = project(value, inner)
-        elif isinstance(value, tuple):
-            fact[key] = [*json_value(value), LIST_END]
-        else:
-            fact[key] = json_value(value)
-    return fact
+    return {
+        key: project(data[key], inner) if isinstance(inner, dict) else inner(data[key])
+        for key, inner in projection.items()
+    }
 
 
 def _productions(rule: Rule) -> list[tuple[Production, Json]]:

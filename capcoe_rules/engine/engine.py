@@ -32,10 +32,12 @@ AnyDecision = Decision | PaymentDecision
 class _Evaluator:
     """What the engine and the reference share: the route from a case to its decision."""
 
-    def __init__(self, ruleset: CheckedRuleSet, matchers: Mapping[str, Matcher]) -> None:
+    def __init__(
+        self, ruleset: CheckedRuleSet, matchers: Mapping[str, Matcher], compiled: bool
+    ) -> None:
         self.ruleset = ruleset
         self._deciders = {
-            subject: (Decider(ruleset, case_rules), matchers[subject])
+            subject: (Decider(ruleset, case_rules, compiled), matchers[subject])
             for subject, case_rules in ruleset.cases.items()
         }
         self._payments = PaymentDecider(self._deciders["milestone"], self._deciders["claim"])
@@ -68,7 +70,7 @@ class Engine(_Evaluator):
             subject: _DurableMatcher(compile_requirements(case_rules))
             for subject, case_rules in ruleset.cases.items()
         }
-        super().__init__(ruleset, self._matchers)
+        super().__init__(ruleset, self._matchers, compiled=True)
 
     @classmethod
     def from_path(cls, directory: Path | str) -> Engine:
@@ -112,6 +114,7 @@ class ReferenceEvaluator(_Evaluator):
         super().__init__(
             ruleset,
             {subject: _ReferenceMatcher(rules) for subject, rules in ruleset.cases.items()},
+            compiled=False,
         )
 
     @classmethod

@@ -13,14 +13,16 @@ import datetime as dt
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
-from capcoe_rules.engine.case_data import build_data
+from capcoe_rules.engine.case_data import CaseData
+from capcoe_rules.engine.closures import Compiled, compile_expression, getter
 from capcoe_rules.engine.compiler import Exception_
-from capcoe_rules.engine.interpreter import evaluate, read
+from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.errors import EvaluationError
 from capcoe_rules.language.expressions import Ref
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
@@ -39,31 +41,42 @@ class Matcher(Protocol):
         """The requirements that do not apply to, or are not met by, the case in ``data``."""
 
 
-def shower(type_: Type) -> Shower:
-    """How a decision shows a value of ``type_``: euros, dates, times in Rome."""
+def shower(type_: Type) -> Shower | None:
+    """How a decision shows a value of ``type_`` (euros, dates, times in Rome); None when
+    the engine value is shown as it is."""
     if type_.base in ("text", "bool", "number", "null"):
-        return _identity
+        return None
+    if type_.base == "list":
+        assert type_.item is not None
+        item = shower(type_.item)
+        return list if item is None else lambda value: [item(element) for element in value]
     if type_.base == "datetime":
         return lambda value: None if value is None else decode(value, type_).astimezone(ROME)
     return lambda value: decode(value, type_)
 
 
-def _identity(value: Any) -> Any:
-    return value
+def reader(path: tuple[str, ...], type_: Type) -> Compiled:
+    """A function giving the shown value at ``path`` of engine data."""
+    get, show = getter(path), shower(type_)
+    return get if show is None else lambda data: show(get(data))
 
 
 @dataclass(frozen=True)
 class _Reading:
     name: str
-    path: tuple[str, ...]
-    show: Shower
+    value: Compiled
 
     @classmethod
     def of(cls, ref: Ref) -> _Reading:
-        return cls(ref.dotted, ref.path, shower(ref.type))
+        return cls(ref.dotted, reader(ref.path, ref.type))
 
-    def value(self, data: dict[str, Any]) -> Any:
-        return self.show(read(data, self.path))
+
+def _template(text: str, shows: dict[str, _Reading]) -> tuple[tuple[str, Compiled | None], ...]:
+    """A message template split once into literal text and the readings it shows."""
+    return tuple(
+        (literal, shows[name].value if name else None)
+        for literal, name, _, _ in string.Formatter().parse(text)
+    )
 
 
 @dataclass(frozen=True)
@@ -74,43 +87,81 @@ class _RulePlan:
     title: Text
     severity: Literal["blocking", "warning"] | None
     reads: tuple[_Reading, ...]
-    shows: dict[str, _Reading]
+    message_it: tuple[tuple[str, Compiled | None], ...] | None
+    message_en: tuple[tuple[str, Compiled | None], ...] | None
+    compute: Compiled | None
+    """For a derivation: its formula, compiled to closures or interpreted."""
+    fixed: dict[str, Any]
+    """The fields of its findings that are the same for every case."""
+
+    @property
+    def usual_status(self) -> FindingStatus:
+        """Its status unless the matcher reports an exception."""
+        return "met" if self.rule.derive is None else "computed"
 
     @classmethod
-    def of(cls, rule: Rule) -> _RulePlan:
+    def of(cls, rule: Rule, compiled: bool) -> _RulePlan:
         doc = rule.doc
+        shows = {ref.dotted: _Reading.of(ref) for ref in rule.shows}
+        message = doc.message
+        formula = rule.value
+        compute: Compiled | None = None
+        if formula is not None:
+            compute = compile_expression(formula) if compiled else partial(evaluate, formula)
         return cls(
             rule=rule,
             title=Text(it=doc.title.it, en=doc.title.en),
             severity=doc.severity if rule.kind == "requirement" else None,
             reads=tuple(_Reading.of(ref) for ref in rule.reads),
-            shows={ref.dotted: _Reading.of(ref) for ref in rule.shows},
+            message_it=None if message is None else _template(message.it, shows),
+            message_en=None
+            if message is None or message.en is None
+            else _template(message.en, shows),
+            compute=compute,
+            fixed={
+                "rule_id": rule.id,
+                "kind": rule.kind,
+                "severity": doc.severity if rule.kind == "requirement" else None,
+                "title": Text(it=doc.title.it, en=doc.title.en),
+                "basis": doc.basis,
+                "provenance": doc.provenance,
+                "derives": rule.derive,
+            },
         )
 
 
 class Decider:
     """Decides cases of one kind against one rule set, given a :class:`Matcher`."""
 
-    def __init__(self, ruleset: CheckedRuleSet, case_rules: CaseRules) -> None:
+    def __init__(self, ruleset: CheckedRuleSet, case_rules: CaseRules, compiled: bool) -> None:
+        """``compiled``: compute derived values with closures (the engine) rather than by
+        interpreting their syntax trees (the reference)."""
         self.ruleset = ruleset
         self.case_rules = case_rules
+        self._case_data = CaseData(ruleset, case_rules)
         self._ruleset_ref = RuleSetRef(
             name=ruleset.name, version=ruleset.version, content_hash=ruleset.content_hash
         )
-        self._plans = tuple(_RulePlan.of(rule) for rule in case_rules.rules)
+        self._plans = tuple(_RulePlan.of(rule, compiled) for rule in case_rules.rules)
+        by_id = {plan.rule.id: plan for plan in self._plans}
+        self._derivations = tuple(by_id[rule.id] for rule in case_rules.derivations)
         self._derived_shown = {
-            name: shower(type_) for name, type_ in case_rules.derived_types.items()
+            name: reader(("derived", name), type_)
+            for name, type_ in case_rules.derived_types.items()
         }
         self._lookup_shown = {
-            lookup.name: {column: shower(t) for column, t in lookup.table.columns.items()}
+            lookup.name: {
+                column: reader((lookup.name, column), t)
+                for column, t in lookup.table.columns.items()
+            }
             for lookup in case_rules.lookups
         }
 
     def decide(self, matcher: Matcher, case: BaseModel, as_of: dt.date) -> Decision:
-        data = build_data(self.ruleset, self.case_rules, case, as_of)
-        for rule in self.case_rules.derivations:
-            assert rule.derive is not None
-            data["derived"][rule.derive] = _derive(rule, data)
+        data = self._case_data.build(case, as_of)
+        derived = data["derived"]
+        for plan in self._derivations:
+            derived[plan.rule.derive] = _derive(plan, data)
         outcomes: dict[str, FindingStatus] = {}
         for rule, outcome in matcher.exceptions(data):
             if rule.id in outcomes:
@@ -128,13 +179,13 @@ class Decider:
             reasons=reasons,
             warnings=[finding.rule_id for finding in not_met if finding.severity == "warning"],
             lookups={
-                name: {column: show(data[name][column]) for column, show in columns.items()}
+                name: {column: show(data) for column, show in columns.items()}
                 for name, columns in self._lookup_shown.items()
             },
             derived={
-                name: self._derived_shown[name](data["derived"][name])
-                for name in (plan.rule.derive for plan in self._plans)
-                if name is not None
+                plan.rule.derive: self._derived_shown[plan.rule.derive](data)
+                for plan in self._plans
+                if plan.rule.derive is not None
             },
             findings=findings,
         )
@@ -143,49 +194,48 @@ class Decider:
         self, plan: _RulePlan, outcomes: dict[str, FindingStatus], data: dict[str, Any]
     ) -> Finding:
         rule = plan.rule
-        status = outcomes.get(rule.id, "met" if rule.derive is None else "computed")
-        message = rule.doc.message
-        return Finding.trusted(
-            rule_id=rule.id,
-            kind=rule.kind,
-            status=status,
-            severity=plan.severity,
-            title=plan.title,
-            basis=rule.doc.basis,
-            provenance=rule.doc.provenance,
-            message=(
-                Text(
-                    it=_render(message.it, plan, data),
-                    en=None if message.en is None else _render(message.en, plan, data),
-                )
-                if message is not None and status == "not_met"
-                else None
-            ),
-            values={reading.name: reading.value(data) for reading in plan.reads},
-            derives=rule.derive,
-            value=(
-                None
-                if rule.derive is None
-                else self._derived_shown[rule.derive](data["derived"][rule.derive])
-            ),
+        status = outcomes.get(rule.id, plan.usual_status)
+        message = None
+        if status == "not_met" and plan.message_it is not None:
+            message = Text(
+                it=_render(plan.message_it, data),
+                en=None if plan.message_en is None else _render(plan.message_en, data),
+            )
+        fixed = plan.fixed
+        # In the order of Finding's fields: pydantic serialises a model's __dict__ in order.
+        return Finding.from_trusted(
+            {
+                "rule_id": fixed["rule_id"],
+                "kind": fixed["kind"],
+                "status": status,
+                "severity": fixed["severity"],
+                "title": fixed["title"],
+                "basis": fixed["basis"],
+                "provenance": fixed["provenance"],
+                "message": message,
+                "values": {reading.name: reading.value(data) for reading in plan.reads},
+                "derives": fixed["derives"],
+                "value": None if rule.derive is None else self._derived_shown[rule.derive](data),
+            }
         )
 
 
-def _derive(rule: Rule, data: dict[str, Any]) -> Any:
-    assert rule.value is not None
+def _derive(plan: _RulePlan, data: dict[str, Any]) -> Any:
+    rule = plan.rule
+    assert plan.compute is not None and rule.value is not None
     try:
-        value = evaluate(rule.value, data)
+        value = plan.compute(data)
     except EvaluationError as error:
         raise EvaluationError(f"rule {rule.id} ({rule.file}): {error}") from None
     return round_cents(value) if rule.value.type.base == "money" else value
 
 
-def _render(template: str, plan: _RulePlan, data: dict[str, Any]) -> str:
+def _render(template: tuple[tuple[str, Compiled | None], ...], data: dict[str, Any]) -> str:
     parts = []
-    for literal, name, _, _ in string.Formatter().parse(template):
+    for literal, value in template:
         parts.append(literal)
-        if name:
-            parts.append(_as_text(plan.shows[name].value(data)))
+        if value is not None:
+            parts.append(_as_text(value(data)))
     return "".join(parts)
 
 

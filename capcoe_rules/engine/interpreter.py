@@ -58,7 +58,7 @@ def evaluate(node: Node, data: Data) -> Any:
         case Member(item=item, container=container, negated=negated):
             return (evaluate(item, data) in evaluate(container, data)) != negated
         case Arithmetic(op=op, left=left, right=right):
-            return _arithmetic(op, evaluate(left, data), evaluate(right, data))
+            return arithmetic(op, evaluate(left, data), evaluate(right, data))
         case Call(function=function, args=args):
             values = [evaluate(arg, data) for arg in args]
             if function == "abs":
@@ -86,7 +86,7 @@ def compare(op: str, left: Any, right: Any) -> bool:
     raise ValueError(op)
 
 
-def _arithmetic(op: str, left: int | Decimal, right: int | Decimal) -> int | Decimal:
+def arithmetic(op: str, left: int | Decimal, right: int | Decimal) -> int | Decimal:
     try:
         match op:
             case "+":
