@@ -51,6 +51,7 @@ from capcoe_rules.allocation.methods import bounding_caps, full_caps
 from capcoe_rules.allocation.report import CSV_COLUMNS
 from capcoe_rules.allocation.simulation import national_round_applications, simulated_applications
 from capcoe_rules.cli import app
+from capcoe_rules.testing.strategies import allocation_rounds
 
 Method = Callable[[Sequence[Claimant], Limits], Shares]
 BOTH = pytest.mark.parametrize(
@@ -935,3 +936,31 @@ def test_the_national_round_allocates_all_2200_posts_within_every_cap(
     sicily = next(use for use in result.regions if use.name == "19")
     assert sicily.allocated <= 623
     assert totals_.invalid == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(allocation_rounds(max_size=25))
+def test_generated_rounds_respect_every_cap_of_the_bundled_rules(
+    applications: list[dict[str, Any]],
+) -> None:
+    engine = _bundled_engine()
+    result = allocate_round(engine, applications)
+    caps = engine.ruleset.parameters_on(result.as_of)
+    by_profile: dict[str, int] = {}
+    for share in result.shares:
+        asked = next(case for case in applications if case["id"] == share.id)
+        for profile, posts in share.allocated.items():
+            assert posts <= asked["hires"].get(profile, 0)
+            by_profile[profile] = by_profile.get(profile, 0) + posts
+    for profile, posts in by_profile.items():
+        assert posts <= caps[f"hiring_cap_profilo_{profile}"]
+    assert sum(by_profile.values()) <= caps["hiring_cap_total"]
+
+
+_BUNDLED: list[Engine] = []
+
+
+def _bundled_engine() -> Engine:
+    if not _BUNDLED:
+        _BUNDLED.append(Engine.from_path(RULES))
+    return _BUNDLED[0]

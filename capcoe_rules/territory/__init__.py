@@ -28,6 +28,7 @@ class Comune:
     province_name: str
     uts_code: str
     region_code: str
+    region_name: str
     nuts2: str
 
 
@@ -67,7 +68,7 @@ def _index() -> dict[str, Place]:
             name = f"Città metropolitana di {members[0].province_name}"
             places[metropolitan] = _aggregate(metropolitan, "provincia", name, members)
     for code, members in regions.items():
-        places[code] = _aggregate(code, "regione", f"Regione {code}", members)
+        places[code] = _aggregate(code, "regione", members[0].region_name, members)
     return places
 
 

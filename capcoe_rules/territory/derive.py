@@ -21,6 +21,7 @@ COLUMNS = (
     "province_name",
     "uts_code",
     "region_code",
+    "region_name",
     "nuts2",
 )
 
@@ -47,6 +48,7 @@ def _source_rows() -> list[dict[str, str]]:
                 # there is one, otherwise the province's code.
                 "uts_code": record[index["Codice dell'Unità territoriale sovracomunale"]],
                 "region_code": record[index["Codice Regione"]],
+                "region_name": record[index["Denominazione Regione"]],
                 "nuts2": record[index["Codice NUTS2 2024"]],
             }
         )

@@ -27,10 +27,11 @@ One module per kind of case:
   :data:`BUNDLED` is the bundled CapCoe rule set's;
 - :mod:`.invalid`: :class:`InvalidCase`, shared by every kind of case.
 
-Strategies for allocation rounds go beside these in a module of their own, re-exported
-here.
+- :mod:`.allocation`: :func:`allocation_rounds`, lists of hiring applications for one
+  round.
 """
 
+from capcoe_rules.testing.strategies.allocation import allocation_rounds
 from capcoe_rules.testing.strategies.applications import (
     AREAS,
     BODY_TYPES,
@@ -66,6 +67,7 @@ __all__ = [
     "ROLES",
     "InvalidCase",
     "RuleSetFacts",
+    "allocation_rounds",
     "applications",
     "boundary_applications",
     "broken_dates",
