@@ -181,12 +181,17 @@ def test_keyboard_interrupt_mid_batch_removes_the_temporary_files(
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("national") / "national.jsonl"
+    """The national population eight times over: a batch that runs for many seconds, so
+    that Ctrl-C surely lands while it writes, however fast the engine gets."""
+    directory = tmp_path_factory.mktemp("national")
+    once = directory / "once.jsonl"
     subprocess.run(
-        [sys.executable, "-m", "capcoe_rules", "population", "--out", str(source)],
+        [sys.executable, "-m", "capcoe_rules", "population", "--out", str(once)],
         check=True,
         capture_output=True,
     )
+    source = directory / "national.jsonl"
+    source.write_text(once.read_text("utf-8") * 8, "utf-8")
     return source
 
 
