@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from capcoe_rules.allocation.models import PROFILES, AllocationResult
+from capcoe_rules.atomic import write_atomically
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -88,20 +87,3 @@ def csv_text(result: AllocationResult) -> str:
     return buffer.getvalue()
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    # mkstemp makes the file private; a result is an ordinary file: keep the mode of the
-    # file it replaces, or give it the usual rw-r--r--.
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    try:
-        os.chmod(temporary, mode)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

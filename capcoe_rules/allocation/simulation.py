@@ -34,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from capcoe_rules.allocation.report import write_atomically
+from capcoe_rules.atomic import write_atomically
 from capcoe_rules.territory import Comune, comuni
 from capcoe_rules.testing.population import (
     COST_PER_POST,

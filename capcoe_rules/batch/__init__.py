@@ -9,11 +9,11 @@
 - ``bench``: the performance figures of this machine against the project's targets.
 """
 
+from capcoe_rules.atomic import atomic_writer
 from capcoe_rules.batch.pipeline import errors_path_for, run_batch
 from capcoe_rules.batch.reading import Record, RecordError, read_records
 from capcoe_rules.batch.running import Decided, decide_records
 from capcoe_rules.batch.summary import Summary
-from capcoe_rules.batch.writing import atomic_writer
 
 __all__ = [
     "Decided",

@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from capcoe_rules.atomic import atomic_writer
 from capcoe_rules.batch.reading import RecordError, read_records
 from capcoe_rules.batch.running import CHUNK_SIZE, Evaluator, decide_records
 from capcoe_rules.batch.summary import Summary
-from capcoe_rules.batch.writing import atomic_writer
 
 Progress = Callable[[int], None]
 """Told how many more records were handled (called about once per chunk)."""

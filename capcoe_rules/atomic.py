@@ -1,10 +1,11 @@
 """Atomic output: a file appears under its final name complete, or not at all.
 
-A batch writes into a temporary file in the destination's own directory (so that the
-final rename never crosses a file system), flushes and fsyncs it, then renames it over
-the destination with ``os.replace``, which is atomic on POSIX and Windows. On any
-exception, KeyboardInterrupt included, the temporary file is removed and a file that
-was already there is left untouched: a reader never sees half a batch.
+Every command that writes results (batch decisions, allocation reports) writes into a
+temporary file in the destination's own directory (so that the final rename never crosses
+a file system), flushes and fsyncs it, then renames it over the destination with
+``os.replace``, which is atomic on POSIX and Windows. On any exception, KeyboardInterrupt
+included, the temporary file is removed and a file that was already there is left
+untouched: a reader never sees half a batch.
 """
 
 from __future__ import annotations
@@ -42,13 +43,33 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
     _fsync_directory(directory)
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (creating its directory if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(path) as handle:
+        handle.write(text)
+
+
 def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return DEFAULT_MODE & ~umask
+        return DEFAULT_MODE & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux): the
+    only portable way, setting it and back, races with other threads creating files."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def _fsync_directory(directory: Path) -> None:
