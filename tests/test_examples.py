@@ -7,13 +7,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, RULES, make_application
 from typer.testing import CliRunner
 
 from capcoe_rules import Engine
 from capcoe_rules.cli import app
 from capcoe_rules.testing.expectations import compare
 from capcoe_rules.testing.runner import run_example
-from conftest import FIXTURES, RULES, make_application
 
 pytest_plugins = ["pytester"]
 BUNDLED = FIXTURES / "applications" / "napoli-assunzioni.yaml"
@@ -43,7 +43,10 @@ def test_compare_names_every_difference_by_path(engine: Engine) -> None:
             "outcome": "not_eligible",
             "reasons": ["ASS-FINESTRA"],
             "derived": {"eu_share": "441000", "nope": 1},
-            "findings": {"ASS-REGIONI": "not_met", "AMM-AREA-ENTE": {"values": {"area.body_types": []}}},
+            "findings": {
+                "ASS-REGIONI": "not_met",
+                "AMM-AREA-ENTE": {"values": {"area.body_types": []}},
+            },
         },
     )
     assert sorted(d.path for d in differences) == [
