@@ -262,3 +262,19 @@ def test_lists_cannot_be_compared_with_each_other(tmp_path: Path) -> None:
     )
     problem = only(problems_for(tmp_path, text))
     assert problem.code == "E014" and "'in'" in problem.message
+
+
+def test_every_problem_code_is_documented_in_the_readme() -> None:
+    from capcoe_rules.language.problems import CODES
+
+    readme = (RULES.parent / "README.md").read_text("utf-8")
+    documented = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| E0")}
+    assert documented == set(CODES)
+
+
+def test_problems_found_use_documented_codes(tmp_path: Path) -> None:
+    from capcoe_rules.language.problems import CODES
+
+    text = RULE_HEAD + "    require: application.nope > __x\n    bogus: 1\n"
+    problems = problems_for(tmp_path, text) + problems_for(tmp_path / "b", "rules: [\n")
+    assert problems and all(problem.code in CODES for problem in problems)

@@ -28,6 +28,7 @@ def check(
     ruleset = load_ruleset(rules)
     count = sum(len(case.rules) for case in ruleset.cases.values())
     err.print(
-        f"[green]{rules}: no problems[/green] ({count} rules, {len(ruleset.parameters)} "
+        f"[green]{rules}: no problems[/green] - {ruleset.name} {ruleset.version}, "
+        f"{ruleset.title_it} ({count} rules, {len(ruleset.parameters)} "
         f"parameters, {len(ruleset.tables)} tables; {ruleset.content_hash[:19]})"
     )

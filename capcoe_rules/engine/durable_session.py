@@ -23,12 +23,8 @@ from typing import Any
 import durable_rules_engine as _durable
 
 SESSION_ID = "0"
-HANDLED, NOT_HANDLED = 0, 1
+HANDLED = 0  # assert_fact's status when a production matched (1: none did)
 _ruleset_numbers = itertools.count()
-
-
-class DurableError(RuntimeError):
-    """durable_rules refused a ruleset or a fact (a compiler bug, never a user mistake)."""
 
 
 class DurableSession:

@@ -14,9 +14,6 @@ class Position:
     column: int
 
 
-START = Position(1, 1)
-
-
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
     """One thing wrong in a rule set: ``file:line:col: CODE message``."""

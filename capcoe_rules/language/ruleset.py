@@ -80,7 +80,8 @@ class Rule:
     shows: tuple[Ref, ...]
     """The names its message shows."""
     stratum: int
-    """Rules of stratum n read derived values computed in strata below n only."""
+    """0 for a rule that reads no derived value, else one more than the highest stratum
+    of the derivations it reads: derivations are computed in increasing stratum."""
 
     @property
     def kind(self) -> Literal["requirement", "derivation"]:
