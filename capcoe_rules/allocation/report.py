@@ -85,5 +85,3 @@ def csv_text(result: AllocationResult) -> str:
             }
         )
     return buffer.getvalue()
-
-
