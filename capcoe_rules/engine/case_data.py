@@ -14,19 +14,24 @@ from capcoe_rules.errors import CaseError, FieldProblem
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Lookup, NotInForceError
 from capcoe_rules.language.types import Schema, Type, schema_of
 from capcoe_rules.language.values import encode, normalise_number
-from capcoe_rules.models.cases import INPUT_CASES
+from capcoe_rules.models.application import Application
+from capcoe_rules.models.cases import INPUT_CASES, InputCase
+from capcoe_rules.models.payment import PaymentClaim
 
 CaseInput = BaseModel | Mapping[str, Any] | str | bytes
 """A case as a model, a mapping (e.g. parsed JSON/YAML) or JSON text."""
 
 
-def parse_case(case: CaseInput) -> BaseModel:
+def parse_case(case: CaseInput) -> InputCase:
     """Validate a case; a malformed one raises :class:`CaseError` naming each bad field.
 
     A case that is well-formed field by field but inconsistent as a whole (a payment claim
     with a line for an unknown milestone, say) is refused too, naming each place.
     """
     model = case if isinstance(case, BaseModel) else _validate(case)
+    if not isinstance(model, Application | PaymentClaim):
+        known = ", ".join(sorted(INPUT_CASES))
+        raise CaseError.single("case_type", f"{type(model).__name__} is not a case ({known})")
     problems = getattr(model, "problems", None)
     found: list[tuple[str, str]] = problems() if callable(problems) else []
     if found:

@@ -49,7 +49,7 @@ class _Evaluator:
         outside the rule set's period; never reads the clock.
         """
         model = parse_case(case)
-        day = as_of if as_of is not None else model.default_as_of()  # type: ignore[attr-defined]
+        day = as_of if as_of is not None else model.default_as_of()
         if isinstance(model, PaymentClaim):
             return self._payments.decide(model, day)
         decider, matcher = self._deciders[case_type_of(model)]

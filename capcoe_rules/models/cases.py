@@ -19,6 +19,9 @@ INPUT_CASES: dict[str, type[BaseModel]] = {
 }
 """Cases submitted for a decision, by their ``case_type``."""
 
+InputCase = Application | PaymentClaim
+"""A case submitted for a decision: each knows the date it is decided as of by default."""
+
 RULE_SUBJECTS: dict[str, type[BaseModel]] = {
     "application": Application,
     "milestone": MilestoneReview,
