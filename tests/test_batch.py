@@ -195,6 +195,10 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return source
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_ctrl_c_on_a_running_batch_leaves_no_decisions_file(
     tmp_path: Path, national: Path, workers: int
@@ -209,6 +213,10 @@ def test_ctrl_c_on_a_running_batch_leaves_no_decisions_file(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        # As from a terminal: a process started in the background by a non-interactive
+        # shell (as CI may run the tests) inherits SIGINT ignored, and Python then keeps
+        # ignoring it.
+        preexec_fn=_default_sigint,
     )
     try:
         deadline = time.monotonic() + 60
@@ -283,3 +291,22 @@ def test_the_summary_counts_decisions_without_a_region_under_a_dash() -> None:
         "by_outcome": {"-": 1, "eligible": 1, "payable": 2},
         "by_category": {"meno_sviluppata": {"eligible": 1}, "-": {"-": 1, "payable": 2}},
     }
+
+
+def test_ctrl_c_during_a_record_stops_the_batch_at_the_next_one() -> None:
+    # pydantic-core swallows a KeyboardInterrupt raised inside its serialiser; the batch
+    # therefore only notes SIGINT and raises between records, where nothing can lose it.
+    from capcoe_rules.batch.interrupts import deferred_interrupts
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    reached = False
+    try:
+        with pytest.raises(KeyboardInterrupt), deferred_interrupts() as interrupted:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the handler runs here, and raises nothing
+            reached = True
+            interrupted()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert reached

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
+from capcoe_rules.batch.interrupts import deferred_interrupts
 from capcoe_rules.batch.reading import Record, RecordError, parse_record
 from capcoe_rules.batch.running import CHUNK_SIZE, DecisionLike, chunked, ordered_map
 from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
@@ -248,14 +249,20 @@ def diff_population(
     changes = ruleset_changes(base.ruleset, rules.ruleset)
     report = DiffReport(base.ruleset, rules.ruleset, changes)
     state: DiffState = (base, rules, changes, as_of)
-    for compared in _compare_all(state, records, workers):
-        if isinstance(compared, CaseChange):
-            report.changes.append(compared)
-        elif isinstance(compared, RecordError):
-            report.invalid.append(compared)
-        else:
-            report.unchanged += 1
+    with deferred_interrupts() as interrupted:
+        for compared in _compare_all(state, records, workers):
+            interrupted()
+            _record(report, compared)
     return report
+
+
+def _record(report: DiffReport, compared: Compared) -> None:
+    if isinstance(compared, CaseChange):
+        report.changes.append(compared)
+    elif isinstance(compared, RecordError):
+        report.invalid.append(compared)
+    else:
+        report.unchanged += 1
 
 
 def _compare_all(state: DiffState, records: Iterable[Record], workers: int) -> Iterator[Compared]:

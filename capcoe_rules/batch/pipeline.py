@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from capcoe_rules.atomic import atomic_writer
+from capcoe_rules.batch.interrupts import deferred_interrupts
 from capcoe_rules.batch.reading import RecordError, read_records
 from capcoe_rules.batch.running import CHUNK_SIZE, Evaluator, decide_records
 from capcoe_rules.batch.summary import Summary
@@ -49,10 +50,12 @@ def run_batch(
         handle = stack.enter_context(source.open("rb"))
         decisions_out = stack.enter_context(atomic_writer(out))
         errors_out = stack.enter_context(atomic_writer(errors))
+        interrupted = stack.enter_context(deferred_interrupts())
         unreported = 0
         for outcome in decide_records(
             evaluator, read_records(handle), as_of=as_of, workers=workers
         ):
+            interrupted()
             if isinstance(outcome, RecordError):
                 errors_out.write(outcome.to_json())
                 errors_out.write("\n")
