@@ -310,3 +310,20 @@ def test_ctrl_c_during_a_record_stops_the_batch_at_the_next_one() -> None:
     finally:
         signal.signal(signal.SIGINT, previous)
     assert reached
+
+
+def test_an_applications_own_sigint_handler_is_left_alone() -> None:
+    from capcoe_rules.batch.interrupts import deferred_interrupts
+
+    def own(_signum: int, _frame: object) -> None:
+        return None
+
+    previous = signal.signal(signal.SIGINT, own)
+    try:
+        with deferred_interrupts() as interrupted:
+            assert signal.getsignal(signal.SIGINT) is own
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            interrupted()  # the application handled it: the batch goes on
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -21,14 +21,15 @@ from types import FrameType
 def deferred_interrupts() -> Iterator[Callable[[], None]]:
     """Yield ``check()``, which raises KeyboardInterrupt once SIGINT has arrived.
 
-    Outside the main thread (where signal handlers cannot be set) or when SIGINT is
-    ignored, nothing changes and ``check()`` never raises.
+    Only Python's own Ctrl-C handling is deferred: outside the main thread (where
+    handlers cannot be set), or when the embedding application ignores SIGINT or handles
+    it itself, nothing changes and ``check()`` never raises.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield _never
-        return
     previous = signal.getsignal(signal.SIGINT)
-    if previous is signal.SIG_IGN:
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or previous is not signal.default_int_handler
+    ):
         yield _never
         return
     arrived = threading.Event()
