@@ -8,6 +8,8 @@
 An application gives a :class:`Decision`; a payment claim a :class:`PaymentDecision`.
 """
 
+from importlib import metadata as _metadata
+
 from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
@@ -41,4 +43,8 @@ __all__ = [
     "load_ruleset",
     "parse_case",
 ]
-__version__ = "0.1.0"
+
+try:  # one version, pyproject.toml's
+    __version__ = _metadata.version("capcoe-rules")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"

@@ -92,3 +92,11 @@ def test_evaluate_with_a_broken_rule_set_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", str(BUNDLED), "--rules", str(directory)])
     assert result.exit_code == 1
     assert "E001" in result.output
+
+
+def test_version() -> None:
+    from capcoe_rules import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"capcoe-rules {__version__}" and __version__[0].isdigit()

@@ -41,3 +41,23 @@ def fail(message: str, code: int) -> NoReturn:
     """Print ``capcoe-rules: message`` on stderr and exit with ``code``."""
     err.print(f"capcoe-rules: {message}", markup=False, highlight=False)
     raise typer.Exit(code)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from capcoe_rules import __version__  # noqa: PLC0415 (the package imports this module)
+
+        print(f"capcoe-rules {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Rules engine for the CapCoe 2021-2027 programme: check rule files, decide cases."""
