@@ -941,9 +941,8 @@ def test_the_national_round_allocates_all_2200_posts_within_every_cap(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(allocation_rounds(max_size=25))
 def test_generated_rounds_respect_every_cap_of_the_bundled_rules(
-    applications: list[dict[str, Any]],
+    engine: Engine, applications: list[dict[str, Any]]
 ) -> None:
-    engine = _bundled_engine()
     result = allocate_round(engine, applications)
     caps = engine.ruleset.parameters_on(result.as_of)
     by_profile: dict[str, int] = {}
@@ -956,11 +955,3 @@ def test_generated_rounds_respect_every_cap_of_the_bundled_rules(
         assert posts <= caps[f"hiring_cap_profilo_{profile}"]
     assert sum(by_profile.values()) <= caps["hiring_cap_total"]
 
-
-_BUNDLED: list[Engine] = []
-
-
-def _bundled_engine() -> Engine:
-    if not _BUNDLED:
-        _BUNDLED.append(Engine.from_path(RULES))
-    return _BUNDLED[0]

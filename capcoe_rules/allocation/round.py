@@ -410,13 +410,10 @@ def _report(
         excluded=len(excluded),
         invalid=len(invalid),
     )
-    ruleset = engine.ruleset
     return AllocationResult(
         as_of=day,
         method=method,
-        ruleset=RuleSetRef(
-            name=ruleset.name, version=ruleset.version, content_hash=ruleset.content_hash
-        ),
+        ruleset=RuleSetRef.of(engine.ruleset),
         parameters=caps.values,
         totals=totals,
         pools=pools,

@@ -30,6 +30,7 @@ from capcoe_rules.batch.reading import Record, RecordError, parse_record
 from capcoe_rules.batch.running import CHUNK_SIZE, DecisionLike, chunked, ordered_map
 from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
 from capcoe_rules.language.ruleset import CheckedRuleSet
+from capcoe_rules.models.decision import RuleSetRef
 
 ERROR = "error"
 """The outcome shown for a side that refused the case (e.g. a lookup row removed)."""
@@ -231,7 +232,7 @@ class DiffReport:
 
 
 def _ruleset_ref(ruleset: CheckedRuleSet) -> dict[str, str]:
-    return {"name": ruleset.name, "version": ruleset.version, "content_hash": ruleset.content_hash}
+    return RuleSetRef.of(ruleset).model_dump()
 
 
 DiffState = tuple[RuleSetEngine, RuleSetEngine, RuleSetChanges, dt.date | None]

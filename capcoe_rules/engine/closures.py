@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from capcoe_rules.engine.interpreter import Data, arithmetic, compare
+from capcoe_rules.engine.interpreter import Data, arithmetic, compare, read
 from capcoe_rules.language.expressions import (
     Arithmetic,
     Call,
@@ -42,13 +42,7 @@ def getter(path: tuple[str, ...]) -> Compiled:
         first, second, third = path
         return lambda data: data[first][second][third]
 
-    def read(data: Data) -> Any:
-        value: Any = data
-        for part in path:
-            value = value[part]
-        return value
-
-    return read
+    return lambda data: read(data, path)
 
 
 def compile_expression(node: Node) -> Compiled:

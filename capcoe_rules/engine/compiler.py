@@ -227,11 +227,10 @@ def _field(path: tuple[str, ...]) -> str:
 
 
 def json_value(value: Any) -> Json:
-    """An engine value as JSON: durable_rules compares numbers as doubles."""
+    """A scalar engine value as JSON: durable_rules compares numbers as doubles.
+
+    Lists reach facts through :func:`_converter` and never appear as constants (a list
+    literal in a condition compiles to comparisons)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, tuple | list):
-        return [json_value(item) for item in value]
-    if isinstance(value, dict):
-        return {key: json_value(item) for key, item in value.items()}
     return value

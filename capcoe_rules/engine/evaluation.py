@@ -91,8 +91,6 @@ class _RulePlan:
     message_en: tuple[tuple[str, Compiled | None], ...] | None
     compute: Compiled | None
     """For a derivation: its formula, compiled to closures or interpreted."""
-    fixed: dict[str, Any]
-    """The fields of its findings that are the same for every case."""
 
     @property
     def usual_status(self) -> FindingStatus:
@@ -118,15 +116,6 @@ class _RulePlan:
             if message is None or message.en is None
             else _template(message.en, shows),
             compute=compute,
-            fixed={
-                "rule_id": rule.id,
-                "kind": rule.kind,
-                "severity": doc.severity if rule.kind == "requirement" else None,
-                "title": Text(it=doc.title.it, en=doc.title.en),
-                "basis": doc.basis,
-                "provenance": doc.provenance,
-                "derives": rule.derive,
-            },
         )
 
 
@@ -139,9 +128,7 @@ class Decider:
         self.ruleset = ruleset
         self.case_rules = case_rules
         self._case_data = CaseData(ruleset, case_rules)
-        self._ruleset_ref = RuleSetRef(
-            name=ruleset.name, version=ruleset.version, content_hash=ruleset.content_hash
-        )
+        self._ruleset_ref = RuleSetRef.of(ruleset)
         self._plans = tuple(_RulePlan.of(rule, compiled) for rule in case_rules.rules)
         by_id = {plan.rule.id: plan for plan in self._plans}
         self._derivations = tuple(by_id[rule.id] for rule in case_rules.derivations)
@@ -201,20 +188,19 @@ class Decider:
                 it=_render(plan.message_it, data),
                 en=None if plan.message_en is None else _render(plan.message_en, data),
             )
-        fixed = plan.fixed
         # In the order of Finding's fields: pydantic serialises a model's __dict__ in order.
         return Finding.from_trusted(
             {
-                "rule_id": fixed["rule_id"],
-                "kind": fixed["kind"],
+                "rule_id": rule.id,
+                "kind": rule.kind,
                 "status": status,
-                "severity": fixed["severity"],
-                "title": fixed["title"],
-                "basis": fixed["basis"],
-                "provenance": fixed["provenance"],
+                "severity": plan.severity,
+                "title": plan.title,
+                "basis": rule.doc.basis,
+                "provenance": rule.doc.provenance,
                 "message": message,
                 "values": {reading.name: reading.value(data) for reading in plan.reads},
-                "derives": fixed["derives"],
+                "derives": rule.derive,
                 "value": None if rule.derive is None else self._derived_shown[rule.derive](data),
             }
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, Self
+from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,6 +11,15 @@ from capcoe_rules.models.labels import Text
 
 FindingStatus = Literal["met", "not_met", "not_applicable", "computed"]
 Outcome = Literal["eligible", "not_eligible"]
+
+
+class _Identified(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def content_hash(self) -> str: ...
 
 
 class DecisionModel(BaseModel):
@@ -46,6 +55,11 @@ class RuleSetRef(DecisionModel):
     name: str
     version: str
     content_hash: str
+
+    @classmethod
+    def of(cls, ruleset: _Identified) -> RuleSetRef:
+        """The reference to a checked rule set (anything with its three identifiers)."""
+        return cls(name=ruleset.name, version=ruleset.version, content_hash=ruleset.content_hash)
 
 
 class Finding(DecisionModel):
