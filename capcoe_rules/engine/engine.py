@@ -10,14 +10,15 @@ from typing import Any
 from capcoe_rules.engine.case_data import CaseInput, case_type_of, parse_case
 from capcoe_rules.engine.compiler import (
     CompiledRequirements,
+    CompiledRuleset,
     Exception_,
     compile_requirements,
-    project,
 )
 from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.engine.payments import PaymentDecider
+from capcoe_rules.errors import EvaluationError
 from capcoe_rules.language.checker import load_ruleset, load_sources
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.models.decision import Decision
@@ -86,22 +87,31 @@ class Engine(_Evaluator):
 
     def facts_left(self) -> int:
         """Facts the durable_rules sessions still hold: 0 between evaluations."""
-        return sum(len(matcher.session.facts_left()) for matcher in self._matchers.values())
+        return sum(matcher.facts_left() for matcher in self._matchers.values())
 
 
 class _DurableMatcher:
+    """Matches a case against every durable_rules ruleset its requirements compiled to."""
+
     def __init__(self, compiled: CompiledRequirements) -> None:
-        self.compiled = compiled
-        self.session = DurableSession(compiled.definition)
+        self._sessions: tuple[tuple[CompiledRuleset, DurableSession], ...] = tuple(
+            (ruleset, DurableSession(ruleset.definition)) for ruleset in compiled.rulesets
+        )
 
     def exceptions(self, data: dict[str, Any]) -> Sequence[tuple[Rule, Exception_]]:
-        fact = project(data, self.compiled.projection)
-        fact["t"] = "case"
-        fact["_zero"] = 0
-        productions = self.compiled.productions
-        return [
-            (productions[name].rule, productions[name].outcome) for name in self.session.fire(fact)
-        ]
+        # A condition may fire several of its conjunctions: one outcome per rule.
+        found: dict[str, tuple[Rule, Exception_]] = {}
+        for ruleset, session in self._sessions:
+            productions = ruleset.productions
+            for name in session.fire(ruleset.fact(data)):
+                rule, outcome = productions[name]
+                if found.setdefault(rule.id, (rule, outcome))[1] != outcome:
+                    raise EvaluationError(f"rule {rule.id} compiled wrong: {outcome} and not")
+
+        return list(found.values())
+
+    def facts_left(self) -> int:
+        return sum(len(session.facts_left()) for _, session in self._sessions)
 
 
 class ReferenceEvaluator(_Evaluator):

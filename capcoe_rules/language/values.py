@@ -16,16 +16,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from capcoe_rules.language.numbers import normalise
 from capcoe_rules.language.types import Type
 from capcoe_rules.models.money import from_cents, to_cents
 
 EngineValue = Any
 
 
-def normalise_number(value: Decimal | int) -> int | Decimal:
-    if isinstance(value, int):
-        return value
-    return int(value) if value == value.to_integral_value() else value
+normalise_number = normalise
 
 
 def to_decimal(value: Any) -> Decimal:
