@@ -124,9 +124,20 @@ def _reader(slot: Slot) -> Reader:
     return _atom_reader(compile_expression(slot.node))
 
 
+class UncomputableFactError(Exception):
+    """A term or atom of the fact has no value for this case (a guarded division by zero,
+    a number beyond the decimal context): the case is matched by the reference instead,
+    which computes only what short-circuit evaluation reaches, as the specification says."""
+
+
 def _term_reader(compute: Compiled) -> Reader:
-    # A term holds no division (conditions compute those as atoms): it always has a value.
-    return lambda data: number_code(compute(data))
+    def read(data: Any) -> str:
+        try:
+            return number_code(compute(data))
+        except EvaluationError:
+            raise UncomputableFactError from None
+
+    return read
 
 
 def _atom_reader(compute: Compiled) -> Reader:
@@ -134,8 +145,6 @@ def _atom_reader(compute: Compiled) -> Reader:
         try:
             return TRUE if compute(data) else FALSE
         except EvaluationError:
-            # Only a division by zero fails, and only where a guard makes the atom's
-            # value irrelevant to the condition (see conditions.py): any value will do.
-            return FALSE
+            raise UncomputableFactError from None
 
     return read

@@ -32,9 +32,10 @@ from typing import Literal
 from capcoe_rules.engine.fact_values import FALSE, TRUE, constant_code
 from capcoe_rules.engine.interpreter import compare
 from capcoe_rules.language.expressions import (
+    COMPLEMENT,
+    MIRROR,
     Arithmetic,
     Compare,
-    ComparisonOp,
     Const,
     ListOf,
     Logic,
@@ -52,23 +53,6 @@ MAX_TESTS = 16
 """Tests one conjunction may hold before the rest become one atom."""
 MAX_LIST_TESTS = 16
 """Items of a list literal compared one by one; a longer list is tested in one atom."""
-
-COMPLEMENT: dict[ComparisonOp, ComparisonOp] = {
-    "==": "!=",
-    "!=": "==",
-    "<": ">=",
-    ">=": "<",
-    ">": "<=",
-    "<=": ">",
-}
-MIRROR: dict[ComparisonOp, ComparisonOp] = {
-    "==": "==",
-    "!=": "!=",
-    "<": ">",
-    ">": "<",
-    "<=": ">=",
-    ">=": "<=",
-}
 
 SlotKind = Literal["field", "term", "atom"]
 

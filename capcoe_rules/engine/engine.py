@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import localcontext
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from capcoe_rules.engine.compiler import (
     CompiledRequirements,
     CompiledRuleset,
     Exception_,
+    UncomputableFactError,
     compile_requirements,
 )
 from capcoe_rules.engine.durable_session import DurableSession
@@ -20,6 +22,7 @@ from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.engine.payments import PaymentDecider
 from capcoe_rules.errors import EvaluationError
 from capcoe_rules.language.checker import load_ruleset, load_sources
+from capcoe_rules.language.numbers import CONTEXT
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.models.decision import Decision
 from capcoe_rules.models.payment import PaymentClaim
@@ -49,12 +52,15 @@ class _Evaluator:
         Raises :class:`~capcoe_rules.errors.CaseError` for a malformed case or a date
         outside the rule set's period; never reads the clock.
         """
-        model = parse_case(case)
-        day = as_of if as_of is not None else model.default_as_of()
-        if isinstance(model, PaymentClaim):
-            return self._payments.decide(model, day)
-        decider, matcher = self._deciders[case_type_of(model)]
-        return decider.decide(matcher, model, day)
+        # Every decimal operation of a decision, the models' included, in the one context
+        # of capcoe_rules.language.numbers, whatever the embedding application's is.
+        with localcontext(CONTEXT):
+            model = parse_case(case)
+            day = as_of if as_of is not None else model.default_as_of()
+            if isinstance(model, PaymentClaim):
+                return self._payments.decide(model, day)
+            decider, matcher = self._deciders[case_type_of(model)]
+            return decider.decide(matcher, model, day)
 
 
 class Engine(_Evaluator):
@@ -68,7 +74,7 @@ class Engine(_Evaluator):
     def __init__(self, ruleset: CheckedRuleSet, origin: str = "rules") -> None:
         self._origin = origin
         self._matchers = {
-            subject: _DurableMatcher(compile_requirements(case_rules))
+            subject: _DurableMatcher(compile_requirements(case_rules), case_rules)
             for subject, case_rules in ruleset.cases.items()
         }
         super().__init__(ruleset, self._matchers, compiled=True)
@@ -93,17 +99,22 @@ class Engine(_Evaluator):
 class _DurableMatcher:
     """Matches a case against every durable_rules ruleset its requirements compiled to."""
 
-    def __init__(self, compiled: CompiledRequirements) -> None:
+    def __init__(self, compiled: CompiledRequirements, case_rules: CaseRules) -> None:
         self._sessions: tuple[tuple[CompiledRuleset, DurableSession], ...] = tuple(
             (ruleset, DurableSession(ruleset.definition)) for ruleset in compiled.rulesets
         )
+        self._reference = _ReferenceMatcher(case_rules)
 
     def exceptions(self, data: dict[str, Any]) -> Sequence[tuple[Rule, Exception_]]:
+        try:
+            facts = [(ruleset, session, ruleset.fact(data)) for ruleset, session in self._sessions]
+        except UncomputableFactError:
+            return self._reference.exceptions(data)
         # A condition may fire several of its conjunctions: one outcome per rule.
         found: dict[str, tuple[Rule, Exception_]] = {}
-        for ruleset, session in self._sessions:
+        for ruleset, session, fact in facts:
             productions = ruleset.productions
-            for name in session.fire(ruleset.fact(data)):
+            for name in session.fire(fact):
                 rule, outcome = productions[name]
                 if found.setdefault(rule.id, (rule, outcome))[1] != outcome:
                     raise EvaluationError(f"rule {rule.id} compiled wrong: {outcome} and not")

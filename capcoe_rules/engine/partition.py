@@ -58,8 +58,8 @@ class Group(Generic[Label]):
         new_slots = {slot for test in branch for slot in test.slots()} - self.slots.keys()
         if len(self.slots) + len(new_slots) > MAX_KEYS:
             return False
-        node, pending, depth = self._root, self._pending, 0
-        for test in branch:
+        node, pending = self._root, self._pending
+        for depth, test in enumerate(branch):
             child = node.children.get(test)
             if child is None:
                 if len(node.children) >= MAX_CHILDREN:
@@ -69,7 +69,6 @@ class Group(Generic[Label]):
                 # Every later test of the branch hangs under new nodes: one pending each.
                 pending += len(branch) - depth - 1
                 break
-            depth += 1
             node = child
         else:
             if node.ending >= MAX_ENDING:

@@ -381,14 +381,20 @@ class _Checker:
         roots: dict[str, Schema] = {case_type: schema_of(RULE_SUBJECTS[case_type])}
         lookups = self._lookups(case_type, manifest, manifest_yaml, tables, roots)
         params = {name: parameter.type for name, parameter in parameters.items()}
+        nonzero = frozenset(
+            name
+            for name, parameter in parameters.items()
+            if parameter.type.base in ("number", "money")
+            and all(dated.value != 0 for dated in parameter.values)
+        )
         mine = [
             (file, index, rule)
             for file in files
             if file.doc.case == case_type
             for index, rule in enumerate(file.doc.rules)
         ]
-        derived_types = self._derivations(mine, roots, params)
-        scope = Scope(roots, params, derived_types)
+        derived_types = self._derivations(mine, roots, params, nonzero)
+        scope = Scope(roots, params, derived_types, nonzero)
         rules = [
             rule
             for file, index, doc in mine
@@ -459,6 +465,9 @@ class _Checker:
             )
             return False
         bands = sorted((row["lower"], row["upper"], key) for key, row in table.rows.items())
+        if not bands:
+            self._report(file, position, "E022", f"table {table.name!r} has no valid band")
+            return False
         ok = True
         for (lower, upper, key), following in zip(bands, [*bands[1:], None], strict=True):
             if lower >= upper:
@@ -484,6 +493,7 @@ class _Checker:
         mine: list[tuple[_File, int, RuleDoc]],
         roots: dict[str, Schema],
         params: dict[str, Type],
+        nonzero: frozenset[str],
     ) -> dict[str, Type]:
         """Type every derived value, in dependency order, reporting cycles."""
         docs: dict[str, tuple[_File, int, RuleDoc]] = {}
@@ -518,7 +528,7 @@ class _Checker:
                 file,
                 ("rules", index, "value"),
                 doc.value,
-                Scope(roots, params, dict(types)),
+                Scope(roots, params, dict(types), nonzero),
                 "formula",
             )
             if node is not None:
@@ -690,7 +700,7 @@ def _gaps(doc: ParameterDoc, start: dt.date, end: dt.date) -> list[tuple[dt.date
     for index, item in enumerate(doc.values):
         if item.from_ > cursor and cursor <= end:
             gaps.append((cursor, min(item.from_ - dt.timedelta(days=1), end), index))
-        if item.to is None:
+        if item.to is None or item.to >= end:
             return gaps
         cursor = max(cursor, item.to + dt.timedelta(days=1))
     if cursor <= end:

@@ -32,6 +32,12 @@ from decimal import (
 
 Number = int | Decimal
 
+MAX_EXPONENT = 30
+"""Numbers in rule files lie within 10^-30 and 10^30: far beyond any amount or rate, and
+far enough from the context's limits that no formula of a checked rule set overflows in
+practice (one that did would raise ``NotComputableError`` in the engine and the
+reference alike)."""
+
 CONTEXT = Context(
     prec=34,
     rounding=ROUND_HALF_EVEN,
