@@ -20,7 +20,7 @@ def enlarged_sources(sources: Mapping[str, str], rules: int) -> dict[str, str]:
     """``sources`` plus copies of its application requirements: ``rules`` rules in all."""
     requirements: list[dict[str, Any]] = []
     existing = 0
-    for path, text in sorted(sources.items()):
+    for _, text in sorted(sources.items()):
         document = yaml.safe_load(text) or {}
         found = document.get("rules", [])
         existing += len(found)

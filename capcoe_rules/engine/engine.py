@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import localcontext
 from collections.abc import Mapping, Sequence
+from decimal import localcontext
 from pathlib import Path
 from typing import Any
 
