@@ -143,3 +143,32 @@ def test_only_programme_claims_are_judged_by_the_decommitment_rules(engine: Engi
     claim["grant"]["programme_level"] = False
     del claim["grant"]["commitment_year"]
     assert not programme_rules & {finding.rule_id for finding in decide(engine, claim).findings}
+
+
+HIRING_CALL_PHASES = [
+    # (first day, phase): the sourced days of the call, and 2024-04-01 (assumed) for the
+    # recognised-needs lists of spring 2024.
+    ("2023-11-21", "avviso_pubblicato"),  # decree 607 of the Agency
+    ("2023-11-30", "finestra_domande"),  # window 30.11.2023 12:00 - 30.1.2024 12:00
+    ("2024-01-31", "istruttoria"),
+    ("2024-04-01", "fabbisogni_riconosciuti"),
+    ("2024-06-27", "criteri_approvati"),  # Conferenza unificata
+    ("2024-07-23", "posti_assegnati"),  # DPCM
+    ("2024-10-08", "concorso"),  # 8.10 - 7.11.2024
+    ("2024-11-08", "dopo_il_concorso"),
+]
+
+
+@pytest.mark.parametrize(("first_day", "phase"), HIRING_CALL_PHASES)
+def test_a_decision_shows_the_hiring_call_phase_of_its_date(
+    engine: Engine, application: Any, first_day: str, phase: str
+) -> None:
+    day = dt.date.fromisoformat(first_day)
+    before = engine.evaluate(application(), as_of=day - dt.timedelta(days=1))
+    on = engine.evaluate(application(), as_of=day)
+    assert on.derived["hiring_call_phase"] == phase
+    assert before.derived["hiring_call_phase"] != phase
+    assigned = day >= dt.date(2024, 7, 23)
+    assert on.finding("ASS-POSTI-NON-ANCORA-ASSEGNATI").status == (
+        "not_met" if assigned else "met"
+    )
