@@ -44,7 +44,7 @@ class _Evaluator:
             subject: (Decider(ruleset, case_rules, compiled), matchers[subject])
             for subject, case_rules in ruleset.cases.items()
         }
-        self._payments = PaymentDecider(self._deciders["milestone"], self._deciders["claim"])
+        self._payments = PaymentDecider(self._deciders)
 
     def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> AnyDecision:
         """Decide ``case`` as of ``as_of`` (default: the date the case carries).

@@ -28,6 +28,7 @@ from capcoe_rules.language.documents import (
     TableDoc,
 )
 from capcoe_rules.language.expressions import ExpressionError, Node, Ref, Scope, parse, references
+from capcoe_rules.language.payment_names import check_payment_declaration
 from capcoe_rules.language.problems import Position, Problem, RuleSetError, display_path
 from capcoe_rules.language.ruleset import (
     CaseRules,
@@ -115,6 +116,7 @@ class _Checker:
             for case_type in RULE_SUBJECTS
         }
         self._unique_rule_ids(files)
+        payment = check_payment_declaration(files, cases, self._report)
         return CheckedRuleSet(
             name=manifest_doc.name,
             version=manifest_doc.version,
@@ -126,6 +128,7 @@ class _Checker:
             tables=tables,
             cases=cases,
             sources=self.sources,
+            payment=payment,
         )
 
     # -- reporting --------------------------------------------------------------------------

@@ -62,4 +62,6 @@ CODES: dict[str, str] = {
     "E022": "parameter or table value does not match its declared type",
     "E023": "unknown table or lookup",
     "E030": "missing rule set manifest",
+    "E050": "'payment:' declared in more than one file",
+    "E051": "rules for payment claims but no 'payment:' declaration",
 }

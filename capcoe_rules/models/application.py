@@ -31,12 +31,14 @@ InterventionArea = Literal[
     "servizi_supporto_territoriale",
     "assunzioni",
     "formazione",
+    "segreteria_tecnica_priga",
     "capacita_amministrativa",
     "governance_coesione",
     "processi_gestione",
     "partenariato",
     "condivisione_conoscenze",
 ]
+"""The sub-actions and actions a body may ask for (rules/programma/aree_intervento.yaml)."""
 
 SubmitterRole = Literal["sindaco", "legale_rappresentante", "delegato"]
 
@@ -121,6 +123,29 @@ class HiresRequest(CaseModel):
         )
 
 
+class HiringConditions(CaseModel):
+    """What a hiring application declares about the posts (DL 124/2023, art. 19).
+
+    Each flag is a declaration the body makes; one left out is not made (false), and the
+    rules refuse a hiring application that does not make all of them.
+    """
+
+    permanent_contracts: Flag = Field(
+        default=False, description="The posts are filled with permanent contracts."
+    )
+    additional_posts: Flag = Field(
+        default=False, description="The posts are additional to the body's existing staff."
+    )
+    cohesion_policy_only: Flag = Field(
+        default=False, description="The staff hired work on cohesion policy only."
+    )
+    funding_capcoe_then_state: Flag = Field(
+        default=False,
+        description="The posts are paid by CapCoe until the end of its funding, then by "
+        "the State budget.",
+    )
+
+
 class NeedsAnalysis(CaseModel):
     present: Flag
     reference: str | None = None
@@ -140,6 +165,7 @@ class Application(CaseModel):
     submitted_at: Instant
     area: InterventionArea
     hires: HiresRequest = HiresRequest()
+    hiring_conditions: HiringConditions = HiringConditions()
     amount_requested: Money = Field(ge=0)
     needs_analysis: NeedsAnalysis
 
