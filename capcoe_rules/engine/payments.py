@@ -6,7 +6,11 @@ of intermediate payments to recover, under the names the rule files declare in
 programme towards the Commission is also judged by the rules on its budget commitment
 (``case: programme``: the n+3 decommitment). This module only adds up, in exact cents, and
 applies the gates: a milestone with a blocking rule not met pays nothing; a claim with a
-blocking rule not met (claim or programme) pays nothing at all.
+blocking rule not met (claim or programme) pays nothing at all; and, whatever the rules
+compute, a milestone pays at most its amount less what was paid on it, and never less than
+nothing (CPR Art. 95: the amount is fixed in advance). Where the rules' ``payable`` falls
+outside those bounds the milestone pays the bound and lists the rule that computed it
+among its warnings: the decision stays lawful and says which rule to look at.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from capcoe_rules.engine.evaluation import Decider, Matcher
-from capcoe_rules.errors import CaseError, EvaluationError
+from capcoe_rules.errors import CaseError
 from capcoe_rules.language.ruleset import PaymentNames
 from capcoe_rules.models.decision import Decision
 from capcoe_rules.models.money import round_euros
@@ -42,6 +46,14 @@ class PaymentDecider:
         self._claims = deciders["claim"]
         self._programme = deciders["programme"]
         self._names = self._claims[0].ruleset.payment
+        self._payable_rule = next(
+            (
+                rule.id
+                for rule in self._milestones[0].case_rules.rules
+                if self._names is not None and rule.derive == self._names.payable
+            ),
+            "",
+        )
 
     def decide(self, claim: PaymentClaim, as_of: dt.date) -> PaymentDecision:
         names = self._names
@@ -55,6 +67,15 @@ class PaymentDecider:
         decider, matcher = self._milestones
         reviewed = [(review, decider.decide(matcher, review, as_of)) for review in reviews]
         payable = {review.id: _payable(decision, names) for review, decision in reviewed}
+        beyond = {
+            review.id
+            for review in reviews
+            if not ZERO <= payable[review.id] <= review.amount - review.already_paid
+        }
+        for review in reviews:
+            payable[review.id] = min(
+                max(payable[review.id], ZERO), review.amount - review.already_paid
+            )
         whole = {
             "id": claim.id,
             "claim_date": claim.claim_date,
@@ -80,16 +101,18 @@ class PaymentDecider:
         if reasons:  # the claim as a whole fails: nothing is paid on it
             payable = dict.fromkeys(payable, ZERO)
         share = Decimal(overall.derived[names.recovery_share])
+        capped_by = self._payable_rule if beyond else ""
         milestones = [
-            _milestone(review, decision, payable[review.id], share) for review, decision in reviewed
+            _milestone(
+                review,
+                decision,
+                payable[review.id],
+                share,
+                capped_by if review.id in beyond else "",
+            )
+            for review, decision in reviewed
         ]
         totals = _totals(claim, milestones)
-        if totals.paid_before + totals.payable > totals.grant_total:
-            raise EvaluationError(
-                f"claim {claim.id}: paid before {totals.paid_before} + payable "
-                f"{totals.payable} exceed the grant {totals.grant_total}: the payment rules "
-                "must pay each milestone at most its amount less what was paid on it"
-            )
         return PaymentDecision.trusted(
             case_type="payment_claim",
             case_id=claim.id,
@@ -111,8 +134,13 @@ def _payable(decision: Decision, names: PaymentNames) -> Decimal:
 
 
 def _milestone(
-    review: MilestoneReview, decision: Decision, payable: Decimal, recovery_share: Decimal
+    review: MilestoneReview,
+    decision: Decision,
+    payable: Decimal,
+    recovery_share: Decimal,
+    capped_by: str,
 ) -> MilestoneDecision:
+    """``capped_by``: the rule whose payable value the bounds replaced, if any."""
     recovered = (
         round_euros((review.already_paid + payable) * recovery_share)
         if review.kind == "intermedio"
@@ -130,7 +158,7 @@ def _milestone(
         recovered=recovered,
         already_paid=review.already_paid,
         reasons=decision.reasons,
-        warnings=decision.warnings,
+        warnings=[*decision.warnings, capped_by] if capped_by else decision.warnings,
         derived=decision.derived,
         findings=decision.findings,
     )
