@@ -61,6 +61,8 @@ CODES: dict[str, str] = {
     "E021": "parameter has no value at a date the rule set is in force",
     "E022": "parameter or table value does not match its declared type",
     "E023": "unknown table or lookup",
+    "E024": "division by a value that can be zero (guard it)",
+    "E025": "expression too long or too deeply nested",
     "E030": "missing rule set manifest",
     "E050": "'payment:' declared in more than one file",
     "E051": "rules for payment claims but no 'payment:' declaration",
