@@ -48,6 +48,9 @@ CODES: dict[str, str] = {
     "E003": "invalid or missing value in a rule document",
     "E004": "duplicate rule id",
     "E005": "duplicate key in a YAML mapping",
+    "E006": "file that cannot be read as UTF-8 text",
+    "E007": "file too large or too deeply nested",
+    "E008": "YAML feature rule files do not allow (alias, tag, merge key, complex key)",
     "E010": "expression syntax error",
     "E011": "forbidden construct in an expression (dunder, call outside the whitelist, lambda...)",
     "E012": "unknown field",
@@ -62,4 +65,5 @@ CODES: dict[str, str] = {
     "E022": "parameter or table value does not match its declared type",
     "E023": "unknown table or lookup",
     "E030": "missing rule set manifest",
+    "E031": "no directory of rule files",
 }
