@@ -103,6 +103,13 @@ def test_a_utf16_rule_file_is_named_as_such(tmp_path: Path) -> None:
     assert "UTF-16" in problem.message
 
 
+def test_a_rule_file_that_cannot_be_opened_is_a_problem(tmp_path: Path) -> None:
+    directory = rule_set(tmp_path, {})
+    (directory / "folder.yaml").mkdir()  # named like a rule file, but a directory
+    problem = the_problem(directory, "E006")
+    assert Path(problem.file).name == "folder.yaml" and "cannot read" in problem.message
+
+
 def test_an_unreadable_manifest_is_reported_once_not_also_as_missing(tmp_path: Path) -> None:
     directory = write_ruleset(tmp_path / "rs", {})
     (directory / "ruleset.yaml").write_bytes(MANIFEST.replace("prova", "pròva").encode("cp1252"))
