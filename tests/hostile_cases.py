@@ -26,10 +26,18 @@ import json
 import random
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from capcoe_rules import CaseError, Engine
+from capcoe_rules.testing.population import national_population
+from capcoe_rules.testing.strategies import invalid_applications
 
 ROOT = Path(__file__).resolve().parent.parent
 Case = Any
@@ -47,7 +55,7 @@ HOSTILE_TEXTS: tuple[str, ...] = (
     "a\u2029b\x85c",
     "\x00",
     "\ufeff",
-    "=HYPERLINK(\"http://x\",\"y\")",
+    '=HYPERLINK("http://x","y")',
     "2023-02-30T10:00:00+01:00",
     "2023-02-29",
     "2024-02-30",
@@ -123,7 +131,15 @@ HOSTILE_OBJECTS: tuple[Any, ...] = (
     dt.datetime.max.replace(tzinfo=dt.timezone(dt.timedelta(hours=-5))),
     dt.datetime(2023, 12, 4, 10, 15),
 )
-HOSTILE_KEYS: tuple[str, ...] = ("", "\ud800", "x" * 100_000, "__class__", "case_type", "id", "\x00")
+HOSTILE_KEYS: tuple[str, ...] = (
+    "",
+    "\ud800",
+    "x" * 100_000,
+    "__class__",
+    "case_type",
+    "id",
+    "\x00",
+)
 
 
 def nested(depth: int, kind: str = "list") -> Any:
@@ -155,15 +171,11 @@ def hostile_value(draw: random.Random) -> Any:
     return [draw.choice(HOSTILE_TEXTS[:12])[:50]] * draw.choice([2, 1001])
 
 
-# -- bases ------------------------------------------------------------------------------------------
+# -- bases ----------------------------------------------------------------------------------------
 
 
 def bases() -> list[Case]:
     """Valid cases to break: applications of the national population, payment claims."""
-    import yaml  # noqa: PLC0415
-
-    from capcoe_rules.testing.population import national_population  # noqa: PLC0415
-
     cases: list[Case] = list(national_population())[::40]
     for path in sorted((ROOT / "fixtures" / "payments").glob("*.yaml")):
         example = yaml.safe_load(path.read_text("utf-8"))
@@ -226,7 +238,7 @@ def mutated(draw: random.Random, base: Case, paths: list[tuple[Any, ...]]) -> Ca
     return case
 
 
-# -- JSON text ----------------------------------------------------------------------------------------
+# -- JSON text ------------------------------------------------------------------------------------
 
 
 def json_text(case: Case) -> bytes | None:
@@ -245,9 +257,13 @@ BROKEN_TEXTS: tuple[Callable[[bytes], bytes], ...] = (
     lambda text: text[: len(text) // 2],
     lambda text: text.replace(b'"', b"\xff", 1),
     lambda text: text.replace(b"{", b"{\xed\xa0\x80", 1),  # a surrogate encoded as UTF-8
-    lambda text: text.replace(b'"amount_requested": "', b'"amount_requested": 9' + b"9" * 5000 + b', "x": "', 1),
+    lambda text: text.replace(
+        b'"amount_requested": "', b'"amount_requested": 9' + b"9" * 5000 + b', "x": "', 1
+    ),
     lambda text: text.replace(b'"id": "', b'"id": 1' + b"0" * 5000 + b', "y": "', 1),
-    lambda text: text.replace(b'"900000.00"', b"NaN").replace(b'"id": "', b'"id": Infinity, "z": "', 1),
+    lambda text: text.replace(b'"900000.00"', b"NaN").replace(
+        b'"id": "', b'"id": Infinity, "z": "', 1
+    ),
     lambda text: text.replace(b'"name": "', '"name": "\u2028=cmd|\u2029'.encode(), 1),
     lambda text: text.replace(b'"name": "', b'"name": "\\u0000\\ud800', 1),
     lambda text: b'"just a string"',
@@ -269,17 +285,12 @@ def broken_text(draw: random.Random, text: bytes) -> bytes:
     return line if line.strip() else b"null"
 
 
-# -- the run ---------------------------------------------------------------------------------------
+# -- the run --------------------------------------------------------------------------------------
 
 
 def hypothesis_cases(count: int, seed: int, base_cases: list[Case]) -> list[Case]:
     """``count`` cases drawn by hypothesis: arbitrary values at arbitrary places of valid
     cases, and the project's own invalid cases."""
-    from hypothesis import HealthCheck, Phase, given, settings  # noqa: PLC0415
-    from hypothesis import strategies as st  # noqa: PLC0415
-
-    from capcoe_rules.testing.strategies import invalid_applications  # noqa: PLC0415
-
     texts = st.one_of(
         st.text(),
         st.text(st.characters(categories=["Cs", "Cc", "Zl", "Zp", "Cf"]), max_size=5),
@@ -292,12 +303,17 @@ def hypothesis_cases(count: int, seed: int, base_cases: list[Case]) -> list[Case
         st.decimals(),
         texts,
         st.dates().map(dt.date.isoformat),
-        st.datetimes(timezones=st.builds(dt.timezone, st.timedeltas(-dt.timedelta(hours=23), dt.timedelta(hours=23)))).map(dt.datetime.isoformat),
+        st.datetimes(
+            timezones=st.builds(
+                dt.timezone, st.timedeltas(-dt.timedelta(hours=23), dt.timedelta(hours=23))
+            )
+        ).map(dt.datetime.isoformat),
     )
     values = st.recursive(
         scalars,
-        lambda children: st.lists(children, max_size=4)
-        | st.dictionaries(texts, children, max_size=4),
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(texts, children, max_size=4)
+        ),
         max_leaves=8,
     )
 
@@ -341,8 +357,6 @@ def line_for(case: Case, draw: random.Random, base: Case) -> bytes:
 
 
 def run(count: int, seed: int, lines_path: Path) -> dict[str, Any]:
-    from capcoe_rules import CaseError, Engine  # noqa: PLC0415
-
     engine = Engine.from_path(ROOT / "rules")
     draw = random.Random(seed)
     base_cases = bases()
@@ -365,7 +379,7 @@ def run(count: int, seed: int, lines_path: Path) -> dict[str, Any]:
             str(error).encode("utf-8")  # writable anywhere
             counts[f"{form}: case error" + ("" if named else " without a path")] += 1
             return "E" if named else "X"
-        except Exception as error:  # noqa: BLE001 - counting what must never happen
+        except Exception as error:
             counts[f"{form}: {type(error).__name__}"] += 1
             if len(others) < 20:
                 others.append(f"{form}: {type(error).__name__}: {str(error)[:200]}")

@@ -109,7 +109,7 @@ def test_a_read_only_output_directory_is_a_message_and_exit_2(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    "text", ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    "text", ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 )
 def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path: Path, text: str) -> None:
     case = make_application(id=text, applicant__name=text)

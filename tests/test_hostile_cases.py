@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from capcoe_rules.cli import app
 from capcoe_rules.engine import parse_case
 from capcoe_rules.jsontext import MAX_JSON_BYTES
 from capcoe_rules.models.inputs import MAX_COUNT, MAX_ITEMS, MAX_TEXT
+from capcoe_rules.testing.population import national_population
 from conftest import FIXTURES, RULES, make_application
 
 pytest_plugins = ["pytester"]
@@ -170,7 +170,7 @@ def test_dates_that_do_not_exist_or_are_far_are_refused_at_their_field(
     assert paths(engine, as_json(case)) == {path}
 
 
-# -- encodings ---------------------------------------------------------------------------------------
+# -- encodings ------------------------------------------------------------------------------------
 
 
 def test_json_text_is_utf8_and_a_byte_order_mark_is_ignored(engine: Engine) -> None:
@@ -196,7 +196,7 @@ def test_parse_case_refuses_what_evaluate_refuses() -> None:
     assert len(str(refused.value)) < 300
 
 
-# -- case files through the commands -------------------------------------------------------------------
+# -- case files through the commands --------------------------------------------------------------
 
 
 def evaluate_file(path: Path, *more: str) -> subprocess.CompletedProcess[str]:
@@ -221,8 +221,16 @@ def example_text(**changes: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "path"),
     [
-        ("submitted_at: 2023-12-04T10:15:00+01:00", "submitted_at: 2023-02-30T10:00:00+01:00", "case.submitted_at"),
-        ("submitted_at: 2023-12-04T10:15:00+01:00", "submitted_at: 0000-12-04T10:15:00+01:00", "case.submitted_at"),
+        (
+            "submitted_at: 2023-12-04T10:15:00+01:00",
+            "submitted_at: 2023-02-30T10:00:00+01:00",
+            "case.submitted_at",
+        ),
+        (
+            "submitted_at: 2023-12-04T10:15:00+01:00",
+            "submitted_at: 0000-12-04T10:15:00+01:00",
+            "case.submitted_at",
+        ),
         ("capacity_gap: 35", "capacity_gap: " + "9" * 5000, "case.needs_analysis.capacity_gap"),
         ("case:", "as_of: 2024-02-30\ncase:", "as_of"),
     ],
@@ -236,7 +244,10 @@ def test_a_case_file_yaml_cannot_read_exits_2_with_the_field(
     for command in ("evaluate", "explain"):
         completed = subprocess.run(
             [sys.executable, "-m", "capcoe_rules", command, str(case), "--rules", str(RULES)],
-            capture_output=True, text=True, timeout=120, check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert completed.returncode == 2, completed.stderr
         assert f"{case}: {path}: " in completed.stderr and "(line " in completed.stderr
@@ -280,10 +291,16 @@ def test_json_with_a_byte_order_mark_is_decided_by_evaluate_as_by_batch(tmp_path
 
 def write_broken_examples(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    impossible = {"submitted_at: 2023-12-04T10:15:00+01:00": "submitted_at: 2023-02-30T10:00:00+01:00"}
+    impossible = {
+        "submitted_at: 2023-12-04T10:15:00+01:00": "submitted_at: 2023-02-30T10:00:00+01:00"
+    }
     (directory / "impossible-date.yaml").write_text(example_text(**impossible), "utf-8")
-    (directory / "as-of.yaml").write_text(example_text(**{"case:": "as_of: 2024-02-30\ncase:"}), "utf-8")
-    (directory / "latin1.yaml").write_bytes(example_text().replace("Napoli", "Nàpoli").encode("latin-1"))
+    (directory / "as-of.yaml").write_text(
+        example_text(**{"case:": "as_of: 2024-02-30\ncase:"}), "utf-8"
+    )
+    (directory / "latin1.yaml").write_bytes(
+        example_text().replace("Napoli", "Nàpoli").encode("latin-1")
+    )
 
 
 def test_capcoe_rules_test_reports_broken_examples_as_failures(tmp_path: Path) -> None:
@@ -297,14 +314,16 @@ def test_capcoe_rules_test_reports_broken_examples_as_failures(tmp_path: Path) -
 
 def test_the_pytest_plugin_reports_broken_examples_as_failures(pytester: pytest.Pytester) -> None:
     write_broken_examples(pytester.path / "fixtures")
-    result = pytester.runpytest_subprocess("fixtures", f"--capcoe-rules={RULES}", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "fixtures", f"--capcoe-rules={RULES}", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(failed=3)
     output = result.stdout.str()
     assert "INTERNALERROR" not in output and "Traceback" not in output
     assert "case.submitted_at" in output and "as_of" in output
 
 
-# -- the fuzz run -----------------------------------------------------------------------------------------
+# -- the fuzz run ---------------------------------------------------------------------------------
 
 
 def test_generated_hostile_cases_get_a_decision_or_a_case_error_with_a_path(
@@ -317,14 +336,20 @@ def test_generated_hostile_cases_get_a_decision_or_a_case_error_with_a_path(
     timeout = 600 + HOSTILE_CASES // 50
     generated = subprocess.run(
         [sys.executable, str(HERE / "hostile_cases.py"), str(HOSTILE_CASES), "2026", str(lines)],
-        capture_output=True, text=True, timeout=timeout, check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     assert generated.returncode == 0, generated.stderr[-3000:]  # a crash is counted here
     report = json.loads(generated.stdout)
     print(json.dumps({key: report[key] for key in ("cases", "counts")}, indent=1))
     assert report["others"] == []
     assert set(report["counts"]) <= {
-        "mapping: decided", "mapping: case error", "json text: decided", "json text: case error",
+        "mapping: decided",
+        "mapping: case error",
+        "json text: decided",
+        "json text: case error",
     }
     assert sum(report["counts"].values()) == 2 * HOSTILE_CASES
     assert min(report["counts"].values()) > 0  # both outcomes, in both forms
@@ -333,7 +358,11 @@ def test_generated_hostile_cases_get_a_decision_or_a_case_error_with_a_path(
     out = tmp_path / "decisions.jsonl"
     batch = subprocess.run(
         [sys.executable, "-m", "capcoe_rules", "batch", str(lines), "-o", str(out), "-w", "2"],
-        cwd=RULES.parent, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=RULES.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     assert batch.returncode == 1, batch.stderr[-3000:]
     assert "Traceback" not in batch.stderr
@@ -371,8 +400,6 @@ HOSTILE_LINES: tuple[bytes, ...] = (
 def test_a_batch_of_10000_good_lines_and_100_hostile_ones_loses_nothing(
     tmp_path: Path, engine: Engine
 ) -> None:
-    from capcoe_rules.testing.population import national_population  # noqa: PLC0415
-
     for line in HOSTILE_LINES:
         assert b"\n" not in line
         refusal(engine, line)

@@ -297,7 +297,9 @@ def node_positions(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[An
     found = {path: Position(node.start_mark.line + 1, node.start_mark.column + 1)}
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            found.update(node_positions(value, (*path, str(SafeConstructor().construct_object(key)))))
+            found.update(
+                node_positions(value, (*path, str(SafeConstructor().construct_object(key))))
+            )
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             found.update(node_positions(item, (*path, index)))
@@ -315,6 +317,4 @@ def test_positions_are_those_of_pyyamls_own_parser(path: Path) -> None:
     assert issues == [] and document is not None
     reference = yaml.compose(text, Loader=yaml.SafeLoader)
     assert document.source.values == node_positions(reference)
-    assert json.dumps(document.data, default=str) == json.dumps(
-        yaml.safe_load(text), default=str
-    )
+    assert json.dumps(document.data, default=str) == json.dumps(yaml.safe_load(text), default=str)

@@ -99,7 +99,7 @@ def allocate(
     elapsed = time.perf_counter() - started
     for entry in result.invalid:
         for message in entry.problems:
-            err.print(f"{entry.source}: {message}", markup=False, highlight=False)
+            err.print(f"{entry.source}: {message}", markup=False, highlight=False, soft_wrap=True)
     _print_summary(result, elapsed)
     written = f"{out_path}" + (f" and {csv_path}" if csv_path is not None else "")
     err.print(f"wrote {written}", markup=False, highlight=False)

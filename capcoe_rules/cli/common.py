@@ -42,7 +42,7 @@ LanguageOption = Annotated[
 
 def fail(message: str, code: int) -> NoReturn:
     """Print ``capcoe-rules: message`` on stderr and exit with ``code``."""
-    err.print(f"capcoe-rules: {message}", markup=False, highlight=False)
+    err.print(f"capcoe-rules: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -91,8 +91,9 @@ def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> AnyDecis
         day = as_of.date() if as_of is not None else case_file.as_of
         return engine.evaluate(case_file.case, as_of=day)
     except CaseError as error:
-        for field_problem in error.problems:
-            err.print(f"{case_path}: {field_problem}", markup=False, highlight=False)
+        for field_problem in error.problems:  # one line each, however long: for grep
+            line = f"{case_path}: {field_problem}"
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except EvaluationError as error:
         fail(str(error), 1)
