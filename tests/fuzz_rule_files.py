@@ -30,7 +30,7 @@ from typing import Any
 from capcoe_rules import CaseError, EvaluationError, RuleSetError
 from capcoe_rules.casefiles import read_case_file
 from capcoe_rules.language import load_sources
-from capcoe_rules.language.checker import read_sources
+from capcoe_rules.language.sources import read_sources
 from capcoe_rules.testing.differential import Differential
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seed", type=int, default=20261201)
     options = parser.parse_args()
-    sources = read_sources(ROOT / "rules")
+    sources = read_sources(ROOT / "rules").texts
     cases = fixtures()
     for index in range(options.start, options.start + options.count):
         mutated, kind = mutate(sources, random.Random(options.seed * 1_000_003 + index))

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from capcoe_rules.batch.workloads import enlarged_sources
 from capcoe_rules.engine import conditions
 from capcoe_rules.language import load_sources
-from capcoe_rules.language.checker import read_sources
+from capcoe_rules.language.sources import read_sources
 from capcoe_rules.testing.differential import Differential
 from capcoe_rules.testing.selftest import check_ruleset_cases
 from capcoe_rules.testing.strategies import GeneratedRuleSet, boundary_cases, rulesets
@@ -101,7 +101,7 @@ def test_the_differential_catches_a_wrong_complement(monkeypatch: pytest.MonkeyP
 
 def test_a_thousand_rules_build_and_decide_as_the_reference(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
-    for path, text in enlarged_sources(read_sources(RULES), 1000).items():
+    for path, text in enlarged_sources(read_sources(RULES).texts, 1000).items():
         (rules / path).parent.mkdir(parents=True, exist_ok=True)
         (rules / path).write_text(text, encoding="utf-8")
     done = subprocess.run(

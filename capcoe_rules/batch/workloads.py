@@ -38,4 +38,12 @@ def enlarged_sources(sources: Mapping[str, str], rules: int) -> dict[str, str]:
         "case": "application",
         "rules": copies,
     }
-    return {**sources, EXTRA_FILE: yaml.safe_dump(document, allow_unicode=True, sort_keys=False)}
+    text = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+    return {**sources, EXTRA_FILE: text}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes shared values out in full: rule files may hold no YAML aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True

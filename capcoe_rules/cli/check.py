@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from capcoe_rules.cli.common import app, err, fail
-from capcoe_rules.language import check_ruleset, load_ruleset
+from capcoe_rules.language import RuleSetError, load_ruleset
 
 
 @app.command()
@@ -16,16 +16,15 @@ def check(
     rules: Annotated[Path, typer.Argument(help="Directory of the rule set.")] = Path("rules"),
 ) -> None:
     """Check a rule set; print every problem as FILE:LINE:COL: CODE message."""
+    if not rules.is_dir():
+        fail(f"{rules} is not a directory of rule files", 2)
     try:
-        problems = check_ruleset(rules)
-    except FileNotFoundError as error:
-        fail(str(error), 2)
-    for problem in problems:
-        print(problem)
-    if problems:
-        err.print(f"[red]{len(problems)} problem(s)[/red] in {rules}")
-        raise typer.Exit(1)
-    ruleset = load_ruleset(rules)
+        ruleset = load_ruleset(rules)  # once: the problems, or the rule set to describe
+    except RuleSetError as error:
+        for problem in error.problems:
+            print(problem)
+        err.print(f"[red]{len(error.problems)} problem(s)[/red] in {rules}")
+        raise typer.Exit(1) from None
     count = sum(len(case.rules) for case in ruleset.cases.values())
     err.print(
         f"[green]{rules}: no problems[/green] - {ruleset.name} {ruleset.version}, "

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from capcoe_rules.cli.common import RulesOption, app, fail, out
+from capcoe_rules.cli.common import RulesOption, app, fail, load_engine, out
 from capcoe_rules.engine import Engine
-from capcoe_rules.language import RuleSetError
 from capcoe_rules.testing.runner import CaseResult, coverage, coverage_ratio, run_examples
 
 
@@ -31,13 +30,9 @@ def test_examples(
     ] = False,
 ) -> None:
     """Run example cases (YAML with case: and expect:) and compare their decisions."""
+    engine = load_engine(rules)
     try:
-        engine = Engine.from_path(rules)
         results = run_examples(engine, paths or [Path("fixtures")])
-    except RuleSetError as error:
-        for problem in error.problems:
-            print(problem)
-        fail(f"the rule set in {rules} has problems", 1)
     except FileNotFoundError as error:
         fail(str(error), 2)
     for result in results:

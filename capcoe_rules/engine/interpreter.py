@@ -96,5 +96,5 @@ def arithmetic(op: str, left: int | Decimal, right: int | Decimal) -> int | Deci
     """``left op right`` with the one meaning of numbers (:mod:`capcoe_rules.language.numbers`)."""
     try:
         return OPERATIONS[op](left, right)
-    except NotComputableError:
-        raise EvaluationError(f"{left} {op} {right} cannot be computed") from None
+    except NotComputableError as error:
+        raise EvaluationError(f"'{op}' cannot be computed: {error}") from None

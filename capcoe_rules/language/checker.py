@@ -39,6 +39,7 @@ from capcoe_rules.language.ruleset import (
     Rule,
     Table,
 )
+from capcoe_rules.language.sources import read_sources
 from capcoe_rules.language.types import TYPE_NAMES, Schema, Type, schema_of
 from capcoe_rules.language.values import encode
 from capcoe_rules.language.yaml_source import Path as YamlPath
@@ -49,18 +50,14 @@ MANIFEST = "ruleset.yaml"
 DocT = TypeVar("DocT", bound=BaseModel)
 
 
-def read_sources(directory: Path) -> dict[str, str]:
-    """The text of every YAML file under ``directory``, by relative POSIX path, sorted."""
-    if not directory.is_dir():
-        raise FileNotFoundError(f"{directory} is not a directory of rule files")
-    files = sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")])
-    return {path.relative_to(directory).as_posix(): path.read_text("utf-8") for path in files}
-
-
 def load_ruleset(directory: Path | str) -> CheckedRuleSet:
-    """Load and check the rule set in ``directory``. Raises :class:`RuleSetError`."""
+    """Load and check the rule set in ``directory``. Raises :class:`RuleSetError` (and only
+    that: a missing directory or a file that cannot be read is a problem like the others)."""
     directory = Path(directory)
-    return load_sources(read_sources(directory), origin=display_path(directory))
+    sources = read_sources(directory)
+    if not directory.is_dir():
+        raise RuleSetError(sources.problems)
+    return _check(sources.texts, display_path(directory), sources.problems, sources.unreadable)
 
 
 def check_ruleset(directory: Path | str) -> list[Problem]:
@@ -74,7 +71,13 @@ def check_ruleset(directory: Path | str) -> list[Problem]:
 
 def load_sources(sources: Mapping[str, str], origin: str = "rules") -> CheckedRuleSet:
     """Check a rule set given as file texts by relative path (how pickled engines rebuild)."""
-    checker = _Checker(dict(sorted(sources.items())), origin)
+    return _check(sources, origin, [], set())
+
+
+def _check(
+    sources: Mapping[str, str], origin: str, problems: list[Problem], unreadable: set[str]
+) -> CheckedRuleSet:
+    checker = _Checker(dict(sorted(sources.items())), origin, list(problems), unreadable)
     ruleset = checker.run()
     if checker.problems or ruleset is None:
         raise RuleSetError(checker.problems)
@@ -84,7 +87,8 @@ def load_sources(sources: Mapping[str, str], origin: str = "rules") -> CheckedRu
 def content_hash(sources: Mapping[str, str]) -> str:
     digest = hashlib.sha256()
     for path, text in sorted(sources.items()):
-        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
+        # surrogatepass: texts given to load_sources need not be valid Unicode to be hashed
+        digest.update(path.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
     return "sha256:" + digest.hexdigest()
 
 
@@ -100,6 +104,8 @@ class _Checker:
     sources: dict[str, str]
     origin: str
     problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)
+    """Files already reported as unreadable: no other problem is reported for them."""
 
     def run(self) -> CheckedRuleSet | None:
         manifest = self._manifest()
@@ -173,6 +179,8 @@ class _Checker:
         self._report(path, document.source.value(loc), "E003", f"{where}: {message}")
 
     def _manifest(self) -> tuple[ManifestDoc, YamlDocument] | None:
+        if MANIFEST in self.unreadable:
+            return None
         if MANIFEST not in self.sources:
             self.problems.append(
                 Problem(

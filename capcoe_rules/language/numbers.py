@@ -38,8 +38,9 @@ far enough from the context's limits that no formula of a checked rule set overf
 practice (one that did would raise ``NotComputableError`` in the engine and the
 reference alike)."""
 
+PRECISION = 34
 CONTEXT = Context(
-    prec=34,
+    prec=PRECISION,
     rounding=ROUND_HALF_EVEN,
     Emin=-999_999,
     Emax=999_999,
@@ -52,13 +53,18 @@ class NotComputableError(ArithmeticError):
 
 
 def normalise(value: Number) -> Number:
-    """A whole decimal as ``int`` (so ``2.0`` and ``2`` are one value), else the decimal."""
+    """A whole decimal as ``int`` (so ``2.0`` and ``2`` are one value), else the decimal.
+
+    Only up to 34 digits: a larger whole number stays a decimal of 34 significant digits,
+    as the context computes it, rather than an integer of a million digits."""
     if isinstance(value, int):
         return value
-    return int(value) if value == value.to_integral_value() else value
+    if value == value.to_integral_value() and value.adjusted() < PRECISION:
+        return int(value)
+    return value
 
 
-EXACT_INTEGERS = 10**34
+EXACT_INTEGERS = 10**PRECISION
 """Integers below this in magnitude have at most 34 digits: integer arithmetic on them
 gives what :data:`CONTEXT` would, without building decimals (the common case)."""
 
@@ -114,7 +120,9 @@ def _apply(operation: object, left: Number, right: Number) -> Number:
     try:
         return normalise(operation(Decimal(left), Decimal(right)))
     except (DivisionByZero, InvalidOperation, Overflow, ZeroDivisionError):
-        raise NotComputableError(f"{left} and {right} have no decimal result here") from None
+        raise NotComputableError(
+            "the result has no decimal value (a division by zero, or beyond 10^999999)"
+        ) from None
 
 
 OPERATIONS = {"+": add, "-": subtract, "*": multiply, "/": divide}

@@ -48,6 +48,9 @@ CODES: dict[str, str] = {
     "E003": "invalid or missing value in a rule document",
     "E004": "duplicate rule id",
     "E005": "duplicate key in a YAML mapping",
+    "E006": "file that cannot be read as UTF-8 text",
+    "E007": "file too large or too deeply nested",
+    "E008": "YAML feature rule files do not allow (alias, tag, merge key, complex key)",
     "E010": "expression syntax error",
     "E011": "forbidden construct in an expression (dunder, call outside the whitelist, lambda...)",
     "E012": "unknown field",
@@ -64,6 +67,7 @@ CODES: dict[str, str] = {
     "E024": "division by a value that can be zero (guard it)",
     "E025": "expression too long or too deeply nested",
     "E030": "missing rule set manifest",
+    "E031": "no directory of rule files",
     "E050": "'payment:' declared in more than one file",
     "E051": "rules for payment claims but no 'payment:' declaration",
 }

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from capcoe_rules.models.inputs import Count, Flag, Instant
+from capcoe_rules.models.inputs import Count, Flag, Instant, Percent, Text
 from capcoe_rules.models.money import Money
 from capcoe_rules.territory import UnknownTerritoryCodeError, resolve
 
@@ -63,7 +63,7 @@ class CaseModel(BaseModel):
 
 
 class Applicant(CaseModel):
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     body_type: BodyType
     istat_code: IstatCode | None = Field(
         default=None,
@@ -94,8 +94,8 @@ class Applicant(CaseModel):
 
 class Submitter(CaseModel):
     role: SubmitterRole
-    name: str = Field(min_length=1)
-    delegation_reference: str | None = Field(
+    name: Text = Field(min_length=1)
+    delegation_reference: Text | None = Field(
         default=None, description="Protocol reference of the delegation, for a delegate."
     )
 
@@ -148,10 +148,10 @@ class HiringConditions(CaseModel):
 
 class NeedsAnalysis(CaseModel):
     present: Flag
-    reference: str | None = None
+    reference: Text | None = None
     declared_need_posts: Count = Field(default=0, description="Posts the body says it lacks.")
-    capacity_gap: Count = Field(
-        default=0, le=100, description="Share of needed staff that is missing, in %."
+    capacity_gap: Percent = Field(
+        default=0, description="Share of needed staff that is missing, in %."
     )
 
 
@@ -159,7 +159,7 @@ class Application(CaseModel):
     """A request for CapCoe support by one public body."""
 
     case_type: Literal["application"] = "application"
-    id: str = Field(min_length=1)
+    id: Text = Field(min_length=1)
     applicant: Applicant
     submitter: Submitter
     submitted_at: Instant

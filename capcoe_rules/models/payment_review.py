@@ -55,6 +55,8 @@ class MilestoneReview(CaseModel):
         """
         if not self.reported:
             return Decimal(0)
+        # Fits the default context (28 digits): a claim's values are Measures (models/inputs.py)
+        # and its target differs from its baseline (payment.Milestone).
         share = (self.achieved_value - self.baseline) / (self.target - self.baseline)
         return share.quantize(ACHIEVEMENT_PLACES, rounding=ROUND_DOWN)
 

@@ -531,7 +531,11 @@ def rulesets(
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes decimals as the plain numbers a policy officer types (``0.49``, ``1500.25``)."""
+    """Writes decimals as the plain numbers a policy officer types (``0.49``, ``1500.25``),
+    and repeated values written out (rule files may hold no YAML aliases)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
