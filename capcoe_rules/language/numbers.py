@@ -21,6 +21,8 @@ context (``decimal.getcontext().prec = 5``) changes nothing here.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from decimal import (
     ROUND_HALF_EVEN,
     Context,
@@ -69,38 +71,33 @@ EXACT_INTEGERS = 10**PRECISION
 gives what :data:`CONTEXT` would, without building decimals (the common case)."""
 
 
-def add(left: Number, right: Number) -> Number:
-    if (
-        type(left) is int
-        and type(right) is int
-        and -EXACT_INTEGERS < (sum_ := left + right) < EXACT_INTEGERS
-    ):
-        return sum_
-    return _apply(CONTEXT.add, left, right)
+Operation = Callable[[Number, Number], Number]
 
 
-def subtract(left: Number, right: Number) -> Number:
-    if (
-        type(left) is int
-        and type(right) is int
-        and -EXACT_INTEGERS < (difference := left - right) < EXACT_INTEGERS
-    ):
-        return difference
-    return _apply(CONTEXT.subtract, left, right)
+def _operation(
+    exact: Callable[[int, int], int] | None, decimal: Callable[[Decimal, Decimal], Decimal]
+) -> Operation:
+    """An operation of the context, computed on integers directly where that is exact."""
+
+    def apply(left: Number, right: Number) -> Number:
+        if exact is not None and type(left) is int and type(right) is int:
+            result = exact(left, right)
+            if -EXACT_INTEGERS < result < EXACT_INTEGERS:
+                return result
+        try:
+            return normalise(decimal(Decimal(left), Decimal(right)))
+        except (DivisionByZero, InvalidOperation, Overflow, ZeroDivisionError):
+            raise NotComputableError(
+                "the result has no decimal value (a division by zero, or beyond 10^999999)"
+            ) from None
+
+    return apply
 
 
-def multiply(left: Number, right: Number) -> Number:
-    if (
-        type(left) is int
-        and type(right) is int
-        and -EXACT_INTEGERS < (product := left * right) < EXACT_INTEGERS
-    ):
-        return product
-    return _apply(CONTEXT.multiply, left, right)
-
-
-def divide(left: Number, right: Number) -> Number:
-    return _apply(CONTEXT.divide, left, right)
+add = _operation(operator.add, CONTEXT.add)
+subtract = _operation(operator.sub, CONTEXT.subtract)
+multiply = _operation(operator.mul, CONTEXT.multiply)
+divide = _operation(None, CONTEXT.divide)
 
 
 def negate(value: Number) -> Number:
@@ -115,14 +112,4 @@ def absolute(value: Number) -> Number:
     return normalise(CONTEXT.abs(value))
 
 
-def _apply(operation: object, left: Number, right: Number) -> Number:
-    assert callable(operation)
-    try:
-        return normalise(operation(Decimal(left), Decimal(right)))
-    except (DivisionByZero, InvalidOperation, Overflow, ZeroDivisionError):
-        raise NotComputableError(
-            "the result has no decimal value (a division by zero, or beyond 10^999999)"
-        ) from None
-
-
-OPERATIONS = {"+": add, "-": subtract, "*": multiply, "/": divide}
+OPERATIONS: dict[str, Operation] = {"+": add, "-": subtract, "*": multiply, "/": divide}
