@@ -168,11 +168,13 @@ class Encoding:
                 for index, inside in enumerate(numbers)
             ]
         row = z3.Int(self.space.name(self.tag, "lookup", lookup.name))
+        resolvable = z3.Or(matches) if matches else z3.BoolVal(False)
         self.definitions += [
-            z3.Implies(row == index, match) for index, match in enumerate(matches)
-        ] + [row >= 0, row < max(len(rows), 1)]
-        encoded = LookupEncoding(lookup, rows, row, matches, z3.Or(matches) if matches else False)
-        return encoded
+            *(z3.Implies(row == index, match) for index, match in enumerate(matches)),
+            # Without a row the engine refuses the case: the index then means nothing.
+            z3.Implies(resolvable, z3.And(row >= 0, row < len(rows))),
+        ]
+        return LookupEncoding(lookup, rows, row, matches, resolvable)
 
     def _holds_on_date(self, row: TableRow) -> Term:
         as_of = self.space.as_of

@@ -640,9 +640,10 @@ def grant_entry(
     programme_level: bool,
     milestones: list[dict[str, Any]],
     commitment_year: int | None = None,
+    grant_id: str = "W-SOVVENZIONE",
 ) -> dict[str, Any]:
     grant: dict[str, Any] = {
-        "id": "W-SOVVENZIONE",
+        "id": grant_id,
         "beneficiary": "Beneficiario di prova",
         "total_amount": _euros(total),
         "milestones": milestones,

@@ -68,6 +68,7 @@ class Texts:
     """One integer per distinct text; any other integer is some other text."""
 
     ids: dict[str, int] = field(default_factory=dict)
+    others: dict[int, str] = field(default_factory=dict)
 
     def id(self, text: str) -> int:
         if text not in self.ids:
@@ -82,10 +83,12 @@ class Texts:
 
     def other(self, number: int) -> str:
         """A text no rule names, for an integer that stands for none of the known texts."""
-        candidate = f"testo-{abs(number)}"
-        while candidate in self.ids:
-            candidate += "-x"
-        return candidate
+        if number not in self.others:
+            candidate = f"testo-{len(self.others) + 1}"
+            while candidate in self.ids:
+                candidate += "-x"
+            self.others[number] = candidate
+        return self.others[number]
 
 
 def sort_of(type_: Type) -> Any:

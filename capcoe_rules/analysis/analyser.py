@@ -1,0 +1,49 @@
+"""Analyse a checked rule set: every kind of case it judges, every question of checks.py."""
+
+from __future__ import annotations
+
+import time
+
+from capcoe_rules.analysis.claims import compose
+from capcoe_rules.analysis.checks import CaseChecks, solver_background
+from capcoe_rules.analysis.encoding import Encoding
+from capcoe_rules.analysis.places import Places
+from capcoe_rules.analysis.queries import TIMEOUT_MS, Questions
+from capcoe_rules.analysis.report import Report
+from capcoe_rules.analysis.spaces import DateMode, space_for
+from capcoe_rules.analysis.symbolic import Texts
+from capcoe_rules.engine import Engine
+from capcoe_rules.language.ruleset import CheckedRuleSet
+
+
+def identity(ruleset: CheckedRuleSet) -> str:
+    return f"{ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]})"
+
+
+def analyse(
+    ruleset: CheckedRuleSet,
+    origin: str = "rules",
+    dates: DateMode | None = None,
+    timeout_ms: int = TIMEOUT_MS,
+) -> Report:
+    """What ``ruleset`` can and cannot do, proved by the solver, shown by witness cases
+    that the engine decides."""
+    started = time.perf_counter()
+    dates = dates or DateMode()
+    report = Report(identity(ruleset), dates.describe())
+    engine = Engine(ruleset)
+    places = Places(ruleset, origin)
+    texts = Texts()
+    period = (ruleset.in_force_from, ruleset.in_force_to)
+    for case_type, case_rules in ruleset.cases.items():
+        if not case_rules.rules:
+            continue
+        space = space_for(case_type, "", texts, period, dates)
+        encoding = Encoding(ruleset, case_rules, space, "n")
+        if case_type in ("claim", "programme"):
+            compose(space, ruleset)
+        questions = Questions(space, solver_background(space, encoding), timeout_ms)
+        CaseChecks(encoding, questions, places, engine, report).run()
+        report.checked[case_type] = questions.asked
+    report.seconds = time.perf_counter() - started
+    return report
