@@ -1,11 +1,13 @@
-"""Analyse a checked rule set: every kind of case it judges, every question of checks.py."""
+"""Analyse a checked rule set: every kind of case it judges, every question of checks.py;
+with a base rule set, the kinds of case whose outcome the change alters (changes.py)."""
 
 from __future__ import annotations
 
 import time
 
-from capcoe_rules.analysis.claims import compose
+from capcoe_rules.analysis.changes import Side, compare
 from capcoe_rules.analysis.checks import CaseChecks, solver_background
+from capcoe_rules.analysis.claims import compose
 from capcoe_rules.analysis.encoding import Encoding
 from capcoe_rules.analysis.places import Places
 from capcoe_rules.analysis.queries import TIMEOUT_MS, Questions
@@ -24,13 +26,15 @@ def analyse(
     ruleset: CheckedRuleSet,
     origin: str = "rules",
     dates: DateMode | None = None,
+    base: CheckedRuleSet | None = None,
+    base_origin: str = "base",
     timeout_ms: int = TIMEOUT_MS,
 ) -> Report:
-    """What ``ruleset`` can and cannot do, proved by the solver, shown by witness cases
-    that the engine decides."""
+    """What ``ruleset`` can and cannot do, proved by the solver and shown by witness cases
+    that the engine decides; with ``base``, what changes from it."""
     started = time.perf_counter()
     dates = dates or DateMode()
-    report = Report(identity(ruleset), dates.describe())
+    report = Report(identity(ruleset), dates.describe(), None if base is None else identity(base))
     engine = Engine(ruleset)
     places = Places(ruleset, origin)
     texts = Texts()
@@ -45,5 +49,13 @@ def analyse(
         questions = Questions(space, solver_background(space, encoding), timeout_ms)
         CaseChecks(encoding, questions, places, engine, report).run()
         report.checked[case_type] = questions.asked
+    if base is not None:
+        compare(
+            Side(base, Engine(base), Places(base, base_origin)),
+            Side(ruleset, engine, places),
+            report,
+            dates,
+            timeout_ms,
+        )
     report.seconds = time.perf_counter() - started
     return report
