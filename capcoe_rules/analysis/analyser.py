@@ -29,9 +29,11 @@ def analyse(
     base: CheckedRuleSet | None = None,
     base_origin: str = "base",
     timeout_ms: int = TIMEOUT_MS,
+    cases: tuple[str, ...] | None = None,
 ) -> Report:
     """What ``ruleset`` can and cannot do, proved by the solver and shown by witness cases
-    that the engine decides; with ``base``, what changes from it."""
+    that the engine decides; with ``base``, what changes from it. ``cases`` limits the
+    analysis to those kinds of case (default: every kind the rule set has rules for)."""
     started = time.perf_counter()
     dates = dates or DateMode()
     report = Report(identity(ruleset), dates.describe(), None if base is None else identity(base))
@@ -40,7 +42,7 @@ def analyse(
     texts = Texts()
     period = (ruleset.in_force_from, ruleset.in_force_to)
     for case_type, case_rules in ruleset.cases.items():
-        if not case_rules.rules:
+        if not case_rules.rules or (cases is not None and case_type not in cases):
             continue
         space = space_for(case_type, "", texts, period, dates)
         encoding = Encoding(ruleset, case_rules, space, "n")
@@ -56,6 +58,7 @@ def analyse(
             report,
             dates,
             timeout_ms,
+            cases,
         )
     report.seconds = time.perf_counter() - started
     return report

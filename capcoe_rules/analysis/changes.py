@@ -47,7 +47,12 @@ class Side:
 
 
 def compare(
-    old: Side, new: Side, report: Report, dates: DateMode, timeout_ms: int
+    old: Side,
+    new: Side,
+    report: Report,
+    dates: DateMode,
+    timeout_ms: int,
+    cases: tuple[str, ...] | None = None,
 ) -> None:
     start = max(old.ruleset.in_force_from, new.ruleset.in_force_from)
     end = min(old.ruleset.in_force_to, new.ruleset.in_force_to)
@@ -67,6 +72,10 @@ def compare(
     texts = Texts()
     for case_type in new.ruleset.cases:
         if not (new.ruleset.cases[case_type].rules or old.ruleset.cases[case_type].rules):
+            continue
+        if cases is not None and case_type not in cases:
+            continue
+        if cases is not None and case_type not in cases:
             continue
         space = space_for(case_type, "", texts, (start, end), dates)
         old.encoding = Encoding(old.ruleset, old.ruleset.cases[case_type], space, "o")
@@ -102,7 +111,7 @@ class _Transitions:
                     rule,
                     self.new,
                     [old.eligible(), new.fails(rule)],
-                    lambda o, n, r=rule: _admitted(o) and not _admitted(n) and r.id in n[1],
+                    _now_refused(rule.id),
                     ("ammesso", "respinto", f"ora lo respinge {rule.id}"),
                     ("admitted", "refused", f"now refused by {rule.id}"),
                 )
@@ -112,7 +121,7 @@ class _Transitions:
                     rule,
                     self.old,
                     [old.fails(rule), new.eligible()],
-                    lambda o, n, r=rule: not _admitted(o) and _admitted(n) and r.id in o[1],
+                    _no_longer_refused(rule.id),
                     ("respinto", "ammesso", f"non lo respinge più {rule.id}"),
                     ("refused", "admitted", f"no longer refused by {rule.id}"),
                 )
@@ -202,7 +211,9 @@ class _Transitions:
             )
             return
         why = "no witness case" if witness is None else f"the engines: {witness.observed}"
-        self._not_analysed(rules, places, message, f"non confermato ({why})", f"not confirmed ({why})")
+        self._not_analysed(
+            rules, places, message, f"non confermato ({why})", f"not confirmed ({why})"
+        )
 
     def _witness(
         self, conditions: list[Term], shows: Callable[[Summary, Summary], bool], what: str
@@ -268,6 +279,14 @@ def _summary(decision: AnyDecision | CaseError | str, case: WitnessCase) -> Summ
     return (outcome, tuple(decision.reasons), "")
 
 
+def _now_refused(rule_id: str) -> Callable[[Summary, Summary], bool]:
+    return lambda o, n: _admitted(o) and not _admitted(n) and rule_id in n[1]
+
+
+def _no_longer_refused(rule_id: str) -> Callable[[Summary, Summary], bool]:
+    return lambda o, n: not _admitted(o) and _admitted(n) and rule_id in o[1]
+
+
 def _admitted(summary: Summary) -> bool:
     return summary[0] == "admitted"
 
@@ -276,4 +295,3 @@ def _shown(summary: Summary) -> str:
     outcome, reasons, payable = summary
     text = outcome + (f" ({', '.join(reasons)})" if reasons else "")
     return text + (f", pays {payable}" if payable else "")
-

@@ -106,9 +106,7 @@ class CaseChecks:
     def _not_analysed(
         self, rules: tuple[str, ...], places: tuple[Place, ...], it: str, en: str
     ) -> None:
-        self.report.not_analysed.append(
-            NotAnalysed(self.case_type, rules, places, Message(it, en))
-        )
+        self.report.not_analysed.append(NotAnalysed(self.case_type, rules, places, Message(it, en)))
 
     def _unknown(self, rules: tuple[Rule, ...], question_it: str, question_en: str) -> None:
         self._not_analysed(
@@ -121,9 +119,24 @@ class CaseChecks:
     # -- witnesses --------------------------------------------------------------------------
 
     def _witness(
-        self, conditions: list[Term], expectation: Expectation, description: str
+        self,
+        conditions: list[Term],
+        expectation: Expectation,
+        description: str,
+        others: tuple[Rule, ...] | None = None,
     ) -> Witness | None:
-        model = self.questions.model(*conditions)
+        """A witness of ``conditions``; where it can be, one that every blocking rule but
+        ``others`` lets through, so that its decision shows only what the finding says."""
+        model = None
+        if others is not None:
+            passing = [
+                self.encoding.passes(rule)
+                for rule in self.encoding.blocking
+                if rule not in others and self.encoding.analysed(rule)
+            ]
+            model = self.questions.model(*conditions, *passing)
+        if model is None:
+            model = self.questions.model(*conditions)
         if model is None:
             return None
         try:
@@ -133,9 +146,7 @@ class CaseChecks:
         if case is None:
             return None
         confirmed, observed = confirm(self.engine, case, expectation)
-        return Witness(
-            case.case, case.as_of, description, confirmed, observed, case.milestone_id
-        )
+        return Witness(case.case, case.as_of, description, confirmed, observed, case.milestone_id)
 
     def _finding(
         self,
@@ -235,6 +246,7 @@ class CaseChecks:
             [self.encoding.applies(rule)],
             statuses({rule.id: {"met"}}),
             f"{rule.id}: un caso a cui si applica, ed è soddisfatta come ogni altro",
+            (),
         )
         self._finding(
             "dead_check",
@@ -255,6 +267,7 @@ class CaseChecks:
             [self.encoding.fails(rule)],
             statuses({rule.id: {"not_met"}}),
             f"{rule.id}: un caso a cui si applica, e non è soddisfatta",
+            (rule,),
         )
         self._finding(
             "never_met",
@@ -285,6 +298,7 @@ class CaseChecks:
                 [both],
                 statuses({first.id: {"not_met"}, second.id: {"not_met"}}, any_of=True),
                 f"{first.id} e {second.id}: un caso a cui si applicano entrambe",
+                (first, second),
             )
             self._finding(
                 "conflict",
@@ -351,6 +365,7 @@ class CaseChecks:
             [term],
             refused_by(tuple(rule.id for rule in rules)),
             f"un caso con {shown}: respinto",
+            tuple(rules),
         )
         single = len(rules) == 1
         self._finding(
@@ -494,7 +509,11 @@ class CaseChecks:
             (share.term > 1, "sopra 1", "above 1"),
         ]
         self._outside(
-            rule, name, z3.BoolVal(True), bounds, lambda: share_outside(name, Decimal(0), Decimal(1))
+            rule,
+            name,
+            z3.BoolVal(True),
+            bounds,
+            lambda: share_outside(name, Decimal(0), Decimal(1)),
         )
 
     def _outside(
@@ -511,9 +530,7 @@ class CaseChecks:
                 self._unknown((rule,), f"{name} {it}", f"{name} {en}")
             if answer != "sat":
                 continue
-            witness = self._witness(
-                [when, outside], expectation(), f"{rule.id}: {name} {it}"
-            )
+            witness = self._witness([when, outside], expectation(), f"{rule.id}: {name} {it}")
             self._found_if_confirmed(
                 "out_of_range",
                 (rule,),

@@ -187,7 +187,9 @@ class Encoding:
 
     def _column(self, lookup: LookupEncoding, column: str) -> Value:
         type_ = lookup.lookup.table.columns[column]
-        values = [(lookup.row == index, row.values[column]) for index, row in enumerate(lookup.rows)]
+        values = [
+            (lookup.row == index, row.values[column]) for index, row in enumerate(lookup.rows)
+        ]
         return self._choice_of(values, type_)
 
     # -- rules ------------------------------------------------------------------------------

@@ -12,8 +12,7 @@ class SolverMissingError(ImportError):
 
     def __init__(self) -> None:
         super().__init__(
-            "the rule-set analysis needs the SMT solver z3 (the 'analysis' extra): "
-            + INSTALL_HINT
+            "the rule-set analysis needs the SMT solver z3 (the 'analysis' extra): " + INSTALL_HINT
         )
 
 
@@ -23,4 +22,5 @@ def z3_module() -> ModuleType:
         import z3  # noqa: PLC0415 (an optional dependency, imported where it is needed)
     except ImportError:
         raise SolverMissingError() from None
-    return z3
+    module: ModuleType = z3
+    return module

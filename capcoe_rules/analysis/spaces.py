@@ -223,20 +223,24 @@ def _bounds(space: Space, type_: Type, term: Term, metadata: list[Any]) -> list[
     found: list[Term] = []
     scale = 100 if type_.base == "money" else 1
     for item in metadata:
-        for attribute, relation in (
-            ("ge", lambda a, b: a >= b),
-            ("gt", lambda a, b: a > b),
-            ("le", lambda a, b: a <= b),
-            ("lt", lambda a, b: a < b),
-        ):
+        for attribute in ("ge", "gt", "le", "lt"):
             bound = getattr(item, attribute, None)
             if isinstance(bound, int | Decimal | float) and not isinstance(bound, bool):
-                found.append(relation(term, z3.RealVal(str(Decimal(str(bound)) * scale))))
+                limit = z3.RealVal(str(Decimal(str(bound)) * scale))
+                found.append(ORDERS[attribute](term, limit))
         length = getattr(item, "min_length", None)
         if type_.base == "text" and isinstance(length, int) and length > 0:
             found.append(term != space.texts.id(""))
     found += _type_bounds(space, type_, term)
     return found
+
+
+ORDERS: dict[str, Callable[[Term, Term], Term]] = {
+    "ge": lambda a, b: a >= b,
+    "gt": lambda a, b: a > b,
+    "le": lambda a, b: a <= b,
+    "lt": lambda a, b: a < b,
+}
 
 
 def _type_bounds(space: Space, type_: Type, term: Term) -> list[Term]:
@@ -289,9 +293,7 @@ def _application(space: Space) -> None:
         (region == texts.id(NATIONAL)) == central,
         z3.Or([region == texts.id(r) for r in [*regions, NATIONAL]]),
         _term(space, "hires", "total")
-        == sum(
-            (_term(space, "hires", name) for name in HIRES_PROFILES), start=z3.RealVal(0)
-        ),
+        == sum((_term(space, "hires", name) for name in HIRES_PROFILES), start=z3.RealVal(0)),
     ]
     for code_, codes in regions.items():
         here = region == texts.id(code_)
@@ -345,9 +347,7 @@ def _named_codes(space: Space) -> list[Term]:
         except ValueError:
             found.append(z3.Or(code.is_null(), code.term != number))
             continue
-        same_nuts = (
-            nuts2.is_null() if place.nuts2 is None else nuts2.term == texts.id(place.nuts2)
-        )
+        same_nuts = nuts2.is_null() if place.nuts2 is None else nuts2.term == texts.id(place.nuts2)
         found.append(
             z3.Implies(
                 z3.And(z3.Not(code.is_null()), code.term == number),

@@ -195,10 +195,10 @@ def _call(function: str, args: list[Term]) -> Term:
     if function == "abs":
         (value,) = args
         return z3.If(value >= 0, value, -value)
-    pick = (lambda a, b: a <= b) if function == "min" else (lambda a, b: a >= b)
     result = args[0]
-    for arg in args[1:]:
-        result = z3.If(pick(result, arg), result, arg)
+    for arg in args[1:]:  # Python keeps the first of equal values
+        keep = result <= arg if function == "min" else result >= arg
+        result = z3.If(keep, result, arg)
     return result
 
 

@@ -38,8 +38,9 @@ def analyze(
     base: Annotated[
         Path | None,
         typer.Option(
-            "--base", help="Directory of the rule set before a change: list the kinds of case "
-            "whose outcome the change alters, each with a witness."
+            "--base",
+            help="Directory of the rule set before a change: list the kinds of case "
+            "whose outcome the change alters, each with a witness.",
         ),
     ] = None,
     witnesses: Annotated[
@@ -163,8 +164,11 @@ def _print(report: Report, lang: str, witnesses: Path | None) -> None:
         out.print("Not analysed:" if english else "Non analizzato:")
         for item in report.not_analysed:
             where = ", ".join(str(place) for place in item.places)
-            out.print(f"  - {item.message.text(lang)}" + (f" ({where})" if where else ""),
-                      highlight=False, markup=False)
+            out.print(
+                f"  - {item.message.text(lang)}" + (f" ({where})" if where else ""),
+                highlight=False,
+                markup=False,
+            )
     queries = sum(report.checked.values())
     problems = len(report.problems)
     summary = (
