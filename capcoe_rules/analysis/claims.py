@@ -63,6 +63,7 @@ def compose(claim: Space, ruleset: CheckedRuleSet) -> None:
             term(space, "programme_level") == whole("programme_level"),
         ]
         claim.grid.extend(space.grid)
+        claim.hints = [[*hint, *other] for hint in space.hints for other in claim.hints or [[]]]
         payable = encoding.derived(names.payable)
         assert isinstance(payable, Scalar)
         earned = z3.If(encoding.eligible(), payable.term, 0)

@@ -72,15 +72,17 @@ class Questions:
         try:
             self.solver.add(*conditions)
             self.solver.add(self.space.exact)
-            for grid in (True, False):
-                self.solver.push()
-                if grid:
-                    self.solver.add(self.space.grid)
-                try:
-                    if self._check() == "sat":
-                        return self._tidy(self.solver.model())
-                finally:
-                    self.solver.pop()
+            for hint in [*self.space.hints, []]:
+                for grid in (True, False):
+                    self.solver.push()
+                    self.solver.add(*hint)
+                    if grid:
+                        self.solver.add(self.space.grid)
+                    try:
+                        if self._check() == "sat":
+                            return self._tidy(self.solver.model())
+                    finally:
+                        self.solver.pop()
             return None
         finally:
             self.solver.pop()

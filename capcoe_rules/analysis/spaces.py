@@ -92,6 +92,9 @@ class Space:
     constraints: list[Term] = field(default_factory=list)
     exact: list[Term] = field(default_factory=list)
     grid: list[Term] = field(default_factory=list)
+    hints: list[list[Term]] = field(default_factory=list)
+    """Choices tried first when looking for a witness, each keeping the exact relations
+    linear (a milestone's target one above its baseline), before the general search."""
     notes: list[str] = field(default_factory=list)
     late: list[Callable[[], list[Term]]] = field(default_factory=list)
     """Constraints that depend on every text the rules name (built when asked)."""
@@ -558,6 +561,7 @@ def _milestone(space: Space) -> None:
             z3.And(z3.ToReal(steps) - 1 < share * GRID, share * GRID <= z3.ToReal(steps)),
         ),
     ]
+    space.hints += [[baseline == 0, target == 1], [target == baseline + 1]]
     for name in ("baseline", "target", "achieved_value"):
         micro = z3.Int(space.name(name, "millionths"))
         space.grid.append(_term(space, name) * GRID == z3.ToReal(micro))
