@@ -23,8 +23,6 @@ from capcoe_rules import CaseError, Engine, PaymentDecision, load_ruleset
 from capcoe_rules.analysis import DateMode, Finding, Report, analyse
 from capcoe_rules.cli import app
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
 
 def rule(identifier: str, **fields: str) -> str:
     lines = [
