@@ -6,6 +6,7 @@ Exit status: 0 success; 1 the rule set has problems or a case failed its expecta
 
 from capcoe_rules.cli import (
     allocate,
+    analyze,
     batch,
     bench,
     check,
@@ -19,6 +20,7 @@ from capcoe_rules.cli.common import app
 
 __all__ = [
     "allocate",
+    "analyze",
     "app",
     "batch",
     "bench",

@@ -1,0 +1,183 @@
+"""``capcoe-rules analyze``: what a rule set can and cannot do, before any case arrives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, app, err, fail, out
+from capcoe_rules.language import CheckedRuleSet, RuleSetError, load_ruleset
+
+if TYPE_CHECKING:
+    from capcoe_rules.analysis import Report
+
+FORMATS = ("text", "json")
+
+
+@app.command()
+def analyze(
+    rules: RulesOption = Path("rules"),
+    as_of: AsOfOption = None,
+    all_dates: Annotated[
+        bool,
+        typer.Option(
+            "--all-dates",
+            help="Analyse every day the rule set is in force, not the date each case carries.",
+        ),
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Output: text (tables) or json (the whole report).")
+    ] = "text",
+    base: Annotated[
+        Path | None,
+        typer.Option(
+            "--base",
+            help="Directory of the rule set before a change: list the kinds of case "
+            "whose outcome the change alters, each with a witness.",
+        ),
+    ] = None,
+    witnesses: Annotated[
+        Path | None,
+        typer.Option(
+            "--witnesses", help="Write each witness case to this directory as a YAML case file."
+        ),
+    ] = None,
+    lang: LanguageOption = "it",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with status 1 when any problem is found.")
+    ] = False,
+) -> None:
+    """Prove with an SMT solver what the rule set can and cannot do.
+
+    Reports requirements that never apply, never fail (dead checks) or are never met;
+    blocking requirements no case meets together, and closed fields (an area, a body type)
+    no case is admitted with; lookups with gaps or overlapping rows; payment values that
+    leave their range; with --base, the kinds of case whose outcome changes. Each finding
+    names its rules, file:line:col and a witness case the engine has decided. Exit status
+    0 (a report), 1 the rule set has problems (or, with --strict, a problem was found),
+    2 bad options or no solver installed.
+    """
+    if output_format not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}", 2)
+    if as_of is not None and all_dates:
+        fail("--as-of and --all-dates exclude each other", 2)
+    try:
+        from capcoe_rules.analysis import DateMode, SolverMissingError, analyse  # noqa: PLC0415
+    except ImportError as error:  # the 'analysis' extra is not installed
+        fail(str(error), 2)
+    dates = (
+        DateMode("fixed", as_of.date())
+        if as_of is not None
+        else DateMode("all")
+        if all_dates
+        else DateMode()
+    )
+    ruleset = _ruleset(rules)
+    old = _ruleset(base) if base is not None else None
+    if as_of is not None:
+        _in_force(ruleset, as_of.date(), rules)
+    try:
+        report = analyse(
+            ruleset, str(rules), dates, base=old, base_origin=str(base) if base else "base"
+        )
+    except SolverMissingError as error:
+        fail(str(error), 2)
+    if witnesses is not None:
+        _write_witnesses(report, witnesses)
+    if output_format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        _print(report, lang, witnesses)
+    if strict and report.problems:
+        raise typer.Exit(1)
+
+
+def _ruleset(directory: Path) -> CheckedRuleSet:
+    try:
+        return load_ruleset(directory)
+    except RuleSetError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        fail(f"the rule set in {directory} has problems: run 'capcoe-rules check {directory}'", 1)
+    except FileNotFoundError as error:
+        fail(str(error), 1)
+
+
+def _in_force(ruleset: CheckedRuleSet, day: dt.date, rules: Path) -> None:
+    if not ruleset.in_force_from <= day <= ruleset.in_force_to:
+        fail(
+            f"{day.isoformat()} is outside the period the rule set in {rules} is in force "
+            f"({ruleset.in_force_from.isoformat()} to {ruleset.in_force_to.isoformat()})",
+            2,
+        )
+
+
+def _witness_name(index: int, kind: str, rules: tuple[str, ...]) -> str:
+    label = "-".join(rules) or kind
+    return f"{index:03d}-{kind}-{re.sub(r'[^A-Za-z0-9-]+', '-', label)[:80]}.yaml"
+
+
+def _write_witnesses(report: Report, directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for index, finding in enumerate(report.findings, start=1):
+        if finding.witness is not None:
+            name = _witness_name(index, finding.kind, finding.rules)
+            (directory / name).write_text(finding.witness.yaml(), encoding="utf-8")
+
+
+def _print(report: Report, lang: str, witnesses: Path | None) -> None:
+    from capcoe_rules.analysis.report import KIND_TITLES  # noqa: PLC0415
+
+    english = lang == "en"
+    out.print(f"rules {report.ruleset}" + (f"\nbase  {report.base}" if report.base else ""))
+    out.print(("dates: " if english else "date: ") + report.dates, highlight=False)
+    if report.findings:
+        title = "Findings" if english else "Risultati"
+        table = Table(title=title, title_justify="left", show_lines=True)
+        for column in ("#", "kind", "where", "finding", "witness"):
+            table.add_column(column, overflow="fold")
+        for index, finding in enumerate(report.findings, start=1):
+            kind = KIND_TITLES[finding.kind][1 if english else 0]
+            marker = "" if finding.problem else " (info)"
+            witness = "-"
+            if finding.witness is not None:
+                state = "confirmed" if finding.witness.confirmed else "NOT confirmed"
+                witness = f"{state}: {finding.witness.observed}"
+                if witnesses is not None:
+                    witness += f"\n{witnesses / _witness_name(index, finding.kind, finding.rules)}"
+            table.add_row(
+                str(index),
+                kind + marker,
+                "\n".join(str(place) for place in finding.places) or "-",
+                finding.message.text(lang),
+                witness,
+            )
+        out.print(table)
+    if report.not_analysed:
+        out.print("Not analysed:" if english else "Non analizzato:")
+        for item in report.not_analysed:
+            where = ", ".join(str(place) for place in item.places)
+            out.print(
+                f"  - {item.message.text(lang)}" + (f" ({where})" if where else ""),
+                highlight=False,
+                markup=False,
+            )
+    queries = sum(report.checked.values())
+    problems = len(report.problems)
+    summary = (
+        f"{problems} problem(s), {len(report.findings) - problems} other finding(s), "
+        f"{len(report.not_analysed)} not analysed; {queries} solver queries in "
+        f"{report.seconds:.1f} s"
+        if english
+        else f"{problems} problemi, {len(report.findings) - problems} altri risultati, "
+        f"{len(report.not_analysed)} non analizzati; {queries} domande al solutore in "
+        f"{report.seconds:.1f} s"
+    )
+    err.print(summary, highlight=False)
