@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from capcoe_rules.engine.compiler import (
     compile_requirements,
     project,
 )
+from capcoe_rules.engine.decision_models import decision_models
 from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
@@ -41,6 +43,8 @@ class _Evaluator:
             for subject, case_rules in ruleset.cases.items()
         }
         self._payments = PaymentDecider(self._deciders["milestone"], self._deciders["claim"])
+        self.decision_models = decision_models(ruleset)
+        """The decision models typed by this rule set (what ``evaluate`` returns)."""
 
     def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> AnyDecision:
         """Decide ``case`` as of ``as_of`` (default: the date the case carries).
@@ -54,6 +58,16 @@ class _Evaluator:
             return self._payments.decide(model, day)
         decider, matcher = self._deciders[case_type_of(model)]
         return decider.decide(matcher, model, day)
+
+    def read_decision(self, text: str | bytes) -> AnyDecision:
+        """A decision of this rule set read back from its JSON, typed as ``evaluate`` gives
+        it (equal to the original). Raises pydantic's ``ValidationError`` for JSON that is
+        not such a decision, e.g. one of a rule set with other derived values."""
+        models = self.decision_models
+        data = json.loads(text)
+        if isinstance(data, dict) and data.get("case_type") == "payment_claim":
+            return models.payment.model_validate_json(text)
+        return models.application.model_validate_json(text)
 
 
 class Engine(_Evaluator):

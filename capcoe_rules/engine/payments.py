@@ -40,6 +40,9 @@ class PaymentDecider:
     ) -> None:
         self._milestones = milestones
         self._claims = claims
+        models = milestones[0].models
+        self._milestone_decision = models.milestone
+        self._payment_decision = models.payment
         required = ((milestones[0], ("payable", "final_missed")), (claims[0], ("recovery_share",)))
         for decider, names in required:
             missing = [name for name in names if name not in decider.case_rules.derived_types]
@@ -82,7 +85,8 @@ class PaymentDecider:
             payable = dict.fromkeys(payable, ZERO)
         share = Decimal(overall.derived["recovery_share"])
         milestones = [
-            _milestone(review, decision, payable[review.id], share) for review, decision in reviewed
+            _milestone(self._milestone_decision, review, decision, payable[review.id], share)
+            for review, decision in reviewed
         ]
         totals = _totals(claim, milestones)
         if totals.paid_before + totals.payable > totals.grant_total:
@@ -91,7 +95,7 @@ class PaymentDecider:
                 f"{totals.payable} exceed the grant {totals.grant_total}: the payment rules "
                 "must pay each milestone at most its amount less what was paid on it"
             )
-        return PaymentDecision.trusted(
+        return self._payment_decision.trusted(
             case_type="payment_claim",
             case_id=claim.id,
             outcome=(
@@ -114,7 +118,11 @@ def _payable(decision: Decision) -> Decimal:
 
 
 def _milestone(
-    review: MilestoneReview, decision: Decision, payable: Decimal, recovery_share: Decimal
+    model: type[MilestoneDecision],
+    review: MilestoneReview,
+    decision: Decision,
+    payable: Decimal,
+    recovery_share: Decimal,
 ) -> MilestoneDecision:
     recovered = (
         round_euros((review.already_paid + payable) * recovery_share)
@@ -124,7 +132,7 @@ def _milestone(
     status: MilestoneStatus = (
         "payable" if payable else "paid" if review.already_paid == review.amount else "withheld"
     )
-    return MilestoneDecision.trusted(
+    return model.trusted(
         milestone_id=review.id,
         kind=review.kind,
         status=status,
