@@ -7,13 +7,15 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import app, err, fail
+from capcoe_rules.cli.common import LOCAL_RULES, RULES_HELP, app, choose_rules, err, fail
 from capcoe_rules.language import check_ruleset, load_ruleset
 
 
 @app.command()
 def check(
-    rules: Annotated[Path, typer.Argument(help="Directory of the rule set.")] = Path("rules"),
+    rules: Annotated[
+        Path, typer.Argument(help=RULES_HELP, show_default=False, callback=choose_rules)
+    ] = LOCAL_RULES,
 ) -> None:
     """Check a rule set; print every problem as FILE:LINE:COL: CODE message."""
     try:

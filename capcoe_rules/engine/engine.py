@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from capcoe_rules.bundled import bundled_rules_path
 from capcoe_rules.engine.case_data import CaseInput, case_type_of, parse_case
 from capcoe_rules.engine.compiler import (
     CompiledRequirements,
@@ -90,6 +91,11 @@ class Engine(_Evaluator):
     def from_path(cls, directory: Path | str) -> Engine:
         """Load, check and compile the rule set in ``directory`` (raises RuleSetError)."""
         return cls(load_ruleset(directory), origin=str(directory))
+
+    @classmethod
+    def bundled(cls) -> Engine:
+        """The CapCoe rule set shipped with the package (see :mod:`capcoe_rules.bundled`)."""
+        return cls.from_path(bundled_rules_path())
 
     @classmethod
     def from_sources(cls, sources: Mapping[str, str], origin: str = "rules") -> Engine:
