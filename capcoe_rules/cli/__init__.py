@@ -4,7 +4,17 @@ Exit status: 0 success; 1 the rule set has problems or a case failed its expecta
 2 bad input (an unreadable or invalid case file, bad options).
 """
 
-from capcoe_rules.cli import allocate, batch, bench, check, decide, diff, examples, population
+from capcoe_rules.cli import (
+    allocate,
+    batch,
+    bench,
+    check,
+    decide,
+    diff,
+    examples,
+    population,
+    schema,
+)
 from capcoe_rules.cli.common import app
 
 __all__ = [
@@ -18,6 +28,7 @@ __all__ = [
     "examples",
     "main",
     "population",
+    "schema",
 ]
 
 
