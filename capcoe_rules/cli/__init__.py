@@ -14,6 +14,7 @@ from capcoe_rules.cli import (
     examples,
     population,
     schema,
+    serve,
 )
 from capcoe_rules.cli.common import app
 
@@ -29,6 +30,7 @@ __all__ = [
     "main",
     "population",
     "schema",
+    "serve",
 ]
 
 

@@ -101,6 +101,11 @@ class Engine(_Evaluator):
     def from_sources(cls, sources: Mapping[str, str], origin: str = "rules") -> Engine:
         return cls(load_sources(sources, origin), origin=origin)
 
+    @property
+    def origin(self) -> str:
+        """Where the rule set was read from (the directory), as problems name it."""
+        return self._origin
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (Engine.from_sources, (dict(self.ruleset.sources), self._origin))
 
