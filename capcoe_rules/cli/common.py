@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -61,6 +62,18 @@ AsOfOption = Annotated[
 ]
 LanguageOption = Annotated[
     str, typer.Option("--lang", help="Language of titles and messages: it or en.")
+]
+
+
+class Format(enum.StrEnum):
+    """How a command reports: for people, or as JSON for CI systems and scripts."""
+
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="text for people; json for CI systems (on stdout).")
 ]
 
 
