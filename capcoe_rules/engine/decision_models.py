@@ -27,10 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, NotRequired, TypeVar
 from weakref import WeakValueDictionary
 
 from pydantic import ConfigDict, Discriminator, Field, create_model
@@ -42,6 +42,9 @@ from capcoe_rules.models.decision import Decision, DecisionModel, Finding
 from capcoe_rules.models.payment_decision import MilestoneDecision, PaymentDecision
 
 _FORBID = ConfigDict(extra="forbid")
+CLAIM_SUBJECTS = ("claim", "programme")
+"""The rule subjects whose findings and derived values a payment decision holds itself
+(``programme``: a programme-level claim's n+3 rules, in rule sets that have them)."""
 ModelT = TypeVar("ModelT", bound=DecisionModel)
 
 
@@ -116,7 +119,7 @@ def _build(ruleset: CheckedRuleSet) -> DecisionModels:
             findings[rule.id] = _finding_model(rule, case_rules, tag, ruleset.content_hash)
         kinds[subject] = (
             _findings_type([findings[rule.id] for rule in case_rules.rules]),
-            _derived_type(case_rules, f"{_camel(subject)}Derived_{tag}"),
+            _derived_type([case_rules], f"{_camel(subject)}Derived_{tag}"),
             _lookups_type(case_rules, f"{_camel(subject)}Lookups_{tag}"),
         )
         findings_type, derived_type, lookups_type = kinds[subject]
@@ -138,15 +141,29 @@ def _build(ruleset: CheckedRuleSet) -> DecisionModels:
         findings=(milestone_findings, ...),
         derived=(milestone_derived, ...),
     )
-    claim_findings, claim_derived, _ = kinds["claim"]
+    # A claim's own findings and derived values are those of its claim rules, and, for a
+    # programme-level claim, of the rule set's programme rules when it has any.
+    whole = [subject for subject in CLAIM_SUBJECTS if subject in ruleset.cases]
     payment = _subclass(
         PaymentDecision,
         f"PaymentDecision_{tag}",
         ruleset.content_hash,
         f"Decision on a payment claim ({ruleset.name} {ruleset.version})",
         milestones=(list[milestone], ...),  # type: ignore[valid-type]
-        findings=(claim_findings, ...),
-        derived=(claim_derived, ...),
+        findings=(
+            _findings_type(
+                [findings[rule.id] for subject in whole for rule in ruleset.cases[subject].rules]
+            ),
+            ...,
+        ),
+        derived=(
+            _derived_type(
+                [ruleset.cases[subject] for subject in whole],
+                f"PaymentDerived_{tag}",
+                required=1,
+            ),
+            ...,
+        ),
     )
     return DecisionModels(ruleset.content_hash, decisions, findings, milestone, payment)
 
@@ -180,13 +197,20 @@ def _findings_type(models: Iterable[type[Finding]]) -> Any:
     return list[Annotated[union, Discriminator("rule_id")]]
 
 
-def _derived_type(case_rules: CaseRules, name: str) -> Any:
-    titles = {rule.derive: rule.doc.title for rule in case_rules.rules if rule.derive is not None}
-    fields = {
-        derived: Annotated[python_type(type_), Field(description=_label(titles.get(derived)))]
-        for derived, type_ in case_rules.derived_types.items()
-        if derived in titles
-    }
+def _derived_type(parts: Sequence[CaseRules], name: str, required: int | None = None) -> Any:
+    """The derived values of ``parts``, those of the first ``required`` always present
+    (all by default), the others only when their rules judged the case."""
+    fields: dict[str, Any] = {}
+    for index, case_rules in enumerate(parts):
+        titles = {r.derive: r.doc.title for r in case_rules.rules if r.derive is not None}
+        for derived, type_ in case_rules.derived_types.items():
+            if derived not in titles:
+                continue
+            described: Any = Annotated[
+                python_type(type_), Field(description=_label(titles[derived]))
+            ]
+            always = required is None or index < required
+            fields[derived] = described if always else NotRequired[described]
     return _typed_dict(name, fields)
 
 
