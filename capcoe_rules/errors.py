@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from capcoe_rules.language.problems import RuleSetError
 
-__all__ = ["CaseError", "EvaluationError", "FieldProblem", "RuleSetError"]
+__all__ = ["CaseError", "EvaluationError", "FieldProblem", "RuleSetError", "printable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +28,29 @@ class FieldProblem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: a lone surrogate (which no UTF-8 file or terminal can
+    hold) is shown as its escape, ``\\ud800``; anything else is left as it is."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class CaseError(ValueError):
-    """A case that cannot be decided: malformed, or outside what the rule set covers."""
+    """A case that cannot be decided: malformed, or outside what the rule set covers.
+
+    Its paths and messages are always valid Unicode (see :func:`printable`), so that they
+    can be written to any file or terminal, whatever the case held.
+    """
 
     def __init__(self, problems: list[FieldProblem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = [
+            FieldProblem(
+                printable(problem.path), printable(problem.message), problem.code, problem.context
+            )
+            for problem in problems
+        ]
+        super().__init__("; ".join(str(problem) for problem in self.problems))
 
     @classmethod
     def from_validation(cls, error: ValidationError) -> CaseError:

@@ -26,6 +26,12 @@ NAPOLI_HIRING: dict[str, Any] = {
     "hires": {"tecnico": 6, "economico_statistico": 3},
     "amount_requested": "900000.00",
     "needs_analysis": {"present": True, "declared_need_posts": 20, "capacity_gap": 30},
+    "hiring_conditions": {
+        "permanent_contracts": True,
+        "additional_posts": True,
+        "cohesion_policy_only": True,
+        "funding_capcoe_then_state": True,
+    },
 }
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from typer.testing import CliRunner
 
-from capcoe_rules import Engine
+from capcoe_rules import Engine, atomic
 from capcoe_rules.batch import atomic_writer, errors_path_for, run_batch
 from capcoe_rules.batch.summary import Summary, tally_key
 from capcoe_rules.cli import app
@@ -63,7 +66,7 @@ def test_bad_records_go_to_the_error_file_with_line_and_reason(
     result = runner.invoke(app, ["batch", str(source), "--out", str(out), "--rules", str(RULES)])
 
     assert result.exit_code == 1, result.output
-    errors = read_jsonl(errors_path_for(out))
+    errors = read_jsonl(tmp_path / "decisions.errors.jsonl")  # the name the README gives
     assert [(error["line"], error["id"]) for error in errors] == [
         (6, None),
         (12, "BAD-ISTAT"),
@@ -113,11 +116,33 @@ def test_a_clean_batch_exits_0_with_an_empty_error_file_and_a_summary(tmp_path: 
     assert stale.read_text("utf-8") == ""
     decisions = read_jsonl(out)
     assert [decision["case_id"] for decision in decisions] == [case["id"] for case in cases]
-    for category in {decision["lookups"]["region"]["category"] for decision in decisions}:
-        assert category in result.output
-    eligible = sum(decision["outcome"] == "eligible" for decision in decisions)
-    assert "│ total" in result.output and str(len(cases)) in result.output
-    assert eligible > 0 and str(eligible) in result.output
+    table = summary_rows(result.stdout)
+    expected: dict[str, dict[str, int]] = {}
+    for decision in decisions:
+        row = expected.setdefault(decision["lookups"]["region"]["category"], {})
+        row[decision["outcome"]] = row.get(decision["outcome"], 0) + 1
+    outcomes = sorted({decision["outcome"] for decision in decisions})
+    for category, counts in expected.items():
+        assert table[category] == {
+            **{outcome: counts.get(outcome, 0) for outcome in outcomes},
+            "total": sum(counts.values()),
+        }
+    assert table["total"] == {
+        **{outcome: sum(row.get(outcome, 0) for row in expected.values()) for outcome in outcomes},
+        "total": len(cases),
+    }
+    assert set(table) == {*expected, "total"} and table["total"]["eligible"] > 0
+
+
+def summary_rows(output: str) -> dict[str, dict[str, int]]:
+    """The summary table, cell by cell: {row label: {column: count}}."""
+    [head] = [line for line in output.splitlines() if line.startswith("┃")]
+    header = [cell.strip() for cell in head.strip("┃").split("┃")]
+    rows = {}
+    for line in (line for line in output.splitlines() if line.startswith("│")):
+        label, *cells = (cell.strip() for cell in line.strip("│").split("│"))
+        rows[label] = {column: int(cell) for column, cell in zip(header[1:], cells, strict=True)}
+    return rows
 
 
 def test_unreadable_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
@@ -199,15 +224,10 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_ctrl_c_on_a_running_batch_leaves_no_decisions_file(
-    tmp_path: Path, national: Path, workers: int
-) -> None:
-    """A real SIGINT, sent as a terminal does (to the whole process group, workers too)
-    while the temporary file is being written."""
-    out = tmp_path / "decisions.jsonl"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "capcoe_rules", "batch", str(national), "-o", str(out)]
+def start_batch(source: Path, out: Path, workers: int) -> subprocess.Popen[bytes]:
+    """``capcoe-rules batch`` in its own process group, as a terminal starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "capcoe_rules", "batch", str(source), "-o", str(out)]
         + ["--workers", str(workers)],
         cwd=RULES.parent,
         stdout=subprocess.PIPE,
@@ -218,23 +238,130 @@ def test_ctrl_c_on_a_running_batch_leaves_no_decisions_file(
         # ignoring it.
         preexec_fn=_default_sigint,
     )
+
+
+def writing_into(pid: int, directory: Path) -> bool:
+    """Whether process ``pid`` has a file open in ``directory``: its temporary output,
+    which has no name there while it is written (see capcoe_rules.atomic)."""
+    descriptors = Path(f"/proc/{pid}/fd")
     try:
-        deadline = time.monotonic() + 60
-        while not temporary_files(tmp_path) and process.poll() is None:
-            assert time.monotonic() < deadline, "the batch never started writing"
-            time.sleep(0.01)
-        time.sleep(0.3 * workers)
+        names = os.listdir(descriptors)
+    except OSError:
+        return False
+    for name in names:
+        with contextlib.suppress(OSError):
+            if os.readlink(descriptors / name).startswith(f"{directory}{os.sep}"):
+                return True
+    return False
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (workers, multiprocessing's resource tracker)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+
+
+def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
         if process.poll() is not None:
-            pytest.fail(f"the batch ended before Ctrl-C: {process.communicate()[1].decode()}")
-        os.killpg(process.pid, signal.SIGINT)
-        process.communicate(timeout=60)
+            pytest.fail(f"the batch ended before {what}: {process.communicate()[1].decode()}")
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.005)
+
+
+def signal_batch(
+    process: subprocess.Popen[bytes], signum: int, *, group: bool = True
+) -> tuple[str, str]:
+    try:
+        if group:
+            os.killpg(process.pid, signum)
+        else:
+            os.kill(process.pid, signum)
+        stdout, stderr = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == 130  # click's exit status for an interrupted command
-    assert not out.exists()
-    assert not errors_path_for(out).exists()
-    assert temporary_files(tmp_path) == []
+    return stdout.decode(), stderr.decode()
+
+
+def assert_nothing_left(directory: Path) -> None:
+    assert os.listdir(directory) == [], "outputs or temporary files left behind"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_on_a_running_batch_leaves_no_decisions_file(
+    tmp_path: Path, national: Path, workers: int
+) -> None:
+    """A real SIGINT, sent as a terminal does (to the whole process group, workers too)
+    while the temporary file is being written."""
+    process = start_batch(national, tmp_path / "decisions.jsonl", workers)
+    wait_for(lambda: writing_into(process.pid, tmp_path), "it writes", process)
+    time.sleep(0.3 * workers)
+    _, stderr = signal_batch(process, signal.SIGINT)
+    assert process.returncode == 130, stderr  # click's exit status for an interrupted command
+    assert "Traceback" not in stderr
+    assert_nothing_left(tmp_path)
+
+
+def test_ctrl_c_while_the_workers_start_stops_cleanly(tmp_path: Path, national: Path) -> None:
+    """SIGINT as soon as the worker processes exist, while they import and rebuild the
+    engine (before they can ignore it themselves): still a clean stop, not a broken pool."""
+    process = start_batch(national, tmp_path / "decisions.jsonl", 2)
+    wait_for(lambda: len(children_of(process.pid)) >= 3, "its workers start", process)
+    _, stderr = signal_batch(process, signal.SIGINT)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
+    assert_nothing_left(tmp_path)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigterm_stops_a_batch_and_leaves_nothing(
+    tmp_path: Path, national: Path, workers: int
+) -> None:
+    process = start_batch(national, tmp_path / "decisions.jsonl", workers)
+    wait_for(lambda: writing_into(process.pid, tmp_path), "it writes", process)
+    time.sleep(0.3 * workers)
+    _, stderr = signal_batch(process, signal.SIGTERM, group=False)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    assert_nothing_left(tmp_path)
+
+
+def test_killing_the_parent_outright_ends_its_workers_and_leaves_no_file(
+    tmp_path: Path, national: Path
+) -> None:
+    """kill -9 runs no clean-up: the workers and multiprocessing's resource tracker must
+    notice by themselves, and the unnamed temporary files vanish with the process."""
+    process = start_batch(national, tmp_path / "decisions.jsonl", 2)
+    wait_for(lambda: len(children_of(process.pid)) >= 3, "its workers start", process)
+    wait_for(lambda: writing_into(process.pid, tmp_path), "it writes", process)
+    children = children_of(process.pid)
+    process.kill()
+    process.wait(timeout=60)  # not communicate(): workers left alive would hold its pipes
+    deadline = time.monotonic() + 30
+    while any(alive(child) for child in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    still = [child for child in children if alive(child)]
+    for child in still:
+        os.kill(child, signal.SIGKILL)
+    process.communicate()
+    assert still == [], "workers or the resource tracker outlived their parent"
+    assert_nothing_left(tmp_path)
 
 
 def test_atomic_writer_replaces_only_on_success_and_keeps_usual_permissions(
@@ -327,3 +454,177 @@ def test_an_applications_own_sigint_handler_is_left_alone() -> None:
             interrupted()  # the application handled it: the batch goes on
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+# -- outputs that would destroy the input, lines no batch may lose -----------------------------------
+
+
+def _same_as_input(tmp_path: Path, source: Path, how: str) -> list[str]:
+    """Options naming the input (or the other output) again, directly or through a link."""
+    if how == "symlink":
+        (tmp_path / "link.jsonl").symlink_to(source)
+        return ["--out", str(tmp_path / "link.jsonl")]
+    if how == "hardlink":
+        os.link(source, tmp_path / "hard.jsonl")
+        return ["--out", str(tmp_path / "hard.jsonl")]
+    if how == "errors":
+        return ["--out", str(tmp_path / "decisions.jsonl"), "--errors", str(source)]
+    if how == "errors-link":
+        (tmp_path / "link.jsonl").symlink_to(tmp_path / "decisions.jsonl")
+        return ["--out", str(tmp_path / "decisions.jsonl"), "--errors", str(tmp_path / "link.jsonl")]
+    return ["--out", str(source)]
+
+
+@pytest.mark.parametrize("how", ["same", "symlink", "hardlink", "errors", "errors-link"])
+def test_an_output_that_is_the_input_is_refused_before_anything_is_written(
+    tmp_path: Path, how: str
+) -> None:
+    source = write_lines(tmp_path / "cases.jsonl", [json.dumps(make_application())])
+    (tmp_path / "decisions.jsonl").write_text("yesterday\n", "utf-8")
+    options = _same_as_input(tmp_path, source, how)
+    before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
+
+    result = runner.invoke(app, ["batch", str(source), *options, "--rules", str(RULES)])
+
+    assert result.exit_code == 2, result.output
+    assert "cannot be the decisions file" in result.output or "is the input" in result.output
+    after = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
+    assert after == before
+
+
+def test_an_existing_directory_as_output_is_refused_before_the_error_file_is_written(
+    tmp_path: Path,
+) -> None:
+    source = write_lines(tmp_path / "cases.jsonl", [json.dumps(make_application())])
+    (tmp_path / "decisions.jsonl").mkdir()
+    result = runner.invoke(
+        app, ["batch", str(source), "-o", str(tmp_path / "decisions.jsonl"), "--rules", str(RULES)]
+    )
+    assert result.exit_code == 2 and "is a directory" in result.output
+    assert sorted(os.listdir(tmp_path)) == ["cases.jsonl", "decisions.jsonl"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_line_with_a_lone_surrogate_or_deep_nesting_loses_no_other_decision(
+    tmp_path: Path, engine: Engine, workers: int
+) -> None:
+    good = population_sample(6)
+    lines = [json.dumps(case) for case in good[:2]]
+    lines.append(json.dumps(make_application(id="\ud800")))  # line 3: written as \ud800
+    lines.append(json.dumps(good[2]))
+    lines.append("[" * 100_000 + "]" * 100_000)  # line 5
+    lines.append(json.dumps(make_application(id="R-1", needs_analysis__reference="\udfff")))
+    lines += [json.dumps(case) for case in good[3:]]
+    source = write_lines(tmp_path / "cases.jsonl", lines)
+    out = tmp_path / "decisions.jsonl"
+
+    result = runner.invoke(
+        app, ["batch", str(source), "-o", str(out), "-w", str(workers), "--rules", str(RULES)]
+    )
+
+    assert result.exit_code == 1, result.output
+    assert out.read_text("utf-8").splitlines() == [engine.evaluate(c).to_json() for c in good]
+    errors = read_jsonl(tmp_path / "decisions.errors.jsonl")
+    assert [(error["line"], error["id"]) for error in errors] == [
+        (3, "\\ud800"),
+        (5, None),
+        (6, "R-1"),
+    ]
+    assert errors[1]["errors"] == [{"path": "", "message": "not valid JSON: nested too deeply"}]
+    assert errors[2]["errors"][0]["path"] == "needs_analysis.reference"
+
+
+def test_json_lines_end_at_newline_only(tmp_path: Path) -> None:
+    """U+2028, U+2029, NEL, vertical tab, form feed and the separators U+001C-U+001E are
+    line breaks to str.splitlines, and data in JSON Lines."""
+    names = [f"Comune{separator}di Napoli" for separator in "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"]
+    cases = [make_application(id=f"T-{n}", applicant__name=name) for n, name in enumerate(names)]
+    source = tmp_path / "cases.jsonl"
+    source.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), "utf-8")
+    out = tmp_path / "decisions.jsonl"
+
+    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "--rules", str(RULES)])
+
+    assert result.exit_code == 0, result.output
+    decisions = [json.loads(line) for line in out.open("rb")]
+    assert [d["case_id"] for d in decisions] == [case["id"] for case in cases]
+    assert (tmp_path / "decisions.errors.jsonl").read_text("utf-8") == ""
+
+
+def test_a_formula_that_fails_on_a_case_is_a_bad_record_and_the_batch_goes_on(
+    tmp_path: Path,
+) -> None:
+    """An EvaluationError is that record's problem only. The checker refuses every
+    division that could fail, so the one left is a number beyond what decimals hold
+    (10^999999): posts squared again and again."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    squares = [
+        "  - id: PROVA-QUADRATO-0\n"
+        "    title: {it: Posti al quadrato}\n"
+        "    basis: prova\n"
+        "    provenance: assumption\n"
+        "    derive: square_0\n"
+        "    value: application.hires.tecnico * 1000000\n"
+    ]
+    for level in range(1, 21):
+        squares.append(
+            f"  - id: PROVA-QUADRATO-{level}\n"
+            "    title: {it: Ancora al quadrato}\n"
+            "    basis: prova\n"
+            "    provenance: assumption\n"
+            f"    derive: square_{level}\n"
+            f"    value: derived.square_{level - 1} * derived.square_{level - 1}\n"
+        )
+    (rules / "prova.yaml").write_text("case: application\nrules:\n" + "".join(squares), "utf-8")
+    cases = [
+        make_application(id="A", hires__tecnico=0),
+        make_application(id="HUGE", hires__tecnico=6),
+        make_application(id="B", hires__tecnico=0),
+    ]
+    source = write_lines(tmp_path / "cases.jsonl", [json.dumps(case) for case in cases])
+    for workers in ("1", "2"):
+        out = tmp_path / f"decisions-{workers}.jsonl"
+        result = runner.invoke(
+            app, ["batch", str(source), "-o", str(out), "-w", workers, "--rules", str(rules)]
+        )
+        assert result.exit_code == 1, result.output
+        assert [decision["case_id"] for decision in read_jsonl(out)] == ["A", "B"]
+        [error] = read_jsonl(tmp_path / f"decisions-{workers}.errors.jsonl")
+        assert (error["line"], error["id"]) == (2, "HUGE")
+        assert "PROVA-QUADRATO-" in error["errors"][0]["message"]
+        assert "cannot be computed" in error["errors"][0]["message"]
+
+
+# -- temporary files ------------------------------------------------------------------------------
+
+
+def test_the_temporary_file_has_no_name_while_it_is_written(tmp_path: Path) -> None:
+    if not atomic._UNNAMED:
+        pytest.skip("this system cannot make unnamed files (O_TMPFILE)")
+    target = tmp_path / "out.jsonl"
+    with atomic_writer(target) as handle:
+        handle.write("half")
+        assert os.listdir(tmp_path) == []  # a kill -9 now leaves nothing
+    assert os.listdir(tmp_path) == ["out.jsonl"]
+
+
+def test_temporary_files_of_writers_killed_mid_write_go_at_the_next_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where files cannot be unnamed, a temporary file carries its writer's process id:
+    the next write of the same file removes those whose process is gone."""
+    monkeypatch.setattr(atomic, "_UNNAMED", False)
+    target = tmp_path / "out.jsonl"
+    gone = tmp_path / ".out.jsonl.999999999.abcd1234.tmp"  # above any Linux pid_max
+    alive_writer = tmp_path / f".out.jsonl.{os.getpid()}.efgh5678.tmp"
+    other_file = tmp_path / ".out.jsonl.extra.999999999.abcd1234.tmp"
+    for path in (gone, alive_writer, other_file):
+        path.write_text("half a batch", "utf-8")
+    with atomic_writer(target) as handle:
+        [own] = [name for name in temporary_files(tmp_path) if name not in
+                 {alive_writer.name, other_file.name}]
+        assert own.startswith(f".out.jsonl.{os.getpid()}.")
+        handle.write("whole\n")
+    assert target.read_text("utf-8") == "whole\n"
+    assert temporary_files(tmp_path) == sorted([alive_writer.name, other_file.name])

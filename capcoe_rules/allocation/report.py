@@ -7,12 +7,12 @@ failed write leaves the previous file as it was.
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from capcoe_rules.allocation.models import PROFILES, AllocationResult
 from capcoe_rules.atomic import write_atomically
+from capcoe_rules.csvcells import SafeDictWriter
 
 CSV_COLUMNS: tuple[str, ...] = (
     "id",
@@ -50,7 +50,7 @@ def write_csv(result: AllocationResult, path: Path | str) -> None:
 
 def csv_text(result: AllocationResult) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(buffer, CSV_COLUMNS, lineterminator="\n")  # no formula runs
     writer.writeheader()
     for share in result.shares:
         writer.writerow(

@@ -38,6 +38,7 @@ from capcoe_rules.atomic import write_atomically
 from capcoe_rules.territory import Comune, comuni
 from capcoe_rules.testing.population import (
     COST_PER_POST,
+    DECLARED_HIRING_CONDITIONS,
     DEFAULT_SEED,
     PROFILE_WEIGHTS,
     PROFILES,
@@ -153,6 +154,7 @@ def _application(
             "declared_need_posts": posts + draw.randint(0, posts // 2 + 2),
             "capacity_gap": draw.randint(10, 80),
         },
+        "hiring_conditions": dict(DECLARED_HIRING_CONDITIONS),
     }
 
 

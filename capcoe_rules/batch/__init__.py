@@ -10,17 +10,24 @@
 """
 
 from capcoe_rules.atomic import atomic_writer
-from capcoe_rules.batch.pipeline import errors_path_for, run_batch
+from capcoe_rules.batch.pipeline import (
+    DestinationError,
+    check_destinations,
+    errors_path_for,
+    run_batch,
+)
 from capcoe_rules.batch.reading import Record, RecordError, read_records
 from capcoe_rules.batch.running import Decided, decide_records
 from capcoe_rules.batch.summary import Summary
 
 __all__ = [
     "Decided",
+    "DestinationError",
     "Record",
     "RecordError",
     "Summary",
     "atomic_writer",
+    "check_destinations",
     "decide_records",
     "errors_path_for",
     "read_records",

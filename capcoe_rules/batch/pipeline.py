@@ -11,14 +11,18 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from capcoe_rules.atomic import atomic_writer
+from capcoe_rules.atomic import atomic_writer, same_file
 from capcoe_rules.batch.interrupts import deferred_interrupts
-from capcoe_rules.batch.reading import RecordError, read_records
+from capcoe_rules.batch.reading import RecordError, bounded_lines, read_records
 from capcoe_rules.batch.running import CHUNK_SIZE, Evaluator, decide_records
 from capcoe_rules.batch.summary import Summary
 
 Progress = Callable[[int], None]
 """Told how many more records were handled (called about once per chunk)."""
+
+
+class DestinationError(ValueError):
+    """An output that would replace the input or the other output, or is a directory."""
 
 
 def errors_path_for(out: Path) -> Path:
@@ -41,10 +45,12 @@ def run_batch(
     Decisions are written one JSON per line in input order, errors as
     ``{"line", "id", "errors"}``. The error file is always written, empty when every
     record was decided, so that a stale one from an earlier run never lingers next to
-    fresh decisions. ``OSError`` on opening ``source`` is raised before any output is
-    created; any exception later leaves both destinations as they were.
+    fresh decisions. :class:`DestinationError` (an output that is the input, also through
+    a link, or a directory) and ``OSError`` on opening ``source`` are raised before any
+    output is created; any exception later leaves both destinations as they were.
     """
     errors = errors if errors is not None else errors_path_for(out)
+    check_destinations(source, out, errors)
     summary = Summary()
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(source.open("rb"))
@@ -53,7 +59,7 @@ def run_batch(
         interrupted = stack.enter_context(deferred_interrupts())
         unreported = 0
         for outcome in decide_records(
-            evaluator, read_records(handle), as_of=as_of, workers=workers
+            evaluator, read_records(bounded_lines(handle)), as_of=as_of, workers=workers
         ):
             interrupted()
             if isinstance(outcome, RecordError):
@@ -71,3 +77,16 @@ def run_batch(
         if progress is not None and unreported:
             progress(unreported)
     return summary
+
+
+def check_destinations(source: Path, out: Path, errors: Path) -> None:
+    """Refuse outputs that would destroy the input or each other, before writing anything."""
+    if same_file(out, errors):
+        raise DestinationError(f"the error file {errors} cannot be the decisions file")
+    for kind, path in (("decisions", out), ("error", errors)):
+        if same_file(path, source):
+            raise DestinationError(
+                f"the {kind} file {path} is the input {source}: it would be replaced"
+            )
+        if path.is_dir():
+            raise DestinationError(f"the {kind} file {path} is a directory")

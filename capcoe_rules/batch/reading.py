@@ -14,7 +14,9 @@ from typing import Any, BinaryIO, NamedTuple
 from pydantic import BaseModel
 
 from capcoe_rules.engine import parse_case
-from capcoe_rules.errors import CaseError, FieldProblem
+from capcoe_rules.errors import CaseError, FieldProblem, printable
+from capcoe_rules.jsontext import MAX_JSON_BYTES, load_json
+from capcoe_rules.models.inputs import MAX_TEXT
 
 
 class Record(NamedTuple):
@@ -32,13 +34,17 @@ class RecordError(NamedTuple):
     problems: tuple[FieldProblem, ...]
 
     def to_json(self) -> str:
-        """The error file's line: ``{"line": N, "id": ..., "errors": [{"path", "message"}]}``."""
+        """The error file's line: ``{"line": N, "id": ..., "errors": [{"path", "message"}]}``.
+
+        Always valid UTF-8, whatever the record held (a lone surrogate shows as its escape).
+        """
         return json.dumps(
             {
                 "line": self.line,
-                "id": self.case_id,
+                "id": None if self.case_id is None else printable(self.case_id),
                 "errors": [
-                    {"path": problem.path, "message": problem.message} for problem in self.problems
+                    {"path": printable(problem.path), "message": printable(problem.message)}
+                    for problem in self.problems
                 ],
             },
             ensure_ascii=False,
@@ -54,6 +60,18 @@ def read_records(lines: Iterable[bytes]) -> Iterator[Record]:
     for number, text in enumerate(lines, start=1):
         if text.strip():
             yield Record(number, text)
+
+
+def bounded_lines(handle: BinaryIO, limit: int = MAX_JSON_BYTES) -> Iterator[bytes]:
+    """The lines of a binary file, split on ``\\n`` only (JSON Lines: U+2028 and the other
+    Unicode line breaks are data). A line longer than ``limit`` comes cut short, so that it
+    is refused as too long, and its rest is skipped: no line takes more memory than that.
+    """
+    while line := handle.readline(limit + 2):  # a line too long by one, with its end
+        if len(line) == limit + 2 and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def count_records(handle: BinaryIO) -> int:
@@ -73,9 +91,9 @@ def count_records(handle: BinaryIO) -> int:
 def parse_record(record: Record) -> BaseModel | RecordError:
     """Validate one record into its case model, or say why it cannot be decided."""
     try:
-        data: Any = json.loads(record.text)
-    except ValueError as error:  # JSONDecodeError, and UnicodeDecodeError for non-UTF-8
-        return RecordError(record.line, None, (FieldProblem("", f"not valid JSON: {error}"),))
+        data: Any = load_json(record.text.rstrip(b"\n"))
+    except CaseError as error:
+        return RecordError(record.line, None, tuple(error.problems))
     try:
         return parse_case(data)
     except CaseError as error:
@@ -86,6 +104,8 @@ def case_id_of(data: Any) -> str | None:
     """The ``id`` a record claims, if it has one, so that an error names its case."""
     if isinstance(data, Mapping):
         case_id = data.get("id")
-        if isinstance(case_id, str | int) and not isinstance(case_id, bool):
+        if isinstance(case_id, str):
+            return printable(case_id[:MAX_TEXT])
+        if isinstance(case_id, int) and not isinstance(case_id, bool) and abs(case_id) < 10**18:
             return str(case_id)
     return None

@@ -11,9 +11,13 @@ of ``--workers 4`` is byte for byte that of ``--workers 1``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -116,15 +120,47 @@ _worker_state: Any = None
 
 
 def _install_state(state: Any) -> None:
-    """Worker start-up: keep the shared state; leave Ctrl-C to the parent.
+    """Worker start-up: keep the shared state; leave Ctrl-C to the parent; die with it.
 
     On Ctrl-C the terminal signals the whole process group. If workers died of it, the
     parent would see a broken pool instead of a clean interrupt; ignoring it here lets the
-    parent cancel what is queued, remove its temporary files and exit.
+    parent cancel what is queued, remove its temporary files and exit. The worker was
+    started with SIGINT blocked (see :func:`_sigint_blocked`), so one that arrived while
+    it was still importing is pending: ignoring SIGINT before unblocking it discards it.
     """
     global _worker_state  # noqa: PLW0603 - one state per worker process, set once
     _worker_state = state
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with_parent, args=(parent.sentinel,), name="parent-watch", daemon=True
+        ).start()
+
+
+def _exit_with_parent(sentinel: int) -> None:
+    """Exit as soon as the parent is gone (killed outright, it cannot stop its workers:
+    they would wait for work forever, and keep multiprocessing's resource tracker alive)."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread: a worker process spawned meanwhile starts with it
+    blocked (the signal mask survives fork and exec), so that no Ctrl-C can kill it
+    before it ignores SIGINT. A Ctrl-C to this process still arrives: the kernel gives it
+    to another thread, or delivers it when unblocked."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _run_task(task: Callable[[Any, Any], Any], item: Any) -> Any:
@@ -149,13 +185,16 @@ def ordered_map(
             yield task(state, item)
         return
     context = multiprocessing.get_context("spawn")
+    # Creating the pool starts multiprocessing's resource tracker, which unblocks SIGINT
+    # once it runs: it must run before _sigint_blocked.
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_install_state, initargs=(state,)
     )
     pending: deque[Future[Result]] = deque()
     try:
         for item in items:
-            pending.append(pool.submit(_run_task, task, item))
+            with _sigint_blocked():  # workers are spawned in submit, as work arrives
+                pending.append(pool.submit(_run_task, task, item))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield pending.popleft().result()
         while pending:

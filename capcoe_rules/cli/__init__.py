@@ -14,6 +14,7 @@ from capcoe_rules.cli import (
     examples,
     population,
     schema,
+    selftest,
     serve,
 )
 from capcoe_rules.cli.common import app
@@ -30,6 +31,7 @@ __all__ = [
     "main",
     "population",
     "schema",
+    "selftest",
     "serve",
 ]
 

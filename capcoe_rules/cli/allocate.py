@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
-import sys
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,10 +22,10 @@ from capcoe_rules.allocation import (
     write_csv,
     write_json,
 )
-from capcoe_rules.cli.common import RulesOption, app, err, fail, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.errors import EvaluationError
-from capcoe_rules.language import RuleSetError
+from capcoe_rules.atomic import same_file
+from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine, out
+from capcoe_rules.errors import CaseError, EvaluationError
+from capcoe_rules.jsontext import decode_utf8, load_json
 
 
 class Method(enum.StrEnum):
@@ -69,19 +67,15 @@ def allocate(
     Each application is decided as of its own date; only eligible hiring applications
     take part, the others are listed with their reasons. A line that is not a valid
     application is reported with its line number and left out. The result files appear
-    complete or not at all. Exit status: 0 round held; 1 round held but some lines were
-    bad, or a bad rule set; 2 unreadable input or a round that cannot be held.
+    complete or not at all; an output that is the input (also through a link) is refused
+    before anything is written. Exit status: 0 round held; 1 round held but some lines
+    were bad, or a bad rule set; 2 unreadable input, unwritable output or a round that
+    cannot be held.
     """
     started = time.perf_counter()
+    _refuse_overwriting(applications, out_path, csv_path)
     cases, sources, bad_lines = _read_lines(applications)
-    try:
-        engine = Engine.from_path(rules)
-    except RuleSetError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
-    except FileNotFoundError as error:
-        fail(str(error), 2)
+    engine = load_engine(rules)
     chosen: MethodName | None = None if method is None else _method_name(method)
     try:
         result = allocate_round(
@@ -96,13 +90,16 @@ def allocate(
         fail(f"cannot hold the round: {error}", 2)
     except EvaluationError as error:
         fail(f"a rule of {rules} could not be evaluated: {error}", 1)
-    write_json(result, out_path)
-    if csv_path is not None:
-        write_csv(result, csv_path)
+    try:
+        write_json(result, out_path)
+        if csv_path is not None:
+            write_csv(result, csv_path)
+    except OSError as error:
+        fail(f"cannot write the result: {error}", 2)
     elapsed = time.perf_counter() - started
     for entry in result.invalid:
         for message in entry.problems:
-            err.print(f"{entry.source}: {message}", markup=False, highlight=False)
+            err.print(f"{entry.source}: {message}", markup=False, highlight=False, soft_wrap=True)
     _print_summary(result, elapsed)
     written = f"{out_path}" + (f" and {csv_path}" if csv_path is not None else "")
     err.print(f"wrote {written}", markup=False, highlight=False)
@@ -110,25 +107,41 @@ def allocate(
         raise typer.Exit(1)
 
 
+def _refuse_overwriting(source: Path, out_path: Path, csv_path: Path | None) -> None:
+    outputs = [("--out", out_path)] + ([("--csv", csv_path)] if csv_path is not None else [])
+    if csv_path is not None and same_file(out_path, csv_path):
+        fail("--csv cannot be the --out file", 2)
+    for option, path in outputs:
+        if same_file(path, source):
+            fail(f"{option} {path} is the input file: it would be replaced", 2)
+        if path.is_dir():
+            fail(f"{option} {path} is a directory", 2)
+
+
 def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Invalid]]:
     """The JSON objects of a JSON Lines file with their ``file:line`` sources; the lines
-    that are not JSON objects come back as invalid entries."""
+    that are not JSON objects come back as invalid entries.
+
+    Lines end at ``\\n`` only: U+2028 and the other Unicode line breaks, valid inside a
+    JSON string, are data.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-        fail(f"cannot read {path}: {reason}", 2)
+        text = decode_utf8(path.read_bytes())
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}", 2)
+    except CaseError as error:
+        fail(f"cannot read {path}: {error}", 2)
     cases: list[dict[str, Any]] = []
     sources: list[str] = []
     invalid: list[Invalid] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         source = f"{path}:{number}"
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            invalid.append(Invalid(source=source, problems=[f"not valid JSON: {error.msg}"]))
+            data = load_json(line)
+        except CaseError as error:
+            invalid.append(Invalid(source=source, problems=[str(p) for p in error.problems]))
             continue
         if not isinstance(data, dict):
             invalid.append(Invalid(source=source, problems=["not a JSON object"]))

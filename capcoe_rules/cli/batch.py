@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Annotated
 
@@ -19,12 +19,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from capcoe_rules.batch.pipeline import errors_path_for, run_batch
+from capcoe_rules.batch.pipeline import (
+    DestinationError,
+    check_destinations,
+    errors_path_for,
+    run_batch,
+)
 from capcoe_rules.batch.reading import count_records
 from capcoe_rules.batch.summary import Summary
-from capcoe_rules.cli.common import AsOfOption, RulesOption, app, err, fail, out
+from capcoe_rules.cli.common import AsOfOption, RulesOption, app, err, fail, load_engine, out
 from capcoe_rules.engine import Engine
-from capcoe_rules.language import RuleSetError
 
 
 @app.command()
@@ -52,20 +56,17 @@ def batch(
     """Decide every case of a JSON Lines file; write decisions in input order.
 
     Bad records go to the error file with their line number and reasons; every good
-    record is still decided. Both files appear complete or not at all. Exit status:
-    0 all decided, 1 some records bad (or a bad rule set), 2 unreadable input.
+    record is still decided. Both files appear complete or not at all; an output that is
+    the input (also through a link) is refused before anything is written. Ctrl-C or
+    SIGTERM stops the batch and leaves nothing behind. Exit status: 0 all decided, 1 some
+    records bad (or a bad rule set), 2 unreadable input or unwritable output.
     """
     errors_path = errors_path if errors_path is not None else errors_path_for(out_path)
-    if errors_path.resolve() == out_path.resolve():
-        fail("the error file cannot be the decisions file", 2)
     try:
-        engine = Engine.from_path(rules)
-    except RuleSetError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
-    except FileNotFoundError as error:
-        fail(str(error), 1)
+        check_destinations(source, out_path, errors_path)
+    except DestinationError as error:
+        fail(str(error), 2)
+    engine = load_engine(rules)
     day = as_of.date() if as_of is not None else None
     started = time.perf_counter()
     try:
@@ -73,8 +74,10 @@ def batch(
             summary = _with_progress(engine, source, out_path, errors_path, day, workers)
         else:
             summary = run_batch(engine, source, out_path, errors_path, as_of=day, workers=workers)
-    except OSError as error:
+    except (OSError, DestinationError) as error:
         fail(str(error), 2)
+    except BrokenProcessPool:
+        fail("a worker process died (killed?): nothing was written", 1)
     seconds = time.perf_counter() - started
     _print_summary(summary)
     handled = summary.decided + summary.errors

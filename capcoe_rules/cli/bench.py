@@ -71,8 +71,6 @@ def bench(
         for problem in error.problems:
             err.print(str(problem), markup=False, highlight=False)
         fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
-    except FileNotFoundError as error:
-        fail(str(error), 1)
     if json_output:
         print(json.dumps(report.to_dict(), indent=2))
         return

@@ -34,14 +34,14 @@ def check(
     With --format json: {"ok", "problems": [{"file", "line", "column", "code", "message"}],
     "ruleset"} on stdout. Exit status: 0 clean, 1 problems, 2 no such directory.
     """
+    if not rules.is_dir():
+        fail(f"{rules} is not a directory of rule files", 2)
     ruleset: CheckedRuleSet | None = None
     try:
         ruleset = load_ruleset(rules)
         problems: list[Problem] = []
     except RuleSetError as error:
         problems = error.problems
-    except FileNotFoundError as error:
-        fail(str(error), 2)
     if output_format is Format.json:
         print(json.dumps(_report(rules, problems, ruleset), indent=2, ensure_ascii=False))
     else:

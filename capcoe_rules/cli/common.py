@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 
 from capcoe_rules.bundled import bundled_rules_path
+from capcoe_rules.engine import Engine
+from capcoe_rules.errors import RuleSetError
 
 app = typer.Typer(
     name="capcoe-rules",
@@ -79,8 +81,20 @@ FormatOption = Annotated[
 
 def fail(message: str, code: int) -> NoReturn:
     """Print ``capcoe-rules: message`` on stderr and exit with ``code``."""
-    err.print(f"capcoe-rules: {message}", markup=False, highlight=False)
+    err.print(f"capcoe-rules: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def load_engine(rules: Path) -> Engine:
+    """The engine of the rule set in ``rules``; else its problems on stderr and exit 1."""
+    try:
+        return Engine.from_path(rules)
+    except RuleSetError as error:
+        if not rules.is_dir():
+            fail(f"{rules} is not a directory of rule files", 1)
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
 
 
 def _print_version(value: bool) -> None:

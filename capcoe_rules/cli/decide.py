@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,11 +12,18 @@ from rich.table import Table
 from rich.text import Text
 
 from capcoe_rules.casefiles import read_case_file
-from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, app, err, fail, out
-from capcoe_rules.engine import Engine
+from capcoe_rules.cli.common import (
+    AsOfOption,
+    LanguageOption,
+    RulesOption,
+    app,
+    err,
+    fail,
+    load_engine,
+    out,
+)
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError
-from capcoe_rules.language import RuleSetError
 from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
 from capcoe_rules.models.payment_decision import PaymentDecision
 
@@ -81,18 +87,15 @@ def explain(
 def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> AnyDecision:
     try:
         case_file = read_case_file(case_path)
-        engine = Engine.from_path(rules)
+        engine = load_engine(rules)
         day = as_of.date() if as_of is not None else case_file.as_of
         return engine.evaluate(case_file.case, as_of=day)
     except CaseError as error:
-        for field_problem in error.problems:
-            err.print(f"{case_path}: {field_problem}", markup=False, highlight=False)
+        for field_problem in error.problems:  # one line each, however long: for grep
+            line = f"{case_path}: {field_problem}"
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    except RuleSetError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
-    except (FileNotFoundError, EvaluationError) as error:
+    except EvaluationError as error:
         fail(str(error), 1)
 
 

@@ -70,8 +70,6 @@ def _engine(directory: Path) -> Engine:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         fail(f"the rule set in {directory} has problems: run 'capcoe-rules check {directory}'", 1)
-    except FileNotFoundError as error:
-        fail(str(error), 1)
 
 
 def _print_report(report: DiffReport, base: Path, rules: Path, limit: int) -> None:

@@ -10,9 +10,8 @@ import typer
 from rich.table import Table
 
 from capcoe_rules.atomic import write_atomically
-from capcoe_rules.cli.common import Format, RulesOption, app, err, fail, out
+from capcoe_rules.cli.common import Format, RulesOption, app, err, fail, load_engine, out
 from capcoe_rules.engine import Engine
-from capcoe_rules.language import RuleSetError
 from capcoe_rules.testing.reports import junit_xml, results_json
 from capcoe_rules.testing.runner import (
     CaseResult,
@@ -57,13 +56,9 @@ def test_examples(
     A file that holds a case: or an expect: but cannot be read as an example (a misspelt
     key, no expect:) fails rather than being skipped.
     """
+    engine = load_engine(rules)
     try:
-        engine = Engine.from_path(rules)
         found = discover(paths or [Path("fixtures")])
-    except RuleSetError as error:
-        for problem in error.problems:
-            print(problem)
-        fail(f"the rule set in {rules} has problems", 1)
     except FileNotFoundError as error:
         fail(str(error), 2)
     results, durations = _run(engine, found)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from capcoe_rules.engine.interpreter import read
 from capcoe_rules.errors import CaseError, FieldProblem
+from capcoe_rules.jsontext import load_json
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Lookup, NotInForceError
 from capcoe_rules.language.types import Schema, Type, schema_of
 from capcoe_rules.language.values import encode, normalise_number
@@ -40,23 +40,20 @@ def parse_case(case: CaseInput) -> InputCase:
 
 
 def _validate(case: Mapping[str, Any] | str | bytes) -> BaseModel:
+    if isinstance(case, str | bytes):
+        case = load_json(case)
+    if not isinstance(case, Mapping):
+        raise CaseError.single("", "a case is a mapping of fields to values")
+    case_type = case.get("case_type", "application")
+    model = INPUT_CASES.get(case_type) if isinstance(case_type, str) else None
+    if model is None:
+        known = ", ".join(sorted(INPUT_CASES))
+        shown = repr(case_type[:40]) if isinstance(case_type, str) else type(case_type).__name__
+        raise CaseError.single("case_type", f"unknown case type {shown} (known: {known})")
     try:
-        if isinstance(case, str | bytes):
-            case = json.loads(case)
-        if not isinstance(case, Mapping):
-            raise CaseError.single("", "a case is a mapping of fields to values")
-        case_type = case.get("case_type", "application")
-        model = INPUT_CASES.get(str(case_type))
-        if model is None:
-            known = ", ".join(sorted(INPUT_CASES))
-            raise CaseError.single("case_type", f"unknown case type {case_type!r} (known: {known})")
         return model.model_validate(case)
     except ValidationError as error:
         raise CaseError.from_validation(error) from None
-    except ValueError as error:
-        if isinstance(error, CaseError):
-            raise
-        raise CaseError.single("", f"not valid JSON: {error}") from None
 
 
 def case_type_of(case: BaseModel) -> str:

@@ -28,7 +28,7 @@ from capcoe_rules.language.expressions import (
     Not,
     Ref,
 )
-from capcoe_rules.language.values import normalise_number
+from capcoe_rules.language.numbers import absolute, negate, normalise
 
 Compiled = Callable[[Data], Any]
 
@@ -59,7 +59,7 @@ def compile_expression(node: Node) -> Compiled:
             return lambda data: not inner(data)
         case Negate(operand=operand):
             inner = compile_expression(operand)
-            return lambda data: -inner(data)
+            return lambda data: negate(inner(data))
         case Logic(op=op, operands=operands):
             parts = tuple(compile_expression(operand) for operand in operands)
             if op == "and":
@@ -86,10 +86,10 @@ def compile_expression(node: Node) -> Compiled:
 def _call(function: str, args: tuple[Compiled, ...]) -> Compiled:
     if function == "abs":
         (only,) = args
-        return lambda data: abs(only(data))
+        return lambda data: absolute(only(data))
     pick = min if function == "min" else max
 
     def call(data: Data) -> int | Decimal:
-        return normalise_number(pick(arg(data) for arg in args))
+        return normalise(pick(arg(data) for arg in args))
 
     return call

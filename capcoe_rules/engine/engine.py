@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
+from decimal import localcontext
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +13,19 @@ from capcoe_rules.bundled import bundled_rules_path
 from capcoe_rules.engine.case_data import CaseInput, case_type_of, parse_case
 from capcoe_rules.engine.compiler import (
     CompiledRequirements,
+    CompiledRuleset,
     Exception_,
+    UncomputableFactError,
     compile_requirements,
-    project,
 )
 from capcoe_rules.engine.decision_models import decision_models
 from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.engine.payments import PaymentDecider
+from capcoe_rules.errors import EvaluationError
 from capcoe_rules.language.checker import load_ruleset, load_sources
+from capcoe_rules.language.numbers import CONTEXT
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.models.decision import Decision
 from capcoe_rules.models.payment import PaymentClaim
@@ -43,7 +47,7 @@ class _Evaluator:
             subject: (Decider(ruleset, case_rules, compiled), matchers[subject])
             for subject, case_rules in ruleset.cases.items()
         }
-        self._payments = PaymentDecider(self._deciders["milestone"], self._deciders["claim"])
+        self._payments = PaymentDecider(self._deciders)
         self.decision_models = decision_models(ruleset)
         """The decision models typed by this rule set (what ``evaluate`` returns)."""
 
@@ -53,12 +57,15 @@ class _Evaluator:
         Raises :class:`~capcoe_rules.errors.CaseError` for a malformed case or a date
         outside the rule set's period; never reads the clock.
         """
-        model = parse_case(case)
-        day = as_of if as_of is not None else model.default_as_of()
-        if isinstance(model, PaymentClaim):
-            return self._payments.decide(model, day)
-        decider, matcher = self._deciders[case_type_of(model)]
-        return decider.decide(matcher, model, day)
+        # Every decimal operation of a decision, the models' included, in the one context
+        # of capcoe_rules.language.numbers, whatever the embedding application's is.
+        with localcontext(CONTEXT):
+            model = parse_case(case)
+            day = as_of if as_of is not None else model.default_as_of()
+            if isinstance(model, PaymentClaim):
+                return self._payments.decide(model, day)
+            decider, matcher = self._deciders[case_type_of(model)]
+            return decider.decide(matcher, model, day)
 
     def read_decision(self, text: str | bytes) -> AnyDecision:
         """A decision of this rule set read back from its JSON, typed as ``evaluate`` gives
@@ -82,7 +89,7 @@ class Engine(_Evaluator):
     def __init__(self, ruleset: CheckedRuleSet, origin: str = "rules") -> None:
         self._origin = origin
         self._matchers = {
-            subject: _DurableMatcher(compile_requirements(case_rules))
+            subject: _DurableMatcher(compile_requirements(case_rules), case_rules)
             for subject, case_rules in ruleset.cases.items()
         }
         super().__init__(ruleset, self._matchers, compiled=True)
@@ -111,22 +118,36 @@ class Engine(_Evaluator):
 
     def facts_left(self) -> int:
         """Facts the durable_rules sessions still hold: 0 between evaluations."""
-        return sum(len(matcher.session.facts_left()) for matcher in self._matchers.values())
+        return sum(matcher.facts_left() for matcher in self._matchers.values())
 
 
 class _DurableMatcher:
-    def __init__(self, compiled: CompiledRequirements) -> None:
-        self.compiled = compiled
-        self.session = DurableSession(compiled.definition)
+    """Matches a case against every durable_rules ruleset its requirements compiled to."""
+
+    def __init__(self, compiled: CompiledRequirements, case_rules: CaseRules) -> None:
+        self._sessions: tuple[tuple[CompiledRuleset, DurableSession], ...] = tuple(
+            (ruleset, DurableSession(ruleset.definition)) for ruleset in compiled.rulesets
+        )
+        self._reference = _ReferenceMatcher(case_rules)
 
     def exceptions(self, data: dict[str, Any]) -> Sequence[tuple[Rule, Exception_]]:
-        fact = project(data, self.compiled.projection)
-        fact["t"] = "case"
-        fact["_zero"] = 0
-        productions = self.compiled.productions
-        return [
-            (productions[name].rule, productions[name].outcome) for name in self.session.fire(fact)
-        ]
+        try:
+            facts = [(ruleset, session, ruleset.fact(data)) for ruleset, session in self._sessions]
+        except UncomputableFactError:
+            return self._reference.exceptions(data)
+        # A condition may fire several of its conjunctions: one outcome per rule.
+        found: dict[str, tuple[Rule, Exception_]] = {}
+        for ruleset, session, fact in facts:
+            productions = ruleset.productions
+            for name in session.fire(fact):
+                rule, outcome = productions[name]
+                if found.setdefault(rule.id, (rule, outcome))[1] != outcome:
+                    raise EvaluationError(f"rule {rule.id} compiled wrong: {outcome} and not")
+
+        return list(found.values())
+
+    def facts_left(self) -> int:
+        return sum(len(session.facts_left()) for _, session in self._sessions)
 
 
 class ReferenceEvaluator(_Evaluator):

@@ -159,9 +159,10 @@ class Decider:
             derived[plan.rule.derive] = _derive(plan, data)
         outcomes: dict[str, FindingStatus] = {}
         for rule, outcome in matcher.exceptions(data):
-            if rule.id in outcomes:
+            # A negated `and` compiles to an `or` whose every true branch fires the same
+            # production (DURABLE_RULES.md): count outcomes per rule, not per firing.
+            if outcomes.setdefault(rule.id, outcome) != outcome:
                 raise EvaluationError(f"rule {rule.id} found {outcomes[rule.id]} and {outcome}")
-            outcomes[rule.id] = outcome
         findings = [self._finding(plan, outcomes, data) for plan in self._plans]
         not_met = [finding for finding in findings if finding.status == "not_met"]
         reasons = [finding.rule_id for finding in not_met if finding.severity == "blocking"]

@@ -7,7 +7,7 @@ semantics that the compiled durable_rules conditions are tested against.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from capcoe_rules.errors import EvaluationError
@@ -25,7 +25,13 @@ from capcoe_rules.language.expressions import (
     Not,
     Ref,
 )
-from capcoe_rules.language.values import normalise_number
+from capcoe_rules.language.numbers import (
+    OPERATIONS,
+    NotComputableError,
+    absolute,
+    negate,
+    normalise,
+)
 
 Data = Mapping[str, Any]
 
@@ -48,7 +54,7 @@ def evaluate(node: Node, data: Data) -> Any:
         case Not(operand=operand):
             return not evaluate(operand, data)
         case Negate(operand=operand):
-            return -evaluate(operand, data)
+            return negate(evaluate(operand, data))
         case Logic(op="and", operands=operands):
             return all(evaluate(operand, data) for operand in operands)
         case Logic(op="or", operands=operands):
@@ -62,8 +68,8 @@ def evaluate(node: Node, data: Data) -> Any:
         case Call(function=function, args=args):
             values = [evaluate(arg, data) for arg in args]
             if function == "abs":
-                return abs(values[0])
-            return normalise_number(min(values) if function == "min" else max(values))
+                return absolute(values[0])
+            return normalise(min(values) if function == "min" else max(values))
         case Choice(test=test, then=then, otherwise=otherwise):
             return evaluate(then if evaluate(test, data) else otherwise, data)
     raise TypeError(f"cannot evaluate {type(node).__name__}")
@@ -87,16 +93,8 @@ def compare(op: str, left: Any, right: Any) -> bool:
 
 
 def arithmetic(op: str, left: int | Decimal, right: int | Decimal) -> int | Decimal:
+    """``left op right`` with the one meaning of numbers (:mod:`capcoe_rules.language.numbers`)."""
     try:
-        match op:
-            case "+":
-                result = left + right
-            case "-":
-                result = left - right
-            case "*":
-                result = Decimal(left) * Decimal(right)
-            case _:
-                result = Decimal(left) / Decimal(right)
-    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-        raise EvaluationError(f"division by zero: {left} / {right}") from None
-    return normalise_number(result)
+        return OPERATIONS[op](left, right)
+    except NotComputableError as error:
+        raise EvaluationError(f"'{op}' cannot be computed: {error}") from None

@@ -28,6 +28,7 @@ from capcoe_rules.language.documents import (
     TableDoc,
 )
 from capcoe_rules.language.expressions import ExpressionError, Node, Ref, Scope, parse, references
+from capcoe_rules.language.payment_names import check_payment_declaration
 from capcoe_rules.language.problems import Position, Problem, RuleSetError, display_path
 from capcoe_rules.language.ruleset import (
     CaseRules,
@@ -38,6 +39,7 @@ from capcoe_rules.language.ruleset import (
     Rule,
     Table,
 )
+from capcoe_rules.language.sources import read_sources
 from capcoe_rules.language.types import TYPE_NAMES, Schema, Type, schema_of
 from capcoe_rules.language.values import encode
 from capcoe_rules.language.yaml_source import Path as YamlPath
@@ -48,18 +50,14 @@ MANIFEST = "ruleset.yaml"
 DocT = TypeVar("DocT", bound=BaseModel)
 
 
-def read_sources(directory: Path) -> dict[str, str]:
-    """The text of every YAML file under ``directory``, by relative POSIX path, sorted."""
-    if not directory.is_dir():
-        raise FileNotFoundError(f"{directory} is not a directory of rule files")
-    files = sorted([*directory.rglob("*.yaml"), *directory.rglob("*.yml")])
-    return {path.relative_to(directory).as_posix(): path.read_text("utf-8") for path in files}
-
-
 def load_ruleset(directory: Path | str) -> CheckedRuleSet:
-    """Load and check the rule set in ``directory``. Raises :class:`RuleSetError`."""
+    """Load and check the rule set in ``directory``. Raises :class:`RuleSetError` (and only
+    that: a missing directory or a file that cannot be read is a problem like the others)."""
     directory = Path(directory)
-    return load_sources(read_sources(directory), origin=display_path(directory))
+    sources = read_sources(directory)
+    if not directory.is_dir():
+        raise RuleSetError(sources.problems)
+    return _check(sources.texts, display_path(directory), sources.problems, sources.unreadable)
 
 
 def check_ruleset(directory: Path | str) -> list[Problem]:
@@ -73,7 +71,13 @@ def check_ruleset(directory: Path | str) -> list[Problem]:
 
 def load_sources(sources: Mapping[str, str], origin: str = "rules") -> CheckedRuleSet:
     """Check a rule set given as file texts by relative path (how pickled engines rebuild)."""
-    checker = _Checker(dict(sorted(sources.items())), origin)
+    return _check(sources, origin, [], set())
+
+
+def _check(
+    sources: Mapping[str, str], origin: str, problems: list[Problem], unreadable: set[str]
+) -> CheckedRuleSet:
+    checker = _Checker(dict(sorted(sources.items())), origin, list(problems), unreadable)
     ruleset = checker.run()
     if checker.problems or ruleset is None:
         raise RuleSetError(checker.problems)
@@ -83,7 +87,8 @@ def load_sources(sources: Mapping[str, str], origin: str = "rules") -> CheckedRu
 def content_hash(sources: Mapping[str, str]) -> str:
     digest = hashlib.sha256()
     for path, text in sorted(sources.items()):
-        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
+        # surrogatepass: texts given to load_sources need not be valid Unicode to be hashed
+        digest.update(path.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
     return "sha256:" + digest.hexdigest()
 
 
@@ -99,6 +104,8 @@ class _Checker:
     sources: dict[str, str]
     origin: str
     problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)
+    """Files already reported as unreadable: no other problem is reported for them."""
 
     def run(self) -> CheckedRuleSet | None:
         manifest = self._manifest()
@@ -115,6 +122,7 @@ class _Checker:
             for case_type in RULE_SUBJECTS
         }
         self._unique_rule_ids(files)
+        payment = check_payment_declaration(files, cases, self._report)
         return CheckedRuleSet(
             name=manifest_doc.name,
             version=manifest_doc.version,
@@ -126,6 +134,7 @@ class _Checker:
             tables=tables,
             cases=cases,
             sources=self.sources,
+            payment=payment,
         )
 
     # -- reporting --------------------------------------------------------------------------
@@ -170,6 +179,8 @@ class _Checker:
         self._report(path, document.source.value(loc), "E003", f"{where}: {message}")
 
     def _manifest(self) -> tuple[ManifestDoc, YamlDocument] | None:
+        if MANIFEST in self.unreadable:
+            return None
         if MANIFEST not in self.sources:
             self.problems.append(
                 Problem(
@@ -381,14 +392,20 @@ class _Checker:
         roots: dict[str, Schema] = {case_type: schema_of(RULE_SUBJECTS[case_type])}
         lookups = self._lookups(case_type, manifest, manifest_yaml, tables, roots)
         params = {name: parameter.type for name, parameter in parameters.items()}
+        nonzero = frozenset(
+            name
+            for name, parameter in parameters.items()
+            if parameter.type.base in ("number", "money")
+            and all(dated.value != 0 for dated in parameter.values)
+        )
         mine = [
             (file, index, rule)
             for file in files
             if file.doc.case == case_type
             for index, rule in enumerate(file.doc.rules)
         ]
-        derived_types = self._derivations(mine, roots, params)
-        scope = Scope(roots, params, derived_types)
+        derived_types = self._derivations(mine, roots, params, nonzero)
+        scope = Scope(roots, params, derived_types, nonzero)
         rules = [
             rule
             for file, index, doc in mine
@@ -459,6 +476,9 @@ class _Checker:
             )
             return False
         bands = sorted((row["lower"], row["upper"], key) for key, row in table.rows.items())
+        if not bands:
+            self._report(file, position, "E022", f"table {table.name!r} has no valid band")
+            return False
         ok = True
         for (lower, upper, key), following in zip(bands, [*bands[1:], None], strict=True):
             if lower >= upper:
@@ -484,6 +504,7 @@ class _Checker:
         mine: list[tuple[_File, int, RuleDoc]],
         roots: dict[str, Schema],
         params: dict[str, Type],
+        nonzero: frozenset[str],
     ) -> dict[str, Type]:
         """Type every derived value, in dependency order, reporting cycles."""
         docs: dict[str, tuple[_File, int, RuleDoc]] = {}
@@ -518,7 +539,7 @@ class _Checker:
                 file,
                 ("rules", index, "value"),
                 doc.value,
-                Scope(roots, params, dict(types)),
+                Scope(roots, params, dict(types), nonzero),
                 "formula",
             )
             if node is not None:
@@ -690,7 +711,7 @@ def _gaps(doc: ParameterDoc, start: dt.date, end: dt.date) -> list[tuple[dt.date
     for index, item in enumerate(doc.values):
         if item.from_ > cursor and cursor <= end:
             gaps.append((cursor, min(item.from_ - dt.timedelta(days=1), end), index))
-        if item.to is None:
+        if item.to is None or item.to >= end:
             return gaps
         cursor = max(cursor, item.to + dt.timedelta(days=1))
     if cursor <= end:

@@ -147,7 +147,19 @@ class RuleDoc(Cited):
         return "requirement" if self.require is not None else "derivation"
 
 
-CaseType = Literal["application", "milestone", "claim"]
+CaseType = Literal["application", "milestone", "claim", "programme"]
+
+
+class PaymentDoc(Document):
+    """``payment:``: the derived values the payment decision reads, by name.
+
+    ``payable`` (money) and ``final_missed`` (true/false) are derived by the rules with
+    ``case: milestone``; ``recovery_share`` (a number) by those with ``case: claim``.
+    """
+
+    payable: Name
+    final_missed: Name
+    recovery_share: Name
 
 
 class RuleFileDoc(Document):
@@ -165,12 +177,13 @@ class RuleFileDoc(Document):
     parameters: dict[Name, ParameterDoc] = {}
     tables: dict[Name, TableDoc] = {}
     rules: list[RuleDoc] = []
+    payment: PaymentDoc | None = None
 
     @model_validator(mode="after")
     def _rules_name_their_case(self) -> RuleFileDoc:
         if self.rules and self.case is None:
             raise ValueError(
-                "a file with rules must say which case they judge: "
-                "'case: application', 'case: milestone' or 'case: claim'"
+                "a file with rules must say which case they judge: 'case: application', "
+                "'case: milestone', 'case: claim' or 'case: programme'"
             )
         return self

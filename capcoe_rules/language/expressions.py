@@ -10,12 +10,20 @@ misspelt parameter or a text compared with a number is refused before anything r
 from __future__ import annotations
 
 import ast
-import datetime as dt
-from collections.abc import Iterator, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from capcoe_rules.language.numbers import (
+    MAX_EXPONENT,
+    OPERATIONS,
+    NotComputableError,
+    absolute,
+    negate,
+    normalise,
+)
 from capcoe_rules.language.types import (
     BOOL,
     DATE,
@@ -27,7 +35,7 @@ from capcoe_rules.language.types import (
     Schema,
     Type,
 )
-from capcoe_rules.language.values import encode, encode_datetime, normalise_number
+from capcoe_rules.language.values import encode
 
 Offset = tuple[int, int]
 """1-based line and 0-based column of a node inside the expression text."""
@@ -163,6 +171,8 @@ class Scope:
     roots: Mapping[str, Schema]
     params: Mapping[str, Type]
     derived: Mapping[str, Type]
+    nonzero_params: frozenset[str] = frozenset()
+    """Parameters none of whose dated values is zero: safe divisors."""
 
 
 Context = Literal["condition", "formula"]
@@ -180,6 +190,24 @@ COMPARISONS: dict[type[ast.cmpop], ComparisonOp] = {
     ast.Gt: ">",
     ast.GtE: ">=",
 }
+COMPLEMENT: dict[ComparisonOp, ComparisonOp] = {
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    ">=": "<",
+    ">": "<=",
+    "<=": ">",
+}
+"""``not (a op b)`` is ``a COMPLEMENT[op] b``: every ordered type has a total order."""
+MIRROR: dict[ComparisonOp, ComparisonOp] = {
+    "==": "==",
+    "!=": "!=",
+    "<": ">",
+    ">": "<",
+    "<=": ">=",
+    ">=": "<=",
+}
+"""``a op b`` is ``b MIRROR[op] a``."""
 ARITHMETIC: dict[type[ast.operator], ArithmeticOp] = {
     ast.Add: "+",
     ast.Sub: "-",
@@ -205,21 +233,59 @@ FORBIDDEN: dict[type[ast.AST], str] = {
 }
 
 
+MAX_CHARACTERS = 10_000
+"""Longest expression: a rule is read by people; longer text is data for a table."""
+MAX_DEPTH = 100
+"""Deepest nesting of an expression, so that checking and evaluating it never exhausts
+Python's stack."""
+TEXT_LITERAL_LIMIT = 10_000
+NAMED_CONSTANTS = {"true": True, "false": False}
+TYPES = {"date": DATE, "datetime": DATETIME}
+"""YAML's spelling of the booleans, accepted beside Python's True and False."""
+
+
 def parse(text: str, scope: Scope, context: Context) -> Node:
     """Parse and type-check one expression. Raises :class:`ExpressionError`."""
     source = text.strip()
+    if len(source) > MAX_CHARACTERS:
+        raise ExpressionError(
+            "E025",
+            f"expression of {len(source):,} characters (at most {MAX_CHARACTERS:,}): "
+            "split it into derived values or put the data in a table or parameter",
+            (1, 0),
+        )
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         _refuse_statements(source)
         at = (error.lineno or 1, max((error.offset or 1) - 1, 0))
         raise ExpressionError("E010", f"syntax error: {error.msg}", at) from None
-    checker = _Checker(scope, context)
+    except (MemoryError, RecursionError):
+        raise ExpressionError(
+            "E025", f"expression nested more than {MAX_DEPTH} levels deep", (1, 0)
+        ) from None
+    _refuse_deep(tree.body)
+    checker = _Checker(scope, context, source)
     # Refuse every forbidden construct anywhere before giving any meaning to the tree, so
     # that `__import__(...)` is named as such, whatever surrounds it.
     for node in ast.walk(tree.body):
         checker.refuse_forbidden(node)
     return checker.check(tree.body)
+
+
+def _refuse_deep(tree: ast.AST) -> None:
+    """Measure nesting without recursion, before anything recursive walks the tree."""
+    pending: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ExpressionError(
+                "E025",
+                f"expression nested more than {MAX_DEPTH} levels deep: "
+                "split it into derived values",
+                _at(node),
+            )
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 def _refuse_statements(source: str) -> None:
@@ -245,9 +311,21 @@ def _at(node: ast.AST) -> Offset:
 
 
 class _Checker:
-    def __init__(self, scope: Scope, context: Context) -> None:
+    def __init__(self, scope: Scope, context: Context, source: str = "") -> None:
         self.scope = scope
         self.context = context
+        self.source = source
+        self.known: list[tuple[Node, bool]] = []
+        """Conditions that hold (True) or fail (False) wherever the node being checked
+        is evaluated: earlier operands of ``and``/``or``, the test of ``a if t else b``."""
+
+    @contextlib.contextmanager
+    def _assuming(self, condition: Node, holds: bool) -> Iterator[None]:
+        self.known.append((condition, holds))
+        try:
+            yield
+        finally:
+            self.known.pop()
 
     def check(self, node: ast.AST) -> Node:
         self.refuse_forbidden(node)
@@ -257,9 +335,8 @@ class _Checker:
             case ast.Name() | ast.Attribute():
                 return self._reference(node)
             case ast.BoolOp():
-                operands = tuple(self._boolean(value) for value in node.values)
                 op: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
-                return Logic(BOOL, _at(node), op, operands)
+                return Logic(BOOL, _at(node), op, self._operands(node.values, op == "and"))
             case ast.UnaryOp(op=ast.Not()):
                 return Not(BOOL, _at(node), self._boolean(node.operand))
             case ast.UnaryOp(op=ast.USub()):
@@ -268,7 +345,7 @@ class _Checker:
                     raise self._mismatch(node, f"cannot negate a {operand.type}")
                 if isinstance(operand, Const):
                     assert isinstance(operand.value, int | Decimal)
-                    return Const(operand.type, _at(node), -operand.value)
+                    return Const(operand.type, _at(node), negate(operand.value))
                 return Negate(operand.type, _at(node), operand)
             case ast.BinOp() if type(node.op) in ARITHMETIC:
                 return self._arithmetic(node)
@@ -303,14 +380,48 @@ class _Checker:
         if isinstance(value, bool):
             return Const(BOOL, _at(node), value)
         if isinstance(value, int | float):
-            # Decimal of the source text keeps 0.1 exactly 0.1.
-            segment = repr(value) if isinstance(value, int) else str(value)
-            return Const(NUMBER, _at(node), normalise_number(Decimal(segment)))
+            return Const(NUMBER, _at(node), self._number(node))
         if isinstance(value, str):
+            if len(value) > TEXT_LITERAL_LIMIT:
+                raise ExpressionError(
+                    "E025",
+                    f"text of {len(value):,} characters (at most {TEXT_LITERAL_LIMIT:,} in a "
+                    "rule): put it in a parameter",
+                    _at(node),
+                )
             return Const(TEXT, _at(node), value)
         raise ExpressionError("E011", f"constant {value!r} is not allowed", _at(node))
 
-    def _reference(self, node: ast.Name | ast.Attribute) -> Ref:
+    def _operands(self, values: list[ast.expr], holds: bool) -> tuple[Node, ...]:
+        """Operands of ``and`` (``holds``) or ``or``: each is evaluated only when the
+        earlier ones held (failed), which guards a division in it."""
+        operands: list[Node] = []
+        with contextlib.ExitStack() as stack:
+            for value in values:
+                operand = self._boolean(value)
+                operands.append(operand)
+                stack.enter_context(self._assuming(operand, holds))
+        return tuple(operands)
+
+    def _number(self, node: ast.Constant) -> int | Decimal:
+        """The number exactly as written: ``0.1`` is one tenth, ``1e-7`` a ten-millionth."""
+        written = ast.get_source_segment(self.source, node) or repr(node.value)
+        try:
+            number = Decimal(written.replace("_", ""))
+        except InvalidOperation:
+            number = Decimal(repr(node.value))
+        if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
+            raise ExpressionError(
+                "E014",
+                f"number {written} is out of range (at most {MAX_EXPONENT} digits before or "
+                "after the decimal point)",
+                _at(node),
+            )
+        return normalise(number)
+
+    def _reference(self, node: ast.Name | ast.Attribute) -> Node:
+        if isinstance(node, ast.Name) and node.id in NAMED_CONSTANTS:
+            return Const(BOOL, _at(node), NAMED_CONSTANTS[node.id])
         path: list[str] = []
         current: ast.AST = node
         while isinstance(current, ast.Attribute):
@@ -372,29 +483,62 @@ class _Checker:
     def _arithmetic(self, node: ast.BinOp) -> Node:
         op = ARITHMETIC[type(node.op)]
         left, right = self.check(node.left), self.check(node.right)
-        left, right = _unify_money(left, right)
+        if op in ("+", "-"):  # amount + 100 adds euros; amount * 2 doubles it
+            left, right = _unify_money(left, right)
         for side in (left, right):
             if side.type.base not in ("number", "money") or side.type.nullable:
                 raise self._mismatch(node, f"arithmetic needs numbers or money, found {side.type}")
         result = _arithmetic_type(op, left.type, right.type)
         if result is None:
             raise self._mismatch(node, f"cannot compute {left.type} {op} {right.type}")
+        if op == "/" and not self._nonzero(right):
+            raise ExpressionError(
+                "E024",
+                "division by a value that can be zero: guard it, e.g. "
+                "'a / b if b != 0 else 0' in a derived value, or "
+                "'b != 0 and a / b > 1' in a condition",
+                _at(node.right),
+            )
+        if isinstance(left, Const) and isinstance(right, Const):
+            assert isinstance(left.value, int | Decimal) and isinstance(right.value, int | Decimal)
+            with contextlib.suppress(NotComputableError):  # 0 / 0 behind a false guard
+                return Const(result, _at(node), OPERATIONS[op](left.value, right.value))
         return Arithmetic(result, _at(node), op, left, right)
+
+    # -- guards ------------------------------------------------------------------------------
+
+    def _nonzero(self, divisor: Node) -> bool:
+        """Whether ``divisor`` cannot be zero where it is evaluated."""
+        if any(_rules_out_zero(divisor, fact, holds) for fact, holds in self.known):
+            return True
+        match divisor:
+            case Const(value=value):
+                return value != 0
+            case Negate(operand=operand):
+                return self._nonzero(operand)
+            case Arithmetic(op="*" | "/", left=left, right=right):
+                return self._nonzero(left) and (divisor.op == "/" or self._nonzero(right))
+            case Ref(path=("params", name)) if name in self.scope.nonzero_params:
+                return True
+        return False
 
     def _compare(self, node: ast.Compare) -> Node:
         pairs: list[Node] = []
         left = self.check(node.left)
-        for op_node, right_node in zip(node.ops, node.comparators, strict=True):
-            right = self.check(right_node)
-            if isinstance(op_node, ast.In | ast.NotIn):
-                pairs.append(self._member(node, left, right, isinstance(op_node, ast.NotIn)))
-            elif type(op_node) in COMPARISONS:
-                pairs.append(self._comparison(node, COMPARISONS[type(op_node)], left, right))
-            else:
-                raise ExpressionError(
-                    "E011", f"{type(op_node).__name__} comparison is not allowed", _at(node)
-                )
-            left = right
+        with contextlib.ExitStack() as stack:  # a < b < c: b < c only when a < b holds
+            for op_node, right_node in zip(node.ops, node.comparators, strict=True):
+                right = self.check(right_node)
+                if isinstance(op_node, ast.In | ast.NotIn):
+                    pair = self._member(node, left, right, isinstance(op_node, ast.NotIn))
+                elif type(op_node) in COMPARISONS:
+                    pair = self._comparison(node, COMPARISONS[type(op_node)], left, right)
+                else:
+                    raise ExpressionError(
+                        "E011", f"{type(op_node).__name__} comparison is not allowed", _at(node)
+                    )
+                pairs.append(pair)
+                stack.enter_context(self._assuming(pair, True))
+                left = right
         return pairs[0] if len(pairs) == 1 else Logic(BOOL, _at(node), "and", tuple(pairs))
 
     def _comparison(self, node: ast.AST, op: ComparisonOp, left: Node, right: Node) -> Node:
@@ -477,6 +621,13 @@ class _Checker:
         for arg in args:
             if arg.type.base not in ("number", "money") or not arg.type.same_kind(first):
                 raise self._mismatch(node, f"{name}() needs numbers or money of one kind")
+        if all(isinstance(arg, Const) for arg in args):  # abs(-2), min(3, 4): a constant
+            values = [arg.value for arg in args if isinstance(arg, Const)]
+            numbers = [value for value in values if isinstance(value, int | Decimal)]
+            folded = (
+                absolute(numbers[0]) if name == "abs" else (min if name == "min" else max)(numbers)
+            )
+            return Const(first, _at(node), normalise(folded))
         return Call(first, _at(node), name, tuple(args))  # type: ignore[arg-type]
 
     def _date_literal(self, node: ast.Call, name: str) -> Const:
@@ -490,9 +641,7 @@ class _Checker:
             )
         text = node.args[0].value
         try:
-            if name == "date":
-                return Const(DATE, _at(node), dt.date.fromisoformat(text).isoformat())
-            return Const(DATETIME, _at(node), encode_datetime(dt.datetime.fromisoformat(text)))
+            return Const(DATE if name == "date" else DATETIME, _at(node), encode(text, TYPES[name]))
         except ValueError as error:
             raise ExpressionError("E015", f"{name}({text!r}): {error}", _at(node)) from None
 
@@ -504,7 +653,11 @@ class _Checker:
                 _at(node),
             )
         test = self._boolean(node.test)
-        then, otherwise = _unify_money(self.check(node.body), self.check(node.orelse))
+        with self._assuming(test, True):
+            then = self.check(node.body)
+        with self._assuming(test, False):
+            otherwise = self.check(node.orelse)
+        then, otherwise = _unify_money(then, otherwise)
         if not then.type.same_kind(otherwise.type):
             raise self._mismatch(
                 node, f"both branches need one type: {then.type} vs {otherwise.type}"
@@ -527,6 +680,41 @@ class _Checker:
         return ExpressionError("E014", f"type mismatch: {message}", _at(node))
 
 
+NONZERO_WHEN_HOLDS: dict[ComparisonOp, Callable[[int | Decimal], bool]] = {
+    "!=": lambda c: c == 0,
+    "==": lambda c: c != 0,
+    ">": lambda c: c >= 0,
+    ">=": lambda c: c > 0,
+    "<": lambda c: c <= 0,
+    "<=": lambda c: c < 0,
+}
+"""``x op c`` holding proves ``x != 0`` for these constants ``c``."""
+
+
+def _rules_out_zero(divisor: Node, fact: Node, holds: bool) -> bool:
+    """Whether ``fact`` holding (or failing) proves that ``divisor`` is not zero."""
+    match fact:
+        case Not(operand=operand):
+            return _rules_out_zero(divisor, operand, not holds)
+        case Logic(op=op, operands=operands) if (op == "and") == holds:
+            return any(_rules_out_zero(divisor, operand, holds) for operand in operands)
+        case Compare(op=op, left=left, right=right):
+            op = op if holds else COMPLEMENT[op]
+            if isinstance(left, Const) and right == divisor:
+                op, left, right = MIRROR[op], right, left
+            return (
+                left == divisor
+                and isinstance(right, Const)
+                and isinstance(right.value, int | Decimal)
+                and NONZERO_WHEN_HOLDS[op](right.value)
+            )
+        case Member(item=item, container=ListOf(items=items), negated=negated):
+            excluded = negated == holds
+            values = [element.value for element in items if isinstance(element, Const)]
+            return item == divisor and not excluded and bool(values) and 0 not in values
+    return False
+
+
 def _describe(node: Node) -> str:
     return node.dotted if isinstance(node, Ref) else str(node.type)
 
@@ -539,7 +727,15 @@ def _unify_money(left: Node, right: Node) -> tuple[Node, Node]:
 def _as_money(node: Node, other: Node) -> Node:
     if isinstance(node, Const) and node.type == NUMBER and other.type.base == "money":
         assert isinstance(node.value, int | Decimal)
-        cents = encode(node.value, MONEY)
+        try:
+            cents = encode(node.value, MONEY)
+        except ValueError:
+            raise ExpressionError(
+                "E014",
+                f"type mismatch: {node.value} next to an amount is euros, with at most two "
+                "decimals (cents)",
+                node.at,
+            ) from None
         return Const(MONEY, node.at, cents)
     return node
 
@@ -558,6 +754,8 @@ def _arithmetic_type(op: ArithmeticOp, left: Type, right: Type) -> Type | None:
 
 
 __all__ = [
+    "COMPLEMENT",
+    "MIRROR",
     "TEXT",
     "Arithmetic",
     "Call",

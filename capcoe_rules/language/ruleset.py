@@ -108,6 +108,18 @@ class CaseRules:
 
 
 @dataclass(frozen=True)
+class PaymentNames:
+    """The derived values a payment decision reads, as ``payment:`` declares them."""
+
+    payable: str
+    """Derived by ``case: milestone``: what the milestone pays with this claim (money)."""
+    final_missed: str
+    """Derived by ``case: milestone``: whether a final target is missed (true/false)."""
+    recovery_share: str
+    """Derived by ``case: claim``: the share of intermediate payments to recover."""
+
+
+@dataclass(frozen=True)
 class CheckedRuleSet:
     name: str
     version: str
@@ -120,6 +132,8 @@ class CheckedRuleSet:
     cases: dict[str, CaseRules]
     sources: dict[str, str] = field(repr=False)
     """The rule files' text by relative path: enough to rebuild this rule set anywhere."""
+    payment: PaymentNames | None = None
+    """What a payment decision reads; None when the rule set decides no payment claims."""
 
     def parameters_on(self, day: dt.date) -> dict[str, EngineValue]:
         if not self.in_force_from <= day <= self.in_force_to:

@@ -16,16 +16,21 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from capcoe_rules.language.numbers import MAX_EXPONENT, normalise
 from capcoe_rules.language.types import Type
+from capcoe_rules.models.inputs import EARLIEST, LATEST
 from capcoe_rules.models.money import from_cents, to_cents
 
 EngineValue = Any
 
 
-def normalise_number(value: Decimal | int) -> int | Decimal:
-    if isinstance(value, int):
-        return value
-    return int(value) if value == value.to_integral_value() else value
+normalise_number = normalise
+
+
+MAX_TEXT = 100_000
+"""Longest text a parameter or table cell may hold."""
+MAX_ITEMS = 10_000
+"""Most items a list parameter may hold."""
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -33,15 +38,33 @@ def to_decimal(value: Any) -> Decimal:
         raise ValueError(f"{value!r} is not a number")
     try:
         # repr of a YAML float is its shortest exact spelling: 0.49 stays 0.49.
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
         raise ValueError(f"{value!r} is not a number") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    if number and abs(number.adjusted()) > MAX_EXPONENT:
+        raise ValueError(f"{value!r} is out of range (at most {MAX_EXPONENT} digits)")
+    return number
 
 
 def encode_datetime(value: dt.datetime) -> str:
+    """UTC ISO text of fixed width (``0001-01-01T00:00:00.000000Z``), which orders as text."""
     if value.tzinfo is None:
         raise ValueError(f"{value.isoformat()} has no time zone: write e.g. +01:00")
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        utc = value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is outside the calendar in UTC") from None
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _within_calendar(day: dt.date, value: Any) -> Any:
+    """Dates in rule files, as in cases, lie in 1900-2200: moved between time zones or
+    shown in Rome time, a date near year 1 or 9999 would overflow."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{value} is outside {EARLIEST.year}-{LATEST.year}")
+    return value
 
 
 def encode(value: Any, type_: Type) -> EngineValue:
@@ -58,6 +81,8 @@ def encode(value: Any, type_: Type) -> EngineValue:
         case "text":
             if not isinstance(value, str):
                 raise ValueError(f"{value!r} is not text")
+            if len(value) > MAX_TEXT:
+                raise ValueError(f"a text of {len(value):,} characters (at most {MAX_TEXT:,})")
             if type_.values is not None and value not in type_.values:
                 raise ValueError(f"{value!r} is not one of {sorted(type_.values)}")
             return value
@@ -68,16 +93,19 @@ def encode(value: Any, type_: Type) -> EngineValue:
         case "date":
             if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
                 raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
-            return (dt.date.fromisoformat(value) if isinstance(value, str) else value).isoformat()
+            day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+            return _within_calendar(day, day).isoformat()
         case "datetime":
             if isinstance(value, str):
                 value = dt.datetime.fromisoformat(value)
             if not isinstance(value, dt.datetime):
                 raise ValueError(f"{value!r} is not a date and time")
-            return encode_datetime(value)
+            return encode_datetime(_within_calendar(value.date(), value))
         case "list":
             if not isinstance(value, list | tuple):
                 raise ValueError(f"{value!r} is not a list")
+            if len(value) > MAX_ITEMS:
+                raise ValueError(f"a list of {len(value):,} items (at most {MAX_ITEMS:,})")
             assert type_.item is not None
             return tuple(encode(item, type_.item) for item in value)
     raise ValueError(f"cannot encode a value of type {type_}")

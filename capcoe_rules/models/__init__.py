@@ -4,6 +4,7 @@ from capcoe_rules.models.application import (
     Applicant,
     Application,
     HiresRequest,
+    HiringConditions,
     NeedsAnalysis,
     Submitter,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Finding",
     "Grant",
     "HiresRequest",
+    "HiringConditions",
     "Milestone",
     "MilestoneDecision",
     "Money",

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from capcoe_rules.models.inputs import Count, Flag, Instant
+from capcoe_rules.models.inputs import Count, Flag, Instant, Percent, Text
 from capcoe_rules.models.money import Money
 from capcoe_rules.territory import UnknownTerritoryCodeError, resolve
 
@@ -31,12 +31,14 @@ InterventionArea = Literal[
     "servizi_supporto_territoriale",
     "assunzioni",
     "formazione",
+    "segreteria_tecnica_priga",
     "capacita_amministrativa",
     "governance_coesione",
     "processi_gestione",
     "partenariato",
     "condivisione_conoscenze",
 ]
+"""The sub-actions and actions a body may ask for (rules/programma/aree_intervento.yaml)."""
 
 SubmitterRole = Literal["sindaco", "legale_rappresentante", "delegato"]
 
@@ -61,7 +63,7 @@ class CaseModel(BaseModel):
 
 
 class Applicant(CaseModel):
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     body_type: BodyType
     istat_code: IstatCode | None = Field(
         default=None,
@@ -92,8 +94,8 @@ class Applicant(CaseModel):
 
 class Submitter(CaseModel):
     role: SubmitterRole
-    name: str = Field(min_length=1)
-    delegation_reference: str | None = Field(
+    name: Text = Field(min_length=1)
+    delegation_reference: Text | None = Field(
         default=None, description="Protocol reference of the delegation, for a delegate."
     )
 
@@ -121,12 +123,35 @@ class HiresRequest(CaseModel):
         )
 
 
+class HiringConditions(CaseModel):
+    """What a hiring application declares about the posts (DL 124/2023, art. 19).
+
+    Each flag is a declaration the body makes; one left out is not made (false), and the
+    rules refuse a hiring application that does not make all of them.
+    """
+
+    permanent_contracts: Flag = Field(
+        default=False, description="The posts are filled with permanent contracts."
+    )
+    additional_posts: Flag = Field(
+        default=False, description="The posts are additional to the body's existing staff."
+    )
+    cohesion_policy_only: Flag = Field(
+        default=False, description="The staff hired work on cohesion policy only."
+    )
+    funding_capcoe_then_state: Flag = Field(
+        default=False,
+        description="The posts are paid by CapCoe until the end of its funding, then by "
+        "the State budget.",
+    )
+
+
 class NeedsAnalysis(CaseModel):
     present: Flag
-    reference: str | None = None
+    reference: Text | None = None
     declared_need_posts: Count = Field(default=0, description="Posts the body says it lacks.")
-    capacity_gap: Count = Field(
-        default=0, le=100, description="Share of needed staff that is missing, in %."
+    capacity_gap: Percent = Field(
+        default=0, description="Share of needed staff that is missing, in %."
     )
 
 
@@ -134,12 +159,13 @@ class Application(CaseModel):
     """A request for CapCoe support by one public body."""
 
     case_type: Literal["application"] = "application"
-    id: str = Field(min_length=1)
+    id: Text = Field(min_length=1)
     applicant: Applicant
     submitter: Submitter
     submitted_at: Instant
     area: InterventionArea
     hires: HiresRequest = HiresRequest()
+    hiring_conditions: HiringConditions = HiringConditions()
     amount_requested: Money = Field(ge=0)
     needs_analysis: NeedsAnalysis
 

@@ -2,7 +2,8 @@
 
 An application is judged as it is submitted. A payment claim is judged in two steps, each
 with its own rules: every milestone of the claim (``case: milestone``), then the claim as
-a whole (``case: claim``).
+a whole (``case: claim``); a claim of the programme itself towards the Commission also by
+the rules on its budget commitment (``case: programme``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 
 from capcoe_rules.models.application import Application
 from capcoe_rules.models.payment import PaymentClaim
-from capcoe_rules.models.payment_review import ClaimReview, MilestoneReview
+from capcoe_rules.models.payment_review import ClaimReview, MilestoneReview, ProgrammeReview
 
 INPUT_CASES: dict[str, type[BaseModel]] = {
     "application": Application,
@@ -26,5 +27,6 @@ RULE_SUBJECTS: dict[str, type[BaseModel]] = {
     "application": Application,
     "milestone": MilestoneReview,
     "claim": ClaimReview,
+    "programme": ProgrammeReview,
 }
 """What a rule file's ``case:`` may name, with the model its rules read."""

@@ -9,17 +9,52 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, Strict
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    Strict,
+    StringConstraints,
+)
 
 ROME = ZoneInfo("Europe/Rome")
 DECIMAL_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 
-Count = Annotated[int, Strict(), Field(ge=0)]
+MAX_TEXT = 2000
+"""Longest text in a case (a name, a reference, a link to evidence)."""
+MAX_ITEMS = 1000
+"""Most items in a list of a case (milestones, report lines, payments, evidence)."""
+MAX_COUNT = 1_000_000
+"""Largest whole number of things: the whole call has 2,200 posts."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_COUNT)]
 """A whole number of things (posts, days): an integer, never text or true/false."""
+
+Percent = Annotated[int, Strict(), Field(ge=0, le=100)]
+"""A whole percentage, 0 to 100."""
+
+
+def _valid_unicode(value: str) -> str:
+    # A lone surrogate (JSON "\ud800") is no character: no UTF-8 file can hold it, so a
+    # decision carrying it could never be written.
+    found = None if value.isascii() else _SURROGATE.search(value)
+    if found is not None:
+        raise ValueError(
+            f"not valid Unicode text: character {found.start() + 1} is a lone surrogate "
+            f"(\\u{ord(found.group()):04x})"
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_valid_unicode)]
+"""Text of a case: valid Unicode, at most :data:`MAX_TEXT` characters."""
 
 Flag = Annotated[bool, Strict()]
 """True or false, never 1, 0 or "yes"."""
@@ -32,6 +67,26 @@ def decimal_input(value: Any) -> Any:
     if isinstance(value, str) and not DECIMAL_TEXT.match(value.strip()):
         raise ValueError(f"{value!r} is not a plain decimal number such as 1000.50")
     return value
+
+
+MEASURE_LIMIT = Decimal(10) ** 13
+MEASURE_PLACES = Decimal("0.000001")
+
+
+def _within_measure(value: Decimal) -> Decimal:
+    # So bounded, every share of the way from baseline to target fits the decimal
+    # context's 28 digits: below 2 * 10^13 / 10^-6 = 2 * 10^19, 20 whole digits and 6
+    # decimals (models/payment_review.py); a larger one raised InvalidOperation there.
+    if abs(value) >= MEASURE_LIMIT:
+        raise ValueError("too large: an indicator's value is below 10,000,000,000,000")
+    if value != value.quantize(MEASURE_PLACES):
+        raise ValueError(f"{value} has more than 6 decimals")
+    return value
+
+
+Measure = Annotated[Decimal, BeforeValidator(decimal_input), AfterValidator(_within_measure)]
+"""The value of an indicator (a baseline, a target, what was achieved): below 10^13 in
+size, with at most six decimals."""
 
 
 def _calendar_text(value: Any) -> Any:

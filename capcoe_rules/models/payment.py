@@ -14,10 +14,10 @@ from collections import Counter
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, Strict, computed_field, model_validator
+from pydantic import Field, Strict, computed_field, model_validator
 
 from capcoe_rules.models.application import CaseModel
-from capcoe_rules.models.inputs import Day, Flag, decimal_input
+from capcoe_rules.models.inputs import MAX_ITEMS, Day, Flag, Measure, Text
 from capcoe_rules.models.money import Money
 
 NO_MONEY = Decimal("0.00")
@@ -27,12 +27,12 @@ Verification = Literal["presentato", "verificato", "respinto"]
 
 
 class Milestone(CaseModel):
-    id: str = Field(min_length=1)
+    id: Text = Field(min_length=1)
     kind: MilestoneKind
-    indicator: str = Field(min_length=1)
-    unit: str = Field(min_length=1)
-    baseline: Annotated[Decimal, BeforeValidator(decimal_input)]
-    target: Annotated[Decimal, BeforeValidator(decimal_input)]
+    indicator: Text = Field(min_length=1)
+    unit: Text = Field(min_length=1)
+    baseline: Measure
+    target: Measure
     due_date: Day
     amount: Money = Field(ge=0)
 
@@ -46,10 +46,10 @@ class Milestone(CaseModel):
 class Grant(CaseModel):
     """Money granted against milestones; their amounts add up to the grant exactly."""
 
-    id: str = Field(min_length=1)
-    beneficiary: str = Field(min_length=1)
+    id: Text = Field(min_length=1)
+    beneficiary: Text = Field(min_length=1)
     total_amount: Money = Field(gt=0)
-    milestones: list[Milestone] = Field(min_length=1)
+    milestones: list[Milestone] = Field(min_length=1, max_length=MAX_ITEMS)
     programme_level: Flag = Field(
         default=False,
         description="A claim of the programme towards the Commission (n+3 decommitment applies).",
@@ -87,15 +87,15 @@ class Grant(CaseModel):
 
 
 class ReportLine(CaseModel):
-    milestone_id: str = Field(min_length=1)
-    achieved_value: Annotated[Decimal, BeforeValidator(decimal_input)] = Field(ge=0)
+    milestone_id: Text = Field(min_length=1)
+    achieved_value: Measure = Field(ge=0)
     date_achieved: Day
     verification: Verification
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[Text] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class PriorPayment(CaseModel):
-    milestone_id: str = Field(min_length=1)
+    milestone_id: Text = Field(min_length=1)
     amount: Money = Field(gt=0)
     date: Day
 
@@ -104,11 +104,11 @@ class PaymentClaim(CaseModel):
     """A beneficiary's (or the programme's) report on a grant's milestones."""
 
     case_type: Literal["payment_claim"] = "payment_claim"
-    id: str = Field(min_length=1)
+    id: Text = Field(min_length=1)
     grant: Grant
     claim_date: Day
-    lines: list[ReportLine] = Field(default_factory=list)
-    payments_made: list[PriorPayment] = Field(default_factory=list)
+    lines: list[ReportLine] = Field(default_factory=list, max_length=MAX_ITEMS)
+    payments_made: list[PriorPayment] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     def problems(self) -> list[tuple[str, str]]:
         """What makes this claim not make sense, as (field path, reason) pairs.

@@ -1,7 +1,9 @@
 """What payment rules read: one milestone of a claim, then the claim as a whole.
 
 The engine builds these from a :class:`~capcoe_rules.models.payment.PaymentClaim`; rule
-files read them as ``milestone.*`` (``case: milestone``) and ``claim.*`` (``case: claim``).
+files read them as ``milestone.*`` (``case: milestone``), ``claim.*`` (``case: claim``)
+and, for a claim of the programme itself towards the Commission, ``programme.*``
+(``case: programme``: the n+3 decommitment of its budget commitment).
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ class MilestoneReview(CaseModel):
     achieved_value: Decimal = Field(description="0 when the milestone was not reported.")
     date_achieved: dt.date | None
     already_paid: Money
+    programme_level: bool = Field(
+        description="The grant is the programme's own, towards the Commission."
+    )
+    grant_total: Money
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -49,6 +55,8 @@ class MilestoneReview(CaseModel):
         """
         if not self.reported:
             return Decimal(0)
+        # Fits the default context (28 digits): a claim's values are Measures (models/inputs.py)
+        # and its target differs from its baseline (payment.Milestone).
         share = (self.achieved_value - self.baseline) / (self.target - self.baseline)
         return share.quantize(ACHIEVEMENT_PLACES, rounding=ROUND_DOWN)
 
@@ -86,6 +94,8 @@ class MilestoneReview(CaseModel):
             achieved_value=Decimal(0) if line is None else line.achieved_value,
             date_achieved=None if line is None else line.date_achieved,
             already_paid=claim.paid_for(milestone_id),
+            programme_level=claim.grant.programme_level,
+            grant_total=claim.grant.total_amount,
         )
 
     def default_as_of(self) -> dt.date:
@@ -106,9 +116,6 @@ class ClaimReview(CaseModel):
         description="Paid before plus payable now on intermediate milestones."
     )
     final_target_missed: bool
-    decommitment_deadline: dt.date | None = Field(
-        description="31 December of the commitment year + 3 (2029 for 2027), programme level."
-    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -116,20 +123,18 @@ class ClaimReview(CaseModel):
         """What of the grant no payment claim covers yet, after this one."""
         return self.grant_total - self.paid_before - self.payable_now
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def days_to_decommitment(self) -> int:
-        """Days left before the n+3 deadline (a large number when none applies)."""
-        if self.decommitment_deadline is None:
-            return 1_000_000
-        return (self.decommitment_deadline - self.claim_date).days
-
     def default_as_of(self) -> dt.date:
         return self.claim_date
 
 
-def decommitment_deadline(commitment_year: int | None) -> dt.date | None:
-    """CPR Art. 105: year Y is decommitted if not claimed by 31 Dec Y+3; 2027 by end-2029."""
-    if commitment_year is None:
-        return None
-    return dt.date(min(commitment_year + 3, 2029), 12, 31)
+class ProgrammeReview(ClaimReview):
+    """A claim of the programme towards the Commission, with the year of the budget
+    commitment it draws on (its n+3 decommitment is judged by ``case: programme``)."""
+
+    commitment_year: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def claim_year(self) -> int:
+        """The calendar year of the claim date."""
+        return self.claim_date.year

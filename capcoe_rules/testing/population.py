@@ -44,6 +44,15 @@ AREAS = (
 WINDOW_OPENS = dt.datetime(2023, 11, 30, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 WINDOW_SECONDS = 61 * 24 * 3600
 COST_PER_POST = Decimal("45000.00")  # assumption: yearly cost of one post, for amounts
+SERVICES = frozenset({"servizi_supporto_territoriale"})
+"""Areas that are a service the body uses: it asks for no money."""
+DECLARED_HIRING_CONDITIONS = {
+    "permanent_contracts": True,
+    "additional_posts": True,
+    "cohesion_policy_only": True,
+    "funding_capcoe_then_state": True,
+}
+"""Every declaration of DL 124/2023, art. 19, made, as a hiring application does."""
 
 
 def application_for(comune: Comune, seed: int = DEFAULT_SEED) -> dict[str, Any]:
@@ -55,7 +64,9 @@ def application_for(comune: Comune, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     role = draw.choices(["sindaco", "legale_rappresentante", "delegato"], [80, 10, 10])[0]
     offset = draw.randint(-3 * 24 * 3600, WINDOW_SECONDS + 3 * 24 * 3600)
     amount = COST_PER_POST * total if total else Decimal(draw.randrange(20_000, 900_000, 500))
-    return {
+    if area in SERVICES:  # drawn all the same, so that the other choices stay as they were
+        amount = Decimal(0)
+    application: dict[str, Any] = {
         "case_type": "application",
         "id": f"POP-{comune.istat_code}",
         "applicant": {
@@ -81,6 +92,9 @@ def application_for(comune: Comune, seed: int = DEFAULT_SEED) -> dict[str, Any]:
             "capacity_gap": draw.randint(0, 80),
         },
     }
+    if area == "assunzioni":
+        application["hiring_conditions"] = dict(DECLARED_HIRING_CONDITIONS)
+    return application
 
 
 def _hires(draw: random.Random) -> dict[str, int]:

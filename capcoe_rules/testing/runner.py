@@ -10,9 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from capcoe_rules.casefiles import CaseFile, read_case_file
+from capcoe_rules.casefiles import CaseFile, read_case_data, read_case_file
 from capcoe_rules.engine import Engine
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError
@@ -47,8 +45,8 @@ def is_example(path: Path) -> bool:
     if path.suffix not in CASE_SUFFIXES:
         return False
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = read_case_data(path)
+    except CaseError:
         return path.suffix != ".json"  # a broken example must show up as a failure
     return isinstance(data, dict) and bool(EXAMPLE_MARKS & set(data))
 

@@ -29,6 +29,9 @@ One module per kind of case:
 
 - :mod:`.allocation`: :func:`allocation_rounds`, lists of hiring applications for one
   round.
+- :mod:`.rulesets`: :func:`rulesets`, random valid rule sets over the whole expression
+  language, and :func:`boundary_cases`, applications steered onto a rule set's numbers
+  (:func:`numbers_of`): what the differential tests of the engine run on.
 """
 
 from capcoe_rules.testing.strategies.allocation import allocation_rounds
@@ -52,6 +55,12 @@ from capcoe_rules.testing.strategies.applications import (
 from capcoe_rules.testing.strategies.facts import BUNDLED, RuleSetFacts
 from capcoe_rules.testing.strategies.invalid import InvalidCase
 from capcoe_rules.testing.strategies.payments import grants, inconsistent_claims, payment_claims
+from capcoe_rules.testing.strategies.rulesets import (
+    GeneratedRuleSet,
+    boundary_cases,
+    numbers_of,
+    rulesets,
+)
 from capcoe_rules.testing.strategies.territory import (
     METROPOLITAN_CITY_PROVINCES,
     istat_codes,
@@ -65,11 +74,13 @@ __all__ = [
     "METROPOLITAN_CITY_PROVINCES",
     "PROFILES",
     "ROLES",
+    "GeneratedRuleSet",
     "InvalidCase",
     "RuleSetFacts",
     "allocation_rounds",
     "applications",
     "boundary_applications",
+    "boundary_cases",
     "broken_dates",
     "grants",
     "inconsistent_applicants",
@@ -77,10 +88,12 @@ __all__ = [
     "invalid_applications",
     "istat_codes",
     "negative_amounts",
+    "numbers_of",
     "out_of_period_dates",
     "out_of_range_values",
     "payment_claims",
     "region_codes",
+    "rulesets",
     "unknown_codes",
     "unknown_fields",
     "wrong_types",

@@ -41,6 +41,7 @@ from capcoe_rules.models.application import (
     NATIONAL,
     BodyType,
     HiresRequest,
+    HiringConditions,
     InterventionArea,
     SubmitterRole,
 )
@@ -79,6 +80,8 @@ BODY_TYPES: tuple[str, ...] = get_args(BodyType)
 AREAS: tuple[str, ...] = get_args(InterventionArea)
 ROLES: tuple[str, ...] = get_args(SubmitterRole)
 PROFILES: tuple[str, ...] = tuple(name for name in HiresRequest.model_fields if name != "total")
+HIRING_CONDITIONS: tuple[str, ...] = tuple(HiringConditions.model_fields)
+"""The declarations a hiring application makes (DL 124/2023, art. 19)."""
 MAX_CENTS = 10**15 - 1
 """The largest amount the model accepts: 15 digits, two of them decimals."""
 PIECES = 64
@@ -251,6 +254,9 @@ def _applications(
         case["case_type"] = "application"
     if total is not None:
         case["hires"] = draw(_split(total))
+    conditions = draw(_hiring_conditions(chosen_area == HIRING))
+    if conditions is not None:
+        case["hiring_conditions"] = conditions
     return case
 
 
@@ -524,6 +530,19 @@ def _needs_analysis(draw: DrawFn, total: int | None, near_cap: bool) -> Case:
 
 
 @cache
+@st.composite
+def _hiring_conditions(draw: DrawFn, hiring: bool) -> Case | None:
+    """The declarations of a hiring application: mostly all made; else each true, false or
+    left out (left out is not made), or the whole group left out (None)."""
+    if hiring and draw(st.integers(0, 3)):
+        return dict.fromkeys(HIRING_CONDITIONS, True)
+    if draw(st.booleans()):
+        return None
+    made = {name: draw(st.sampled_from([True, True, False, None])) for name in HIRING_CONDITIONS}
+    return {name: value for name, value in made.items() if value is not None}
+
+
+@cache
 def _amounts(maximum: Decimal | None, near_maximum: bool) -> st.SearchStrategy[str | int | float]:
     """Amounts around an area's maximum (if known), written as a portal may write them."""
     return _money(_amount_cents(maximum, near_maximum))
@@ -534,6 +553,8 @@ def _amount_cents(maximum: Decimal | None, near_maximum: bool) -> st.SearchStrat
     near = st.integers(-3, 3).map(lambda delta: min(max(top + delta, 0), MAX_CENTS))
     if near_maximum:
         return near
+    if top == 0:  # a service the body uses: no money is asked for, mostly
+        return st.one_of(st.just(0), st.just(0), near, st.integers(1, MAX_CENTS))
     within = st.integers(1, top)
     return st.one_of(
         within,
@@ -630,6 +651,14 @@ def wrong_types(*, facts: RuleSetFacts = BUNDLED) -> st.SearchStrategy[InvalidCa
     )
     whole_numbers = st.one_of(_WORDS, _FRACTIONS, _CONTAINERS, st.none())
     objects = st.one_of(_WORDS, st.integers(), st.lists(st.integers(), max_size=3))
+    flags = st.one_of(
+        _WORDS,
+        st.integers(2, 10**6),
+        st.integers(max_value=-1),
+        _FRACTIONS,
+        _CONTAINERS,
+        st.none(),
+    )
     kinds: list[st.SearchStrategy[InvalidCase]] = [
         _broken(base, "wrong_type", "id", st.one_of(texts, st.none()), "an id is text"),
         *(
@@ -683,18 +712,17 @@ def wrong_types(*, facts: RuleSetFacts = BUNDLED) -> st.SearchStrategy[InvalidCa
                 "needs_analysis.capacity_gap",
             )
         ),
+        *(
+            _broken(
+                base, "wrong_type", f"hiring_conditions.{name}", flags, "true or false expected"
+            )
+            for name in HIRING_CONDITIONS
+        ),
         _broken(
             base,
             "wrong_type",
             "needs_analysis.present",
-            st.one_of(
-                _WORDS,
-                st.integers(2, 10**6),
-                st.integers(max_value=-1),
-                _FRACTIONS,
-                _CONTAINERS,
-                st.none(),
-            ),
+            flags,
             "true or false expected",
         ),
         _not_a_case(base),
@@ -784,12 +812,14 @@ _KNOWN_FIELDS: dict[str, frozenset[str]] = {
             "hires",
             "amount_requested",
             "needs_analysis",
+            "hiring_conditions",
         }
     ),
     "applicant": frozenset({"name", "body_type", "istat_code"}),
     "submitter": frozenset({"role", "name", "delegation_reference"}),
     "hires": frozenset(PROFILES),
     "needs_analysis": frozenset({"present", "reference", "declared_need_posts", "capacity_gap"}),
+    "hiring_conditions": frozenset(HIRING_CONDITIONS),
 }
 
 

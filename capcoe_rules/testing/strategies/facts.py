@@ -196,9 +196,10 @@ BUNDLED = RuleSetFacts(
     ),
     area_maxima=_frozen(
         {
-            "servizi_supporto_territoriale": Decimal("2000000.00"),
+            "servizi_supporto_territoriale": Decimal("0.00"),  # a service: no grant
             "assunzioni": Decimal("20000000.00"),
             "formazione": Decimal("500000.00"),
+            "segreteria_tecnica_priga": Decimal("0.00"),  # a service: no grant
             "capacita_amministrativa": Decimal("1000000.00"),
             "governance_coesione": Decimal("5000000.00"),
             "processi_gestione": Decimal("3000000.00"),
@@ -211,6 +212,8 @@ BUNDLED = RuleSetFacts(
             "servizi_supporto_territoriale": frozenset({_MENO}),
             "assunzioni": frozenset({_MENO}),
             "formazione": frozenset({_MENO}),
+            # Before the reprogramming of 12.9.2024 (sub-action 1.1.4).
+            "segreteria_tecnica_priga": frozenset({_MENO}),
             "capacita_amministrativa": frozenset({_MENO}),
             "governance_coesione": frozenset({_NAZIONALE}),
             "processi_gestione": frozenset({_TRANSIZIONE, _PIU, _NAZIONALE}),
@@ -223,6 +226,7 @@ BUNDLED = RuleSetFacts(
             "servizi_supporto_territoriale": _TERRITORIAL,
             "assunzioni": _TERRITORIAL | {"regione"},
             "formazione": _TERRITORIAL | {"regione"},
+            "segreteria_tecnica_priga": frozenset({"regione", "amministrazione_centrale"}),
             "capacita_amministrativa": _TERRITORIAL | {"regione"},
             "governance_coesione": frozenset({"amministrazione_centrale"}),
             "processi_gestione": frozenset({"regione", "amministrazione_centrale"}),
@@ -246,6 +250,22 @@ BUNDLED = RuleSetFacts(
         dt.datetime(2023, 11, 30, 12, 0, tzinfo=_CET),
         dt.datetime(2024, 1, 30, 12, 0, tzinfo=_CET),
     ),
-    parameter_changes=(dt.date(2023, 7, 1),),
+    # The hiring call's phases, the PARs (30.11.2023), the managing body (1.12.2023), the
+    # posts assigned (23.7.2024) and the reprogramming (12.9.2024).
+    parameter_changes=tuple(
+        dt.date.fromisoformat(day)
+        for day in (
+            "2023-11-21",
+            "2023-11-30",
+            "2023-12-01",
+            "2024-01-31",
+            "2024-04-01",
+            "2024-06-27",
+            "2024-07-23",
+            "2024-09-12",
+            "2024-10-08",
+            "2024-11-08",
+        )
+    ),
 )
 """Facts of the bundled CapCoe rule set (``rules/``, version 2026.11.0)."""

@@ -1,0 +1,95 @@
+"""``capcoe-rules selftest``: see the engine decide a rule set exactly as its specification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import Progress
+
+from capcoe_rules.cli.common import RulesOption, app, err, fail, out
+from capcoe_rules.language import CheckedRuleSet, RuleSetError, load_ruleset
+
+if TYPE_CHECKING:  # hypothesis is in the test extra: imported only when the command runs
+    from capcoe_rules.testing.selftest import SelfTestReport
+
+
+@app.command()
+def selftest(
+    rules: RulesOption = Path("rules"),
+    cases: Annotated[
+        int, typer.Option("--cases", min=1, help="Generated cases to decide (per rule set).")
+    ] = 1000,
+    generated: Annotated[
+        int,
+        typer.Option(
+            "--generated",
+            min=0,
+            help="Also test this many generated rule sets (each with --cases cases).",
+        ),
+    ] = 0,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Repeat a run exactly (derandomised).")
+    ] = None,
+) -> None:
+    """Decide generated cases with the durable_rules engine and with the reference
+    evaluator (the specification) and compare every decision byte for byte.
+
+    Exit status 0 when they always agree, 1 on a disagreement (shown, shrunk to a small
+    case) or a rule set with problems, 2 when the test extra is not installed.
+    """
+    try:
+        from capcoe_rules.testing import selftest as checks  # noqa: PLC0415 - needs hypothesis
+    except ImportError as error:
+        fail(f"selftest needs the test extra: pip install 'capcoe-rules[test]' ({error})", 2)
+    try:
+        ruleset = load_ruleset(rules)
+    except RuleSetError as error:
+        for problem in error.problems:
+            print(problem)
+        fail(f"the rule set in {rules} has problems", 1)
+    except FileNotFoundError as error:
+        fail(str(error), 2)
+    try:
+        reports = _run(checks, ruleset, cases, generated, seed)
+    except checks.SelfTestError as error:
+        fail(str(error), 1)
+    _print(rules, reports)
+
+
+def _run(
+    checks: ModuleType, ruleset: CheckedRuleSet, cases: int, generated: int, seed: int | None
+) -> list[SelfTestReport]:
+    reports: list[SelfTestReport] = []
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(f"{ruleset.name} {ruleset.version}", total=cases)
+        reports.append(
+            checks.check_ruleset_cases(
+                ruleset, cases, seed=seed, progress=lambda n: progress.advance(task, n)
+            )
+        )
+        if generated and reports[-1].passed:
+            task = progress.add_task("generated rule sets", total=generated)
+            reports.append(
+                checks.check_generated_rulesets(
+                    generated, cases, seed=seed, progress=lambda n: progress.advance(task, n)
+                )
+            )
+    return reports
+
+
+def _print(rules: Path, reports: list[SelfTestReport]) -> None:
+    own = reports[0]
+    out.print(f"{rules}: {own.cases} cases decided by both evaluators", highlight=False)
+    if len(reports) > 1:
+        other = reports[1]
+        out.print(f"generated: {other.rulesets} rule sets, {other.cases} cases", highlight=False)
+    for report in reports:
+        if report.disagreement is not None:
+            for path, text in report.ruleset_sources.items():
+                out.print(f"--- {path}\n{text}", markup=False, highlight=False)
+            out.print(str(report.disagreement), markup=False, highlight=False)
+            raise typer.Exit(1)
+    out.print("[green]no disagreement[/green]: the engine decides as the specification")

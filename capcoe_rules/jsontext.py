@@ -1,0 +1,63 @@
+"""JSON text from outside (a case, a line of a batch): decoded the same way everywhere.
+
+``evaluate``, ``batch``, ``allocate`` and :func:`~capcoe_rules.engine.parse_case` all read
+JSON through :func:`load_json`, so that one text is accepted or refused alike by every
+command: UTF-8 only (a byte order mark at the start is ignored, as RFC 8259 allows), at
+most :data:`MAX_JSON_BYTES`, and whatever the text holds (nesting 100,000 deep, a number
+of 5,000 digits) the answer is a :class:`~capcoe_rules.errors.CaseError`, never another
+exception.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from capcoe_rules.errors import CaseError
+
+MAX_JSON_BYTES = 1 << 20
+"""Largest JSON text of one case (1 MiB): a hundred times a large payment claim."""
+BOM = "\ufeff"
+_INT_DIGITS = 4000
+"""Below Python's limit on converting text to int (4,300 digits)."""
+
+
+def load_json(text: str | bytes) -> Any:
+    """The value of a JSON text; anything that is not valid JSON raises :class:`CaseError`."""
+    if len(text) > MAX_JSON_BYTES:
+        unit = "bytes" if isinstance(text, bytes) else "characters"
+        raise CaseError.single(
+            "", f"the case holds {len(text):,} {unit}; a case may hold at most {MAX_JSON_BYTES:,}"
+        )
+    if isinstance(text, bytes):
+        text = decode_utf8(text)
+    text = text.removeprefix(BOM)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise CaseError.single("", "not valid JSON: nested too deeply") from None
+    except json.JSONDecodeError as error:
+        raise CaseError.single("", f"not valid JSON: {error}") from None
+    except ValueError:
+        # A number too long for Python's int: read long ones as Decimal, so that the
+        # field that holds one says what is wrong (more than 15 digits, not a whole number).
+        return json.loads(text, parse_int=_int_or_decimal)
+
+
+def decode_utf8(data: bytes) -> str:
+    """UTF-8 text, or a :class:`CaseError` naming the first byte that is not."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise CaseError.single("", "the text is UTF-16: JSON is read as UTF-8") from None
+        raise CaseError.single(
+            "",
+            f"not UTF-8 text: the byte 0x{data[error.start]:02X} at offset {error.start} "
+            "cannot be read",
+        ) from None
+
+
+def _int_or_decimal(digits: str) -> int | Decimal:
+    return int(digits) if len(digits) <= _INT_DIGITS else Decimal(digits)
