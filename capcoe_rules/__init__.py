@@ -1,7 +1,8 @@
 """capcoe-rules: a declarative rules engine for the Italian programme CapCoe 2021-2027.
 
 >>> from capcoe_rules import Engine
->>> engine = Engine.from_path("rules")            # load, check, compile once
+>>> engine = Engine.bundled()                     # the CapCoe rule set shipped with the package
+>>> engine = Engine.from_path("rules")            # or any rule set: load, check, compile once
 >>> decision = engine.evaluate(case_dict)          # doctest: +SKIP
 >>> decision.outcome, decision.reasons             # doctest: +SKIP
 

@@ -30,6 +30,8 @@ def read_case_file(path: Path | str) -> CaseFile:
     if not isinstance(data, dict):
         raise CaseError.single("", f"{path} must hold a mapping of fields to values")
     if "case" not in data:
+        if "expect" in data:  # an example whose case: is missing or misspelt
+            raise CaseError.single("case", "an example needs 'case:' next to its 'expect:'")
         return CaseFile(path, data)
     unknown = set(data) - {"case", "as_of", "expect", "description"}
     if unknown:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -17,6 +19,10 @@ class FieldProblem:
 
     path: str
     message: str
+    code: str = field(default="", compare=False)
+    """pydantic's error type (``missing``, ``int_type``...) when pydantic found it, else ""."""
+    context: Mapping[str, Any] | None = field(default=None, compare=False)
+    """pydantic's error context (``{"ge": 0}``...), for messages in other languages."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -39,7 +45,9 @@ class CaseError(ValueError):
 
     def __init__(self, problems: list[FieldProblem]) -> None:
         self.problems = [
-            FieldProblem(printable(problem.path), printable(problem.message))
+            FieldProblem(
+                printable(problem.path), printable(problem.message), problem.code, problem.context
+            )
             for problem in problems
         ]
         super().__init__("; ".join(str(problem) for problem in self.problems))
@@ -50,7 +58,8 @@ class CaseError(ValueError):
         for item in error.errors():
             path = ".".join(str(part) for part in item["loc"])
             message = str(item["msg"]).removeprefix("Value error, ")
-            problems.append(FieldProblem(path, message))
+            context = {k: v for k, v in item.get("ctx", {}).items() if k != "error"}
+            problems.append(FieldProblem(path, message, item["type"], context))
         return cls(problems)
 
     @classmethod

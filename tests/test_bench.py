@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from capcoe_rules.batch.bench import percentile
@@ -12,10 +13,11 @@ from conftest import RULES
 
 runner = CliRunner()
 TINY = ["--cases", "200", "--memory-cases", "1000", "--load-runs", "2", "--rules", str(RULES)]
+NO_SERVICE = [*TINY, "--no-service"]
 
 
 def test_bench_prints_every_figure_next_to_its_target() -> None:
-    result = runner.invoke(app, ["bench", *TINY])
+    result = runner.invoke(app, ["bench", *NO_SERVICE])
 
     assert result.exit_code == 0, result.output
     output = result.stdout
@@ -37,7 +39,7 @@ def test_bench_prints_every_figure_next_to_its_target() -> None:
 
 
 def test_bench_json_has_values_targets_and_verdicts() -> None:
-    result = runner.invoke(app, ["bench", *TINY, "--json"])
+    result = runner.invoke(app, ["bench", *NO_SERVICE, "--json"])
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -67,6 +69,24 @@ def test_bench_json_has_values_targets_and_verdicts() -> None:
     assert isinstance(figures["single_p99"]["met"], bool)
     assert figures["single_p50"]["met"] is None  # no target: reported, not judged
     assert "facts left in durable_rules: 0" in figures["rss_growth"]["note"]
+
+
+def test_bench_times_the_http_service_next_to_in_process_evaluation() -> None:
+    service = ["--clients", "2", "--service-requests", "120"]
+    result = runner.invoke(app, ["bench", *TINY, *service, "--json"])
+
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["figures"]
+    for side in ("service", "in_process"):
+        assert figures[f"{side}_throughput"]["value"] > 0
+        assert figures[f"{side}_p50"]["value"] <= figures[f"{side}_p99"]["value"]
+        assert "120 cases in 4 rounds" in figures[f"{side}_throughput"]["note"]
+    ratio = figures["service_throughput"]["value"] / figures["in_process_throughput"]["value"]
+    assert figures["service_throughput_ratio"]["value"] == pytest.approx(ratio)
+    assert figures["service_wall"]["value"] > 0 and figures["in_process_wall"]["value"] > 0
+    assert "CPU: server" in figures["service_wall"]["note"]
+    assert "before" in figures["load_average"]["note"]
+    assert "2 clients" in figures["service_throughput"]["label"]
 
 
 def test_percentile_is_nearest_rank() -> None:

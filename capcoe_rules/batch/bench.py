@@ -10,7 +10,9 @@ it. ``capcoe-rules bench`` measures, on the bundled rule set and the national po
 3. the end-to-end batch on one core (JSON Lines in, validate, decide, JSON Lines out,
    through the same function as ``capcoe-rules batch``), wall time and cases/s;
 4. the same work through the plain-Python ``ReferenceEvaluator``, and the ratios;
-5. peak resident memory, and its growth over many evaluations.
+5. the HTTP service (``POST /v1/decisions``, N concurrent clients) next to in-process
+   evaluation (:mod:`.service_bench`), when the ``serve`` extra is installed;
+6. peak resident memory, and its growth over many evaluations.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ from pydantic import BaseModel
 
 from capcoe_rules.batch.pipeline import run_batch
 from capcoe_rules.batch.running import Evaluator
+from capcoe_rules.batch.service_bench import (
+    ServiceComparison,
+    compare_service,
+    service_available,
+)
 from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
 from capcoe_rules.language import load_ruleset
 from capcoe_rules.testing.population import national_population
@@ -115,6 +122,9 @@ def run_bench(
     memory_cases: int = 100_000,
     load_runs: int = 7,
     workers: int = 1,
+    service: bool = True,
+    clients: int = 4,
+    service_requests: int = 2000,
     step: Step | None = None,
 ) -> BenchReport:
     """Measure everything on ``rules`` and the first ``cases`` of the national population.
@@ -179,6 +189,13 @@ def run_bench(
                 False,
                 note=f"includes starting {workers} processes and compiling the rules in each",
             )
+
+    if service and service_available():
+        say(f"the HTTP service with {clients} clients, next to in-process evaluation")
+        comparison = compare_service(rules, texts, clients=clients, requests=service_requests)
+        _service_figures(report, comparison)
+    elif service:
+        say("the HTTP service: skipped, the 'serve' extra is not installed")
 
     say(f"memory over {memory_cases:,} evaluations")
     _memory_figures(report, engine, models, memory_cases)
@@ -321,6 +338,75 @@ def _batch_figures(
             "cases/s",
             NATIONAL_CASES / TARGET_BATCH_SECONDS if with_target else None,
             better="higher",
+        )
+    )
+
+
+def _service_figures(report: BenchReport, comparison: ServiceComparison) -> None:
+    service, local = comparison.service, comparison.in_process
+    over = f"POST /v1/decisions, {comparison.clients} clients"
+    alone = "in process, evaluate + to_json"
+    for key, label, contender in (("service", over, service), ("in_process", alone, local)):
+        report.add(
+            Figure(
+                f"{key}_throughput",
+                f"{label}: throughput",
+                contender.throughput,
+                "cases/s",
+                better="higher",
+                note=f"{len(contender.latencies_ns):,} cases in {comparison.rounds} rounds",
+            )
+        )
+        for name, share in (("p50", 0.5), ("p99", 0.99)):
+            report.add(
+                Figure(
+                    f"{key}_{name}",
+                    f"{label}: latency {name}",
+                    percentile(contender.latencies_ms, share),
+                    "ms",
+                )
+            )
+    report.add(
+        Figure(
+            "service_throughput_ratio",
+            "service / in process, throughput",
+            service.throughput / local.throughput,
+            "x",
+            better="higher",
+        )
+    )
+    report.add(
+        Figure(
+            "service_latency_ratio",
+            "service / in process, latency p50",
+            percentile(service.latencies_ms, 0.5) / percentile(local.latencies_ms, 0.5),
+            "x",
+        )
+    )
+    report.add(
+        Figure(
+            "service_wall",
+            f"{over}: wall time",
+            service.wall,
+            "s",
+            note=f"CPU: server {service.cpu:.2f} s, clients {service.client_cpu:.2f} s",
+        )
+    )
+    report.add(
+        Figure(
+            "in_process_wall", f"{alone}: wall time", local.wall, "s", note=f"CPU {local.cpu:.2f} s"
+        )
+    )
+    before, after = comparison.load_before, comparison.load_after
+    report.add(
+        Figure(
+            "load_average",
+            "load average (1 min) after the service rounds",
+            after[0],
+            "",
+            note=f"before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}; "
+            f"after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f} (1, 5, 15 min); "
+            f"{os.cpu_count()} CPUs",
         )
     )
 

@@ -14,7 +14,9 @@ from capcoe_rules.cli import (
     diff,
     examples,
     population,
+    schema,
     selftest,
+    serve,
 )
 from capcoe_rules.cli.common import app
 
@@ -30,7 +32,9 @@ __all__ = [
     "examples",
     "main",
     "population",
+    "schema",
     "selftest",
+    "serve",
 ]
 
 

@@ -34,6 +34,20 @@ def bench(
         int,
         typer.Option("--workers", "-w", min=1, help="Also time the batch with N processes."),
     ] = 1,
+    service: Annotated[
+        bool,
+        typer.Option(
+            "--service/--no-service",
+            help="Also time the HTTP service next to in-process evaluation.",
+        ),
+    ] = True,
+    clients: Annotated[
+        int, typer.Option("--clients", min=1, help="Concurrent HTTP clients of the service.")
+    ] = 4,
+    service_requests: Annotated[
+        int,
+        typer.Option("--service-requests", min=1, help="Requests timed (and as many in process)."),
+    ] = 2000,
     json_output: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure load time, latency, batch throughput, the reference ratio and memory.
@@ -48,6 +62,9 @@ def bench(
             memory_cases=memory_cases,
             load_runs=load_runs,
             workers=workers,
+            service=service,
+            clients=clients,
+            service_requests=service_requests,
             step=None if json_output else _step,
         )
     except RuleSetError as error:
@@ -101,6 +118,8 @@ def _amount(value: float, unit: str) -> str:
         return f"{value:.2f}{unit}"
     if unit == "ms":
         return f"{value:.3f} {unit}"
+    if not unit:
+        return f"{value:.2f}"
     return f"{value:.3f} {unit}" if unit == "s" else f"{value:.1f} {unit}"
 
 

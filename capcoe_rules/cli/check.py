@@ -2,32 +2,86 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from capcoe_rules.cli.common import app, err, fail
-from capcoe_rules.language import RuleSetError, load_ruleset
+from capcoe_rules.cli.common import (
+    LOCAL_RULES,
+    RULES_HELP,
+    Format,
+    FormatOption,
+    app,
+    choose_rules,
+    err,
+    fail,
+)
+from capcoe_rules.language import CheckedRuleSet, Problem, RuleSetError, load_ruleset
+from capcoe_rules.language.problems import CODES
 
 
 @app.command()
 def check(
-    rules: Annotated[Path, typer.Argument(help="Directory of the rule set.")] = Path("rules"),
+    rules: Annotated[
+        Path, typer.Argument(help=RULES_HELP, show_default=False, callback=choose_rules)
+    ] = LOCAL_RULES,
+    output_format: FormatOption = Format.text,
 ) -> None:
-    """Check a rule set; print every problem as FILE:LINE:COL: CODE message."""
+    """Check a rule set; print every problem as FILE:LINE:COL: CODE message.
+
+    With --format json: {"ok", "problems": [{"file", "line", "column", "code", "message"}],
+    "ruleset"} on stdout. Exit status: 0 clean, 1 problems, 2 no such directory.
+    """
     if not rules.is_dir():
         fail(f"{rules} is not a directory of rule files", 2)
+    ruleset: CheckedRuleSet | None = None
     try:
-        ruleset = load_ruleset(rules)  # once: the problems, or the rule set to describe
+        ruleset = load_ruleset(rules)
+        problems: list[Problem] = []
     except RuleSetError as error:
-        for problem in error.problems:
+        problems = error.problems
+    if output_format is Format.json:
+        print(json.dumps(_report(rules, problems, ruleset), indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
             print(problem)
-        err.print(f"[red]{len(error.problems)} problem(s)[/red] in {rules}")
-        raise typer.Exit(1) from None
+    if ruleset is None:
+        err.print(f"[red]{len(problems)} problem(s)[/red] in {rules}")
+        raise typer.Exit(1)
     count = sum(len(case.rules) for case in ruleset.cases.values())
     err.print(
         f"[green]{rules}: no problems[/green] - {ruleset.name} {ruleset.version}, "
         f"{ruleset.title_it} ({count} rules, {len(ruleset.parameters)} "
         f"parameters, {len(ruleset.tables)} tables; {ruleset.content_hash[:19]})"
     )
+
+
+def _report(rules: Path, problems: list[Problem], ruleset: CheckedRuleSet | None) -> dict[str, Any]:
+    return {
+        "rules": rules.as_posix(),
+        "ok": ruleset is not None,
+        "problems": [
+            {
+                "file": problem.file,
+                "line": problem.position.line,
+                "column": problem.position.column,
+                "code": problem.code,
+                "kind": CODES.get(problem.code, ""),
+                "message": problem.message,
+            }
+            for problem in problems
+        ],
+        "ruleset": None
+        if ruleset is None
+        else {
+            "name": ruleset.name,
+            "version": ruleset.version,
+            "content_hash": ruleset.content_hash,
+            "title": ruleset.title_it,
+            "rules": sum(len(case.rules) for case in ruleset.cases.values()),
+            "parameters": len(ruleset.parameters),
+            "tables": len(ruleset.tables),
+        },
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -10,6 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from capcoe_rules.bundled import bundled_rules_path
 from capcoe_rules.engine import Engine
 from capcoe_rules.errors import RuleSetError
 
@@ -24,8 +26,33 @@ app = typer.Typer(
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
+LOCAL_RULES = Path("rules")
+RULES_HELP = "Directory of the rule set (default: ./rules if there is one, else the bundled set)."
+
+
+def choose_rules(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    """A rule set given on the command line as it is; by default ``./rules`` when there is
+    one, else the rule set bundled with the package, saying on stderr which."""
+    # By name: recent typer releases carry their own copy of click, with its own enum.
+    source = ctx.get_parameter_source(param.name) if param.name else None
+    return default_rules() if getattr(source, "name", None) == "DEFAULT" else value
+
+
+def default_rules() -> Path:
+    if (LOCAL_RULES / "ruleset.yaml").is_file():
+        err.print(f"capcoe-rules: rule set ./{LOCAL_RULES}", markup=False, highlight=False)
+        return LOCAL_RULES
+    try:
+        bundled = bundled_rules_path()
+    except FileNotFoundError as error:
+        fail(str(error), 2)
+    err.print(f"capcoe-rules: bundled rule set {bundled}", markup=False, highlight=False)
+    return bundled
+
+
 RulesOption = Annotated[
-    Path, typer.Option("--rules", "-r", help="Directory of the rule set.", show_default=True)
+    Path,
+    typer.Option("--rules", "-r", help=RULES_HELP, show_default=False, callback=choose_rules),
 ]
 AsOfOption = Annotated[
     dt.datetime | None,
@@ -37,6 +64,18 @@ AsOfOption = Annotated[
 ]
 LanguageOption = Annotated[
     str, typer.Option("--lang", help="Language of titles and messages: it or en.")
+]
+
+
+class Format(enum.StrEnum):
+    """How a command reports: for people, or as JSON for CI systems and scripts."""
+
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[
+    Format, typer.Option("--format", help="text for people; json for CI systems (on stdout).")
 ]
 
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from capcoe_rules.cli.common import RulesOption, app, fail, load_engine, out
+from capcoe_rules.atomic import write_atomically
+from capcoe_rules.cli.common import Format, RulesOption, app, err, fail, load_engine, out
 from capcoe_rules.engine import Engine
-from capcoe_rules.testing.runner import CaseResult, coverage, coverage_ratio, run_examples
+from capcoe_rules.testing.reports import junit_xml, results_json
+from capcoe_rules.testing.runner import (
+    CaseResult,
+    coverage,
+    coverage_ratio,
+    discover,
+    run_example,
+)
 
 
 @app.command("test")
@@ -28,23 +37,58 @@ def test_examples(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List passing cases too.")
     ] = False,
+    output_format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            help="text for people; json: every result (and the coverage) as JSON on stdout.",
+        ),
+    ] = Format.text,
+    junit: Annotated[
+        Path | None,
+        typer.Option(
+            "--junit", help="Also write a JUnit XML report to this file.", show_default=False
+        ),
+    ] = None,
 ) -> None:
-    """Run example cases (YAML with case: and expect:) and compare their decisions."""
+    """Run example cases (YAML with case: and expect:) and compare their decisions.
+
+    A file that holds a case: or an expect: but cannot be read as an example (a misspelt
+    key, no expect:) fails rather than being skipped.
+    """
     engine = load_engine(rules)
     try:
-        results = run_examples(engine, paths or [Path("fixtures")])
+        found = discover(paths or [Path("fixtures")])
     except FileNotFoundError as error:
         fail(str(error), 2)
-    for result in results:
-        if not result.passed or verbose:
-            _print_result(result)
+    results, durations = _run(engine, found)
     failed = sum(not result.passed for result in results)
-    if show_coverage:
-        _print_coverage(engine, results)
-    # The plain closing line CI systems read.
-    print(f"{len(results) - failed} passed, {failed} failed")
+    rule_coverage = coverage(engine.ruleset, results) if show_coverage else None
+    if junit is not None:
+        write_atomically(junit, junit_xml(results, engine.ruleset, durations))
+    summary = f"{len(results) - failed} passed, {failed} failed"
+    if output_format is Format.json:
+        print(results_json(results, engine.ruleset, durations, rule_coverage))
+        err.print(summary, markup=False, highlight=False)
+    else:
+        for result in results:
+            if not result.passed or verbose:
+                _print_result(result)
+        if show_coverage:
+            _print_coverage(engine, results)
+        print(summary)  # the plain closing line CI systems read
     if failed or not results:
         raise typer.Exit(1)
+
+
+def _run(engine: Engine, paths: list[Path]) -> tuple[list[CaseResult], dict[Path, float]]:
+    results: list[CaseResult] = []
+    durations: dict[Path, float] = {}
+    for path in paths:
+        started = time.perf_counter()
+        results.append(run_example(engine, path))
+        durations[path] = time.perf_counter() - started
+    return results, durations
 
 
 def _print_result(result: CaseResult) -> None:

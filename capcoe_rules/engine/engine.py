@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from decimal import localcontext
 from pathlib import Path
 from typing import Any
 
+from capcoe_rules.bundled import bundled_rules_path
 from capcoe_rules.engine.case_data import CaseInput, case_type_of, parse_case
 from capcoe_rules.engine.compiler import (
     CompiledRequirements,
@@ -16,6 +18,7 @@ from capcoe_rules.engine.compiler import (
     UncomputableFactError,
     compile_requirements,
 )
+from capcoe_rules.engine.decision_models import decision_models
 from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
@@ -45,6 +48,8 @@ class _Evaluator:
             for subject, case_rules in ruleset.cases.items()
         }
         self._payments = PaymentDecider(self._deciders)
+        self.decision_models = decision_models(ruleset)
+        """The decision models typed by this rule set (what ``evaluate`` returns)."""
 
     def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> AnyDecision:
         """Decide ``case`` as of ``as_of`` (default: the date the case carries).
@@ -61,6 +66,16 @@ class _Evaluator:
                 return self._payments.decide(model, day)
             decider, matcher = self._deciders[case_type_of(model)]
             return decider.decide(matcher, model, day)
+
+    def read_decision(self, text: str | bytes) -> AnyDecision:
+        """A decision of this rule set read back from its JSON, typed as ``evaluate`` gives
+        it (equal to the original). Raises pydantic's ``ValidationError`` for JSON that is
+        not such a decision, e.g. one of a rule set with other derived values."""
+        models = self.decision_models
+        data = json.loads(text)
+        if isinstance(data, dict) and data.get("case_type") == "payment_claim":
+            return models.payment.model_validate_json(text)
+        return models.application.model_validate_json(text)
 
 
 class Engine(_Evaluator):
@@ -85,8 +100,18 @@ class Engine(_Evaluator):
         return cls(load_ruleset(directory), origin=str(directory))
 
     @classmethod
+    def bundled(cls) -> Engine:
+        """The CapCoe rule set shipped with the package (see :mod:`capcoe_rules.bundled`)."""
+        return cls.from_path(bundled_rules_path())
+
+    @classmethod
     def from_sources(cls, sources: Mapping[str, str], origin: str = "rules") -> Engine:
         return cls(load_sources(sources, origin), origin=origin)
+
+    @property
+    def origin(self) -> str:
+        """Where the rule set was read from (the directory), as problems name it."""
+        return self._origin
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Engine.from_sources, (dict(self.ruleset.sources), self._origin))

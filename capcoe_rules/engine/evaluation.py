@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from capcoe_rules.engine.case_data import CaseData
 from capcoe_rules.engine.closures import Compiled, compile_expression, getter
 from capcoe_rules.engine.compiler import Exception_
+from capcoe_rules.engine.decision_models import decision_models
 from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.errors import EvaluationError
 from capcoe_rules.language.expressions import Ref
@@ -84,6 +85,8 @@ class _RulePlan:
     """What a finding of one rule needs, prepared once per rule set."""
 
     rule: Rule
+    finding: type[Finding]
+    """The rule's own finding model, typed by the rule set (see ``decision_models``)."""
     title: Text
     severity: Literal["blocking", "warning"] | None
     reads: tuple[_Reading, ...]
@@ -98,7 +101,7 @@ class _RulePlan:
         return "met" if self.rule.derive is None else "computed"
 
     @classmethod
-    def of(cls, rule: Rule, compiled: bool) -> _RulePlan:
+    def of(cls, rule: Rule, finding: type[Finding], compiled: bool) -> _RulePlan:
         doc = rule.doc
         shows = {ref.dotted: _Reading.of(ref) for ref in rule.shows}
         message = doc.message
@@ -108,6 +111,7 @@ class _RulePlan:
             compute = compile_expression(formula) if compiled else partial(evaluate, formula)
         return cls(
             rule=rule,
+            finding=finding,
             title=Text(it=doc.title.it, en=doc.title.en),
             severity=doc.severity if rule.kind == "requirement" else None,
             reads=tuple(_Reading.of(ref) for ref in rule.reads),
@@ -129,7 +133,11 @@ class Decider:
         self.case_rules = case_rules
         self._case_data = CaseData(ruleset, case_rules)
         self._ruleset_ref = RuleSetRef.of(ruleset)
-        self._plans = tuple(_RulePlan.of(rule, compiled) for rule in case_rules.rules)
+        self.models = models = decision_models(ruleset)
+        self._decision = models.decisions[case_rules.case_type]
+        self._plans = tuple(
+            _RulePlan.of(rule, models.findings[rule.id], compiled) for rule in case_rules.rules
+        )
         by_id = {plan.rule.id: plan for plan in self._plans}
         self._derivations = tuple(by_id[rule.id] for rule in case_rules.derivations)
         self._derived_shown = {
@@ -158,7 +166,7 @@ class Decider:
         findings = [self._finding(plan, outcomes, data) for plan in self._plans]
         not_met = [finding for finding in findings if finding.status == "not_met"]
         reasons = [finding.rule_id for finding in not_met if finding.severity == "blocking"]
-        return Decision.trusted(
+        return self._decision.trusted(
             case_type=self.case_rules.case_type,
             case_id=str(getattr(case, "id", "")),
             outcome="not_eligible" if reasons else "eligible",
@@ -190,7 +198,7 @@ class Decider:
                 en=None if plan.message_en is None else _render(plan.message_en, data),
             )
         # In the order of Finding's fields: pydantic serialises a model's __dict__ in order.
-        return Finding.from_trusted(
+        return plan.finding.from_trusted(
             {
                 "rule_id": rule.id,
                 "kind": rule.kind,

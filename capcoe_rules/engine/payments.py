@@ -45,6 +45,9 @@ class PaymentDecider:
         self._milestones = deciders["milestone"]
         self._claims = deciders["claim"]
         self._programme = deciders["programme"]
+        models = self._milestones[0].models
+        self._milestone_decision = models.milestone
+        self._payment_decision = models.payment
         self._names = self._claims[0].ruleset.payment
         self._payable_rule = next(
             (
@@ -104,6 +107,7 @@ class PaymentDecider:
         capped_by = self._payable_rule if beyond else ""
         milestones = [
             _milestone(
+                self._milestone_decision,
                 review,
                 decision,
                 payable[review.id],
@@ -113,7 +117,7 @@ class PaymentDecider:
             for review, decision in reviewed
         ]
         totals = _totals(claim, milestones)
-        return PaymentDecision.trusted(
+        return self._payment_decision.trusted(
             case_type="payment_claim",
             case_id=claim.id,
             outcome="refused" if reasons else "payable" if totals.payable else "nothing_payable",
@@ -134,6 +138,7 @@ def _payable(decision: Decision, names: PaymentNames) -> Decimal:
 
 
 def _milestone(
+    model: type[MilestoneDecision],
     review: MilestoneReview,
     decision: Decision,
     payable: Decimal,
@@ -149,7 +154,7 @@ def _milestone(
     status: MilestoneStatus = (
         "payable" if payable else "paid" if review.already_paid == review.amount else "withheld"
     )
-    return MilestoneDecision.trusted(
+    return model.trusted(
         milestone_id=review.id,
         kind=review.kind,
         status=status,

@@ -59,9 +59,15 @@ class ManifestDoc(Document):
 
 
 class Cited(Document):
-    title: Label
-    basis: str = Field(min_length=1)
-    provenance: Provenance
+    title: Label = Field(description="Titolo semplice / plain title (it, en)")
+    basis: str = Field(
+        min_length=1,
+        description="Riferimento normativo / legal basis (regulation article, decree, call)",
+    )
+    provenance: Provenance = Field(
+        description="source: da una fonte pubblica / from a public source; "
+        "assumption: ipotesi, nessuna fonte trovata / no public source found"
+    )
     note: str | None = None
 
 
@@ -90,13 +96,39 @@ class TableDoc(Cited):
 class RuleDoc(Cited):
     """A rule: a requirement (``require``) or a derivation (``derive`` + ``value``)."""
 
-    id: RuleId
-    when: str | None = None
-    require: str | None = None
+    model_config = ConfigDict(
+        # What _one_kind checks, for editors that validate rule files with the JSON Schema.
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["require"],
+                    "not": {"anyOf": [{"required": ["derive"]}, {"required": ["value"]}]},
+                },
+                {
+                    "required": ["derive", "value"],
+                    "not": {"anyOf": [{"required": ["require"]}, {"required": ["when"]}]},
+                },
+            ]
+        }
+    )
+
+    id: RuleId = Field(description="Identificativo stabile / stable id, e.g. ASS-FINESTRA")
+    when: str | None = Field(
+        default=None, description="Quando la regola si applica / when the rule applies"
+    )
+    require: str | None = Field(
+        default=None, description="Il requisito, un'espressione / the requirement, an expression"
+    )
     severity: Literal["blocking", "warning"] = "blocking"
-    derive: Name | None = None
-    value: str | None = None
-    message: Label | None = None
+    derive: Name | None = Field(
+        default=None, description="Nome del valore calcolato / name of the derived value"
+    )
+    value: str | None = Field(
+        default=None, description="Formula del valore calcolato / formula of the derived value"
+    )
+    message: Label | None = Field(
+        default=None, description="Messaggio se non soddisfatta / message when not met"
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> RuleDoc:
@@ -132,6 +164,13 @@ class PaymentDoc(Document):
 
 class RuleFileDoc(Document):
     """One YAML file under ``rules/``: parameters, tables and rules for one kind of case."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"required": ["rules"], "properties": {"rules": {"minItems": 1}}},
+            "then": {"required": ["case"]},
+        }
+    )
 
     description: str | None = None
     case: CaseType | None = None

@@ -13,8 +13,8 @@ An example is a YAML (or JSON) file holding a mapping with ``case`` and ``expect
 taken for tests, and the plugin costs nothing in projects that have no examples.
 
 The rule set is ``--capcoe-rules=DIR`` (relative to where pytest runs), else the ini option
-``capcoe_rules`` (relative to the ini file), else ``rules`` under the rootdir. It is loaded
-and compiled once per session.
+``capcoe_rules`` (relative to the ini file), else ``rules`` under the rootdir when there is
+one, else the rule set bundled with the package. It is loaded and compiled once per session.
 """
 
 from __future__ import annotations
@@ -163,7 +163,15 @@ def _rules_directory(config: pytest.Config) -> Path:
     if given:
         return (config.invocation_params.dir / str(given)).resolve()
     base = config.inipath.parent if config.inipath is not None else config.rootpath
-    return (base / str(config.getini("capcoe_rules"))).resolve()
+    configured = (base / str(config.getini("capcoe_rules"))).resolve()
+    if configured.is_dir() or "capcoe_rules" in config.inicfg:
+        return configured
+    from capcoe_rules.bundled import bundled_rules_path  # noqa: PLC0415
+
+    try:  # a project with examples of its own and no rules/: the bundled rule set
+        return bundled_rules_path()
+    except FileNotFoundError:
+        return configured
 
 
 def _engine(config: pytest.Config) -> Engine:

@@ -18,6 +18,8 @@ from capcoe_rules.language.ruleset import CheckedRuleSet
 from capcoe_rules.testing.expectations import Difference, compare
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+EXAMPLE_MARKS = frozenset({"case", "expect"})
+"""The keys that make a file an example (see :func:`is_example`)."""
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,19 @@ class CaseResult:
 
 
 def is_example(path: Path) -> bool:
-    """A file holding an example case: a mapping with both ``case`` and ``expect``."""
+    """A file meant as an example case: a mapping with ``case`` or ``expect``.
+
+    Either key is enough, so that an example with a misspelt or missing key (``expected:``,
+    no ``expect:``, ``cases:``) is run, and fails saying why, instead of being passed
+    over in silence.
+    """
     if path.suffix not in CASE_SUFFIXES:
         return False
     try:
         data = read_case_data(path)
     except CaseError:
         return path.suffix != ".json"  # a broken example must show up as a failure
-    return isinstance(data, dict) and "case" in data and "expect" in data
+    return isinstance(data, dict) and bool(EXAMPLE_MARKS & set(data))
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

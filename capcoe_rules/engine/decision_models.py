@@ -1,0 +1,287 @@
+"""Decision models typed by one rule set, so that a decision read back from JSON is equal.
+
+A generic :class:`~capcoe_rules.models.decision.Decision` holds its derived values,
+lookups and finding values as ``dict[str, Any]``: read back from JSON, an amount comes back
+as the text ``"441000.00"`` and a date and time as text. The rule set knows the type of
+each of them (``derive: eu_share`` is money, ``application.submitted_at`` a datetime), so
+for every checked rule set this module builds subclasses of the decision models whose
+fields say so:
+
+- ``derived`` and each lookup row are ``TypedDict``\\ s with one key per derived value or
+  column;
+- each rule gets its own :class:`Finding` subclass (``rule_id`` a constant, ``values``
+  a ``TypedDict`` of what the rule reads, ``value`` the derived value's type), and a
+  decision's ``findings`` are a union of them told apart by ``rule_id``.
+
+The engine builds its decisions from these classes, so ``type(d).model_validate_json(
+d.to_json()) == d``, and their JSON Schema (``capcoe-rules schema``, the service's
+OpenAPI) types every value. The JSON of a decision is unchanged: a typed field writes a
+value exactly as the generic ``Any`` did.
+
+Models are shared by every evaluator of the same rule set content (the engine and the
+reference give equal decisions) and are built once per content hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal, NotRequired, TypeVar
+from weakref import WeakValueDictionary
+
+from pydantic import ConfigDict, Discriminator, Field, create_model
+from typing_extensions import TypedDict
+
+from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
+from capcoe_rules.language.types import Type
+from capcoe_rules.models.decision import Decision, DecisionModel, Finding
+from capcoe_rules.models.payment_decision import MilestoneDecision, PaymentDecision
+
+_FORBID = ConfigDict(extra="forbid")
+CLAIM_SUBJECTS = ("claim", "programme")
+"""The rule subjects whose findings and derived values a payment decision holds itself
+(``programme``: a programme-level claim's n+3 rules, in rule sets that have them)."""
+ModelT = TypeVar("ModelT", bound=DecisionModel)
+
+
+def python_type(type_: Type) -> Any:
+    """The Python type of a value of ``type_`` as a decision shows it."""
+    found: Any
+    match type_.base:
+        case "money":
+            found = Annotated[Decimal, Field(description="euros, to the cent")]
+        case "number":
+            found = int | Decimal
+        case "text":
+            found = Literal[tuple(sorted(type_.values))] if type_.values else str
+        case "bool":
+            found = bool
+        case "date":
+            found = dt.date
+        case "datetime":
+            found = dt.datetime
+        case "list":
+            assert type_.item is not None
+            found = list[python_type(type_.item)]  # type: ignore[misc]
+        case _:
+            found = None
+    if type_.nullable and found is not None:
+        return found | None
+    return found
+
+
+@dataclass(frozen=True)
+class DecisionModels:
+    """The typed decision models of one rule set."""
+
+    content_hash: str
+    decisions: Mapping[str, type[Decision]]
+    """By rule subject (``application``, ``milestone``, ``claim``)."""
+    findings: Mapping[str, type[Finding]]
+    """By rule id."""
+    milestone: type[MilestoneDecision]
+    payment: type[PaymentDecision]
+
+    @property
+    def application(self) -> type[Decision]:
+        return self.decisions["application"]
+
+
+_BUILT: WeakValueDictionary[str, DecisionModels] = WeakValueDictionary()
+_LOCK = threading.Lock()
+
+
+def decision_models(ruleset: CheckedRuleSet) -> DecisionModels:
+    """The typed models of ``ruleset``: the same classes for the same rule-set content."""
+    with _LOCK:
+        found = _BUILT.get(ruleset.content_hash)
+        if found is None:
+            found = _BUILT[ruleset.content_hash] = _build(ruleset)
+        return found
+
+
+def models_for(content_hash: str) -> DecisionModels | None:
+    """The typed models of a rule set this process has loaded, by its content hash."""
+    return _BUILT.get(content_hash)
+
+
+def _build(ruleset: CheckedRuleSet) -> DecisionModels:
+    tag = _identifier(f"{ruleset.name}_{ruleset.version}")
+    findings: dict[str, type[Finding]] = {}
+    decisions: dict[str, type[Decision]] = {}
+    kinds: dict[str, tuple[Any, Any, Any]] = {}
+    for subject, case_rules in ruleset.cases.items():
+        for rule in case_rules.rules:
+            findings[rule.id] = _finding_model(rule, case_rules, tag, ruleset.content_hash)
+        kinds[subject] = (
+            _findings_type([findings[rule.id] for rule in case_rules.rules]),
+            _derived_type([case_rules], f"{_camel(subject)}Derived_{tag}"),
+            _lookups_type(case_rules, f"{_camel(subject)}Lookups_{tag}"),
+        )
+        findings_type, derived_type, lookups_type = kinds[subject]
+        decisions[subject] = _subclass(
+            Decision,
+            f"{_camel(subject)}{'' if subject == 'application' else 'Rules'}Decision_{tag}",
+            ruleset.content_hash,
+            f"Decision on {_article(subject)} ({ruleset.name} {ruleset.version})",
+            findings=(findings_type, ...),
+            derived=(derived_type, ...),
+            lookups=(lookups_type, ...),
+        )
+    milestone_findings, milestone_derived, _ = kinds["milestone"]
+    milestone = _subclass(
+        MilestoneDecision,
+        f"MilestoneDecision_{tag}",
+        ruleset.content_hash,
+        f"Decision on one milestone of a payment claim ({ruleset.name} {ruleset.version})",
+        findings=(milestone_findings, ...),
+        derived=(milestone_derived, ...),
+    )
+    # A claim's own findings and derived values are those of its claim rules, and, for a
+    # programme-level claim, of the rule set's programme rules when it has any.
+    whole = [subject for subject in CLAIM_SUBJECTS if subject in ruleset.cases]
+    payment = _subclass(
+        PaymentDecision,
+        f"PaymentDecision_{tag}",
+        ruleset.content_hash,
+        f"Decision on a payment claim ({ruleset.name} {ruleset.version})",
+        milestones=(list[milestone], ...),  # type: ignore[valid-type]
+        findings=(
+            _findings_type(
+                [findings[rule.id] for subject in whole for rule in ruleset.cases[subject].rules]
+            ),
+            ...,
+        ),
+        derived=(
+            _derived_type(
+                [ruleset.cases[subject] for subject in whole],
+                f"PaymentDerived_{tag}",
+                required=1,
+            ),
+            ...,
+        ),
+    )
+    return DecisionModels(ruleset.content_hash, decisions, findings, milestone, payment)
+
+
+def _finding_model(rule: Rule, case_rules: CaseRules, tag: str, content_hash: str) -> type[Finding]:
+    reads = {ref.dotted: python_type(ref.type) for ref in rule.reads}
+    values = _typed_dict(f"Values_{_identifier(rule.id)}_{tag}", reads)
+    value_type: Any = None
+    if rule.derive is not None:
+        value_type = python_type(case_rules.derived_types[rule.derive])
+    return _subclass(
+        Finding,
+        f"Finding_{_identifier(rule.id)}_{tag}",
+        content_hash,
+        f"{rule.id}: {rule.doc.title.en or rule.doc.title.it}",
+        rule_id=(Literal[rule.id], ...),
+        values=(values, ...),
+        value=(value_type, None),
+    )
+
+
+def _findings_type(models: Iterable[type[Finding]]) -> Any:
+    choices = tuple(models)
+    if not choices:
+        return list[Finding]
+    if len(choices) == 1:
+        return list[choices[0]]  # type: ignore[valid-type]
+    union: Any = choices[0]
+    for choice in choices[1:]:
+        union = union | choice
+    return list[Annotated[union, Discriminator("rule_id")]]
+
+
+def _derived_type(parts: Sequence[CaseRules], name: str, required: int | None = None) -> Any:
+    """The derived values of ``parts``, those of the first ``required`` always present
+    (all by default), the others only when their rules judged the case."""
+    fields: dict[str, Any] = {}
+    for index, case_rules in enumerate(parts):
+        titles = {r.derive: r.doc.title for r in case_rules.rules if r.derive is not None}
+        for derived, type_ in case_rules.derived_types.items():
+            if derived not in titles:
+                continue
+            described: Any = Annotated[
+                python_type(type_), Field(description=_label(titles[derived]))
+            ]
+            always = required is None or index < required
+            fields[derived] = described if always else NotRequired[described]
+    return _typed_dict(name, fields)
+
+
+def _lookups_type(case_rules: CaseRules, name: str) -> Any:
+    rows = {
+        lookup.name: _typed_dict(
+            f"{name}_{_camel(lookup.name)}",
+            {column: python_type(type_) for column, type_ in lookup.table.columns.items()},
+        )
+        for lookup in case_rules.lookups
+    }
+    return _typed_dict(name, rows)
+
+
+def _typed_dict(name: str, fields: Mapping[str, Any]) -> Any:
+    typed = TypedDict(name, dict(fields))  # type: ignore[misc]  # noqa: UP013 (names built at run time)
+    typed.__pydantic_config__ = _FORBID  # type: ignore[attr-defined]
+    return typed
+
+
+def _subclass(
+    base: type[ModelT], name: str, content_hash: str, title: str, **fields: Any
+) -> type[ModelT]:
+    model = create_model(name, __base__=base, __module__=__name__, __doc__=title, **fields)
+    # Write as the generic model does: the same bytes (the tests compare both on every
+    # fixture), at half the cost of a union of 30 finding models told apart by rule id.
+    model.__pydantic_serializer__ = base.__pydantic_serializer__
+    model.__reduce__ = _reducer(content_hash, name, base)  # type: ignore[method-assign]
+    return model
+
+
+def _reducer(content_hash: str, name: str, base: type[DecisionModel]) -> Any:
+    def reduce(self: DecisionModel) -> tuple[Any, ...]:
+        return (_unpickle, (content_hash, name, base, self.model_dump_json()))
+
+    return reduce
+
+
+def _unpickle(content_hash: str, name: str, base: type[DecisionModel], text: str) -> DecisionModel:
+    """A pickled typed decision, back with its own class when this process has the rule
+    set loaded; otherwise as the generic model it extends (values untyped)."""
+    models = models_for(content_hash)
+    if models is not None:
+        for model in _all_models(models):
+            if model.__name__ == name:
+                return model.model_validate_json(text)
+    return base.model_validate_json(text)
+
+
+def _all_models(models: DecisionModels) -> Iterable[type[DecisionModel]]:
+    yield from models.decisions.values()
+    yield from models.findings.values()
+    yield models.milestone
+    yield models.payment
+
+
+def _identifier(text: str) -> str:
+    return re.sub(r"\W+", "_", text).strip("_")
+
+
+def _camel(text: str) -> str:
+    return "".join(part.capitalize() for part in text.split("_"))
+
+
+def _article(subject: str) -> str:
+    return {"application": "an application", "milestone": "a milestone", "claim": "a claim"}.get(
+        subject, subject
+    )
+
+
+def _label(title: Any) -> str | None:
+    if title is None:
+        return None
+    return f"{title.it}" + (f" / {title.en}" if title.en else "")

@@ -1,0 +1,98 @@
+"""The service's own answers: errors in Italian and English, and decisions explained in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from fastapi.responses import Response
+
+from capcoe_rules.engine.engine import AnyDecision
+from capcoe_rules.errors import FieldProblem
+from capcoe_rules.models.decision import Finding
+from capcoe_rules.models.payment_decision import PaymentDecision
+from capcoe_rules.service.models import Bilingual, ErrorBody, ExplanationLine, FieldProblemOut
+from capcoe_rules.translations import bilingual
+
+JSON = "application/json"
+INVALID_CASE = Bilingual(it="Caso non valido", en="Invalid case")
+
+
+def problem_out(problem: FieldProblem) -> FieldProblemOut:
+    text = bilingual(problem)
+    return FieldProblemOut(path=text["path"], message=Bilingual(it=text["it"], en=text["en"]))
+
+
+def error_response(
+    status: int,
+    error: Bilingual,
+    problems: Iterable[FieldProblem] = (),
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body = ErrorBody(error=error, problems=[problem_out(problem) for problem in problems])
+    return Response(body.model_dump_json(), status_code=status, media_type=JSON, headers=headers)
+
+
+def invalid(problems: Sequence[FieldProblem], error: Bilingual = INVALID_CASE) -> Response:
+    return error_response(422, error, problems)
+
+
+STATUS_WORDS = {
+    "met": ("soddisfatta", "met"),
+    "not_met": ("non soddisfatta", "not met"),
+    "warning": ("avvertenza", "warning"),
+    "not_applicable": ("non applicabile", "not applicable"),
+    "computed": ("calcolato", "computed"),
+}
+
+
+def explanation(decision: AnyDecision) -> list[ExplanationLine]:
+    """Every rule considered, in the order the decision lists them: for a payment claim
+    each milestone's rules, then the claim's."""
+    judged: list[tuple[str | None, Finding]] = []
+    if isinstance(decision, PaymentDecision):
+        for milestone in decision.milestones:
+            judged.extend((milestone.milestone_id, finding) for finding in milestone.findings)
+    judged.extend((None, finding) for finding in decision.findings)
+    return [
+        ExplanationLine(
+            rule_id=finding.rule_id,
+            milestone_id=milestone,
+            status=finding.status,
+            text=Bilingual(it=_sentence(finding, "it"), en=_sentence(finding, "en")),
+        )
+        for milestone, finding in judged
+    ]
+
+
+def _sentence(finding: Finding, language: str) -> str:
+    italian = language == "it"
+    status = (
+        "warning"
+        if finding.status == "not_met" and finding.severity == "warning"
+        else finding.status
+    )
+    words = STATUS_WORDS[status][0 if italian else 1]
+    parts = [f"{finding.rule_id} {words}: {finding.title.pick(language)}."]
+    if finding.message is not None:
+        parts.append(f"{finding.message.pick(language)}.")
+    if finding.derives is not None:
+        parts.append(f"{finding.derives} = {_shown(finding.value)}.")
+    assumption = " (ipotesi)" if italian else " (assumption)"
+    basis = finding.basis + (assumption if finding.provenance == "assumption" else "")
+    parts.append(f"{'Fonte' if italian else 'Basis'}: {basis}.")
+    if finding.values:
+        read = "; ".join(f"{name} = {_shown(value)}" for name, value in finding.values.items())
+        parts.append(f"{'Valori letti' if italian else 'Values read'}: {read}.")
+    return " ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if value is None:
+        return "-"
+    return str(value)

@@ -1,0 +1,328 @@
+"""The routes of one rule set: decisions, batches, allocation rounds, its description, schemas.
+
+Routes are the methods of :class:`RuleSetRoutes`; each reads its own request body (within
+the size limit, and with the library's own parsing, so that the service decides exactly
+what ``Engine.evaluate`` decides) and answers with the library's bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import AsyncIterator
+from typing import Any, cast
+
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import TypeAdapter, ValidationError, create_model
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope, Send
+
+from capcoe_rules.allocation import AllocationResult, MethodName, RoundError, allocate_round
+from capcoe_rules.batch.reading import Record, RecordError, parse_record
+from capcoe_rules.engine import Engine
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
+from capcoe_rules.language.description import RuleSetDescription, describe
+from capcoe_rules.models.inputs import Day
+from capcoe_rules.models.round_input import AllocationRound
+from capcoe_rules.schemas import SCHEMAS, schema_text
+from capcoe_rules.service.bodies import BodyTooLargeError, Line, read_body, read_lines
+from capcoe_rules.service.models import (
+    BatchErrorLine,
+    Bilingual,
+    ErrorBody,
+    ExplanationLine,
+    SchemaLink,
+)
+from capcoe_rules.service.responses import (
+    JSON,
+    error_response,
+    explanation,
+    invalid,
+    problem_out,
+)
+
+JSON_LINES = "application/x-ndjson"
+RULESET_HEADER = "capcoe-ruleset"
+TOO_LARGE = Bilingual(it="Corpo della richiesta troppo grande", en="Request body too large")
+EVALUATION_FAILED = Bilingual(
+    it="Le regole non hanno potuto valutare il caso", en="The rules could not evaluate the case"
+)
+CANNOT_HOLD = Bilingual(it="Il riparto non può essere tenuto", en="The round cannot be held")
+_EXPLANATION = TypeAdapter(list[ExplanationLine])
+
+CASE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            JSON: {
+                "schema": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Application"},
+                        {"$ref": "#/components/schemas/PaymentClaim"},
+                    ]
+                }
+            }
+        },
+    }
+}
+BATCH_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "One case (application or payment claim) per line: JSON Lines.",
+        "content": {JSON_LINES: {"schema": {"type": "string"}}},
+    }
+}
+ROUND_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {JSON: {"schema": {"$ref": "#/components/schemas/AllocationRound"}}},
+    }
+}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorBody, "description": "The request body is over the size limit"},
+    422: {"model": ErrorBody, "description": "What was sent is not valid: each field and why"},
+    500: {"model": ErrorBody, "description": "A rule of the rule set could not be evaluated"},
+}
+
+
+class RuleSetRoutes:
+    """Every route of one rule set (one :class:`Engine`)."""
+
+    def __init__(self, engine: Engine, limit: int) -> None:
+        self.engine = engine
+        self.limit = limit
+        ruleset = engine.ruleset
+        self.headers = {RULESET_HEADER: f"{ruleset.name} {ruleset.version} {ruleset.content_hash}"}
+        self._description = describe(ruleset).to_json()
+        self._schemas: dict[str, str] = {}  # built on first request: decision schemas are large
+        models = engine.decision_models
+        decisions: Any = models.application | models.payment
+        self._decisions = decisions
+        self._explained = create_model(
+            f"ExplainedDecision_{slug(ruleset.name + '_' + ruleset.version)}",
+            decision=(decisions, ...),
+            explanation=(list[ExplanationLine], ...),
+        )
+
+    def router(self, prefix: str, tag: str) -> APIRouter:
+        """The routes under ``prefix``, with operation ids and OpenAPI tags from ``tag``."""
+        router = APIRouter(prefix=prefix, tags=[tag])
+        name = slug(tag)
+        decided = {"model": self._decisions | self._explained, "description": "The decision"}
+        router.add_api_route(
+            "/decisions",
+            self.decide,
+            methods=["POST"],
+            operation_id=f"decide_{name}",
+            summary="Decide one case",
+            response_class=Response,
+            responses={200: decided, **ERRORS},
+            openapi_extra=CASE_BODY,
+        )
+        router.add_api_route(
+            "/decisions:batch",
+            self.decide_batch,
+            methods=["POST"],
+            operation_id=f"decide_batch_{name}",
+            summary="Decide many cases, JSON Lines in and out",
+            response_class=StreamingResponse,
+            responses={
+                200: {
+                    "description": "A line per non-blank input line, in input order: the "
+                    "decision, or a BatchErrorLine (the line's number and each problem)",
+                    "content": {JSON_LINES: {"schema": {"type": "string"}}},
+                },
+                422: ERRORS[422],
+            },
+            openapi_extra=BATCH_BODY,
+        )
+        router.add_api_route(
+            "/allocations",
+            self.allocate,
+            methods=["POST"],
+            operation_id=f"allocate_{name}",
+            summary="Hold an allocation round",
+            response_class=Response,
+            responses={200: {"model": AllocationResult, "description": "The result"}, **ERRORS},
+            openapi_extra=ROUND_BODY,
+        )
+        router.add_api_route(
+            "/ruleset",
+            self.describe,
+            methods=["GET"],
+            operation_id=f"ruleset_{name}",
+            summary="The rule set: version, period in force, rules with citations, parameters",
+            response_class=Response,
+            responses={200: {"model": RuleSetDescription, "description": "The rule set"}},
+        )
+        router.add_api_route(
+            "/schemas",
+            self.list_schemas,
+            methods=["GET"],
+            operation_id=f"schemas_{name}",
+            summary="The JSON Schemas of cases, decisions, rounds and rule files",
+            response_model=list[SchemaLink],
+        )
+        router.add_api_route(
+            "/schemas/{name}",
+            self.schema,
+            methods=["GET"],
+            operation_id=f"schema_{name}",
+            summary="One JSON Schema (decisions typed by this rule set)",
+            response_class=Response,
+            responses={200: {"description": "A JSON Schema"}, 404: {"model": ErrorBody}},
+        )
+        return router
+
+    async def decide(
+        self, request: Request, explain: bool = False, as_of: Day | None = None
+    ) -> Response:
+        """The decision on an application or a payment claim, as the library writes it.
+
+        `explain=true`: `{"decision": ..., "explanation": [...]}`, with every rule
+        considered in words (it, en). `as_of`: decide as of this date (default: the date
+        the case carries, as `capcoe-rules evaluate` does).
+        """
+        try:
+            body = await read_body(request, self.limit)
+        except BodyTooLargeError as error:
+            return too_large(error)
+        try:
+            decision = self.engine.evaluate(body, as_of=as_of)
+        except CaseError as error:
+            return invalid(error.problems)
+        except EvaluationError as error:
+            return error_response(500, EVALUATION_FAILED, [FieldProblem("", str(error))])
+        text = decision.to_json()
+        if explain:
+            lines = _EXPLANATION.dump_json(explanation(decision)).decode()
+            text = f'{{"decision":{text},"explanation":{lines}}}'
+        return Response(text, media_type=JSON, headers=self.headers)
+
+    async def decide_batch(self, request: Request, as_of: Day | None = None) -> Response:
+        """Each line decided as it arrives and answered at once, in input order.
+
+        A bad line is answered with its number and problems (a `BatchErrorLine`), and the
+        other lines are still decided. A line longer than the size limit is refused by
+        its number; the body as a whole has no limit, since it is never held whole.
+        """
+
+        async def answers() -> AsyncIterator[bytes]:
+            try:
+                async for lines in read_lines(request, self.limit):
+                    yield "".join(self._decide_line(line, as_of) for line in lines).encode()
+            except ClientDisconnect:
+                return
+
+        return DuplexStreamingResponse(answers(), media_type=JSON_LINES, headers=self.headers)
+
+    async def allocate(self, request: Request) -> Response:
+        """An allocation round, as `capcoe-rules allocate` holds it.
+
+        Only eligible hiring applications take part; one that is not valid is listed in
+        the result's `invalid` (source `applications.N`) and the round is still held.
+        422 when the round itself cannot be held (its date, its method).
+        """
+        try:
+            body = await read_body(request, self.limit)
+        except BodyTooLargeError as error:
+            return too_large(error)
+        try:
+            round_input = AllocationRound.model_validate_json(body)
+        except ValidationError as error:
+            problems = CaseError.from_validation(error).problems
+            return invalid(problems, Bilingual(it="Riparto non valido", en="Invalid round"))
+        hold = functools.partial(
+            allocate_round,
+            self.engine,
+            round_input.applications,
+            as_of=round_input.as_of,
+            method=cast(MethodName | None, round_input.method),
+            sources=[f"applications.{n}" for n in range(len(round_input.applications))],
+        )
+        try:  # seconds for a national round: in a thread, so other requests go on
+            result = await anyio.to_thread.run_sync(hold)
+        except RoundError as error:
+            return error_response(422, CANNOT_HOLD, [FieldProblem("", str(error))])
+        except EvaluationError as error:
+            return error_response(500, EVALUATION_FAILED, [FieldProblem("", str(error))])
+        return Response(result.to_json(), media_type=JSON, headers=self.headers)
+
+    async def describe(self) -> Response:
+        """Name, version, content hash, period in force, every rule with its title and
+        citation, every parameter with its dated values."""
+        return Response(self._description, media_type=JSON, headers=self.headers)
+
+    async def list_schemas(self, request: Request) -> list[SchemaLink]:
+        here = request.url.path.rstrip("/")
+        return [
+            SchemaLink(name=kind.name, title=kind.title, href=f"{here}/{kind.name}")
+            for kind in SCHEMAS.values()
+        ]
+
+    async def schema(self, name: str) -> Response:
+        """The JSON Schema `name` (see `GET .../schemas`), as `capcoe-rules schema NAME`."""
+        if name not in SCHEMAS:
+            known = ", ".join(SCHEMAS)
+            return error_response(
+                404,
+                Bilingual(
+                    it=f"Nessuno schema {name!r} (noti: {known})",
+                    en=f"No schema {name!r} (known: {known})",
+                ),
+            )
+        if name not in self._schemas:
+            self._schemas[name] = schema_text(name, self.engine.decision_models)
+        return Response(self._schemas[name], media_type="application/schema+json")
+
+    def _decide_line(self, line: Line, as_of: dt.date | None) -> str:
+        if line.text is None:
+            problem = FieldProblem("", f"the line is longer than {self.limit:,} bytes")
+            return error_line(RecordError(line.number, None, (problem,)))
+        parsed = parse_record(Record(line.number, line.text))
+        if isinstance(parsed, RecordError):
+            return error_line(parsed)
+        case_id = str(getattr(parsed, "id", "")) or None
+        try:
+            return self.engine.evaluate(parsed, as_of=as_of).to_json() + "\n"
+        except CaseError as error:
+            return error_line(RecordError(line.number, case_id, tuple(error.problems)))
+        except EvaluationError as error:
+            failed = FieldProblem("", f"the rules could not evaluate the case: {error}")
+            return error_line(RecordError(line.number, case_id, (failed,)))
+
+
+def error_line(error: RecordError) -> str:
+    line = BatchErrorLine(
+        line=error.line, id=error.case_id, errors=[problem_out(p) for p in error.problems]
+    )
+    return line.model_dump_json() + "\n"
+
+
+def too_large(error: BodyTooLargeError) -> Response:
+    # Connection: close, since the rest of the body is left unread.
+    problem = FieldProblem("", str(error))
+    return error_response(413, TOO_LARGE, [problem], headers={"connection": "close"})
+
+
+def slug(text: str) -> str:
+    return re.sub(r"\W+", "_", text).strip("_")
+
+
+class DuplexStreamingResponse(StreamingResponse):
+    """Streams its body while the request body is still being read.
+
+    Starlette's own streaming response listens for the client's disconnection by reading
+    the request, which would take the request body's chunks away from the generator that
+    decides them; here only the generator reads the request (and stops when the client
+    goes away).
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.stream_response(send)
+        except OSError:
+            raise ClientDisconnect() from None
