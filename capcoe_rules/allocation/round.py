@@ -368,7 +368,7 @@ def _report(
     ]
     region_names = {c.region: a.region_name for c, a, _ in table}
     tables = engine.ruleset.tables
-    region_rows = tables["regions"].rows if "regions" in tables else {}
+    region_rows = tables["regions"].rows_on(day) if "regions" in tables else {}
     regions = [
         use(
             code,
@@ -379,7 +379,7 @@ def _report(
         )
         for code in sorted({*limits.regions, *region_names})
     ]
-    body_rows = tables["body_types"].rows if "body_types" in tables else {}
+    body_rows = tables["body_types"].rows_on(day) if "body_types" in tables else {}
     body_types = [
         use(
             body,

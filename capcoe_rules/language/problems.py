@@ -57,8 +57,9 @@ CODES: dict[str, str] = {
     "E016": "unknown value for a field with a closed list of values",
     "E017": "cycle between derived values",
     "E018": "duplicate name",
-    "E020": "parameter values out of order or overlapping",
-    "E021": "parameter has no value at a date the rule set is in force",
+    "E020": "parameter values or table rows out of order or overlapping",
+    "E021": "parameter has no value at a date the rule set is in force, or a gap between "
+    "two rows of a table key",
     "E022": "parameter or table value does not match its declared type",
     "E023": "unknown table or lookup",
     "E030": "missing rule set manifest",

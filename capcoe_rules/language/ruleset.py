@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 from capcoe_rules.language.documents import LookupDoc, ParameterDoc, RuleDoc, TableDoc
@@ -44,14 +47,69 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One version of a table's row: its values and the dates it is in force (both ends
+    inclusive; ``to`` None: until further notice)."""
+
+    key: str
+    values: dict[str, EngineValue]
+    from_: dt.date
+    to: dt.date | None
+    position: Position = field(compare=False)
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+Rows = Mapping[str, dict[str, EngineValue]]
+
+
+@dataclass(frozen=True)
 class Table:
+    """A reference table whose rows may change over time.
+
+    Each row carries the dates it is in force; a key has at most one row in force on a
+    day (the checker ensures it), so :meth:`rows_on` gives the table as it stood that day.
+    """
+
     name: str
     key: str
     columns: dict[str, Type]
-    rows: dict[str, dict[str, EngineValue]]
+    versions: tuple[TableRow, ...]
+    """Every row of every date, in file order."""
     doc: TableDoc
     file: str
     position: Position
+    _days: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+    _segments: tuple[Rows, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The days on which some row starts or stops split time into stretches with one
+        # set of rows each: a lookup is then one bisection, however many versions.
+        days = sorted(
+            {row.from_ for row in self.versions}
+            | {
+                row.to + dt.timedelta(days=1)
+                for row in self.versions
+                if row.to is not None and row.to < dt.date.max  # 9999-12-31: no end
+            }
+        )
+        starts = [dt.date.min, *days]
+        segments = tuple(
+            MappingProxyType({row.key: row.values for row in self.versions if row.holds_on(day)})
+            for day in starts
+        )
+        object.__setattr__(self, "_days", tuple(days))
+        object.__setattr__(self, "_segments", segments)
+
+    def rows_on(self, day: dt.date) -> Rows:
+        """The rows in force on ``day``, by key (read-only)."""
+        return self._segments[bisect.bisect_right(self._days, day)]
+
+    @property
+    def change_days(self) -> tuple[dt.date, ...]:
+        """The days on which some row starts or stops being in force."""
+        return self._days
 
 
 @dataclass(frozen=True)

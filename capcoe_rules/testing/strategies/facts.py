@@ -57,7 +57,8 @@ class RuleSetFacts:
     hiring_window_edges: tuple[dt.datetime, ...] = ()
     """Every opening and closing instant of the hiring window, over all dated values."""
     parameter_changes: tuple[dt.date, ...] = ()
-    """Days, inside the period, on which some parameter takes a new value."""
+    """Days, inside the period, on which some parameter takes a new value or some table
+    row starts or stops."""
 
     def __hash__(self) -> int:
         # Hashable (consistently with ==), so that strategies can be cached per rule set.
@@ -153,12 +154,17 @@ class RuleSetFacts:
 
 
 def _column(lookup: Lookup, column: str) -> dict[str, Any]:
-    """One column of a lookup's table, decoded, by row key (empty if there is no column)."""
+    """One column of a lookup's table, decoded, by row key (empty if there is no column):
+    for a row that changes over time, its first version (later ones are dated changes,
+    listed in ``parameter_changes``)."""
     table = lookup.table
     if column not in table.columns:
         return {}
     kind = table.columns[column]
-    return {key: decode(row[column], kind) for key, row in table.rows.items()}
+    found: dict[str, Any] = {}
+    for row in sorted(table.versions, key=lambda row: row.from_):
+        found.setdefault(row.key, decode(row.values[column], kind))
+    return found
 
 
 def _changes(ruleset: CheckedRuleSet) -> tuple[dt.date, ...]:
@@ -167,8 +173,10 @@ def _changes(ruleset: CheckedRuleSet) -> tuple[dt.date, ...]:
     for parameter in ruleset.parameters.values():
         for dated in parameter.values:
             days.add(dated.from_)
-            if dated.to is not None:
+            if dated.to is not None and dated.to < dt.date.max:
                 days.add(dated.to + dt.timedelta(days=1))
+    for table in ruleset.tables.values():
+        days.update(table.change_days)
     inside = (day for day in days if ruleset.in_force_from < day <= ruleset.in_force_to)
     return tuple(sorted(inside))
 
