@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
 import sys
 import time
@@ -17,8 +16,8 @@ from rich.text import Text
 from capcoe_rules.allocation import (
     AllocationResult,
     CapUse,
+    GroupUse,
     Invalid,
-    MethodName,
     RoundError,
     allocate_round,
     write_csv,
@@ -28,13 +27,6 @@ from capcoe_rules.cli.common import RulesOption, app, err, fail, out
 from capcoe_rules.engine import Engine
 from capcoe_rules.errors import EvaluationError
 from capcoe_rules.language import RuleSetError
-
-
-class Method(enum.StrEnum):
-    """The rationing methods, as the rule files name them."""
-
-    proporzionale = "proporzionale"
-    priorita = "priorita"
 
 
 @app.command()
@@ -60,8 +52,12 @@ def allocate(
         ),
     ] = None,
     method: Annotated[
-        Method | None,
-        typer.Option(help="Rationing method (default: the rule set's hiring_allocation_method)."),
+        str | None,
+        typer.Option(
+            help="Method of the round, one the rule set declares "
+            "(default: the one its allocation has in force on the round's date).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Share the call's posts among the eligible applications, within every cap.
@@ -82,13 +78,12 @@ def allocate(
         fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
     except FileNotFoundError as error:
         fail(str(error), 2)
-    chosen: MethodName | None = None if method is None else _method_name(method)
     try:
         result = allocate_round(
             engine,
             cases,
             as_of=as_of.date() if as_of is not None else None,
-            method=chosen,
+            method=method,
             sources=sources,
             unreadable=bad_lines,
         )
@@ -103,7 +98,7 @@ def allocate(
     for entry in result.invalid:
         for message in entry.problems:
             err.print(f"{entry.source}: {message}", markup=False, highlight=False)
-    _print_summary(result, elapsed)
+    _print_summary(engine, result, elapsed)
     written = f"{out_path}" + (f" and {csv_path}" if csv_path is not None else "")
     err.print(f"wrote {written}", markup=False, highlight=False)
     if result.invalid:
@@ -138,11 +133,7 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     return cases, sources, invalid
 
 
-def _method_name(method: Method) -> MethodName:
-    return "priorita" if method is Method.priorita else "proporzionale"
-
-
-def _print_summary(result: AllocationResult, elapsed: float) -> None:
+def _print_summary(engine: Engine, result: AllocationResult, elapsed: float) -> None:
     totals = result.totals
     ruleset = result.ruleset
     out.print(
@@ -151,13 +142,16 @@ def _print_summary(result: AllocationResult, elapsed: float) -> None:
         f"({ruleset.content_hash[:19]})",
         highlight=False,
     )
+    declaration = engine.ruleset.allocation
+    assert declaration is not None  # the round was held
+    groups = declaration.doc.groups.title
     for title, uses in (
-        ("Contingenti per tipo di ente / Body-type quotas", result.pools),
-        ("Profili professionali / Profiles", result.profiles),
-        ("Regioni / Regions", result.regions),
-        ("Tipi di ente / Body types", result.body_types),
+        ("Contingenti / Quotas", result.pools),
+        ("Profili / Profiles", result.profiles),
+        ("Enti per tipo / Bodies by kind", result.bodies),
     ):
         out.print(_table(title, uses))
+    out.print(_groups_table(f"{groups.it} / {groups.en or groups.it}", result.groups))
     out.print(
         f"{totals.allocated:,} posti assegnati a "
         f"{sum(1 for share in result.shares if share.allocated_total):,} domande"
@@ -171,6 +165,29 @@ def _print_summary(result: AllocationResult, elapsed: float) -> None:
         f"{totals.excluded:,} escluse, {totals.invalid:,} non valide; {elapsed:.2f} s",
         highlight=False,
     )
+
+
+def _groups_table(title: str, uses: list[GroupUse]) -> Table:
+    """Each group's posts next to its key share, and why they differ."""
+    table = Table(title=title, title_justify="left")
+    keyed = any(use.key_share is not None for use in uses)
+    table.add_column("")
+    if keyed:
+        table.add_column("chiave / key", justify="right")
+        table.add_column("quota chiave / key share", justify="right")
+    table.add_column("domanda / demand", justify="right")
+    table.add_column("assegnati / allocated", justify="right")
+    if keyed:
+        table.add_column("perché / why")
+    for use in uses:
+        cells = [f"{use.label} ({use.group})"]
+        if keyed:
+            cells += [f"{use.key_weight or 0:,}", f"{use.key_share or 0:,}"]
+        cells += [f"{use.demand:,}", f"{use.allocated:,}"]
+        if keyed:
+            cells.append(", ".join(use.why))
+        table.add_row(*(Text(cell) for cell in cells))
+    return table
 
 
 def _table(title: str, uses: list[CapUse]) -> Table:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from capcoe_rules.language.allocation import check_allocation
 from capcoe_rules.language.documents import (
     ManifestDoc,
     ParameterDoc,
@@ -119,6 +120,18 @@ class _Checker:
             for case_type in RULE_SUBJECTS
         }
         self._unique_rule_ids(files)
+        allocation = check_allocation(
+            (
+                (file.path, file.yaml.source, file.doc.case, file.doc.allocation)
+                for file in files
+                if file.doc.allocation is not None and file.doc.case is not None
+            ),
+            cases,
+            parameters,
+            tables,
+            _change_days(manifest_doc, parameters, tables),
+            self._report,
+        )
         return CheckedRuleSet(
             name=manifest_doc.name,
             version=manifest_doc.version,
@@ -130,6 +143,7 @@ class _Checker:
             tables=tables,
             cases=cases,
             sources=self.sources,
+            allocation=allocation,
         )
 
     # -- reporting --------------------------------------------------------------------------
@@ -779,6 +793,23 @@ def _dependency_order(graph: dict[str, set[str]]) -> tuple[list[str], set[str]]:
     for name in graph:
         visit(name, [name])
     return [name for name in order if name not in cyclic], cyclic
+
+
+def _change_days(
+    manifest: ManifestDoc, parameters: Mapping[str, Parameter], tables: Mapping[str, Table]
+) -> tuple[dt.date, ...]:
+    """The rule set's first day and every day in its period on which some parameter value
+    or table row starts or stops: between two of them, everything is as on the first."""
+    start, end = manifest.in_force.from_, manifest.in_force.to
+    days = {start}
+    for parameter in parameters.values():
+        for dated in parameter.values:
+            days.add(dated.from_)
+            if dated.to is not None and dated.to < dt.date.max:
+                days.add(dated.to + dt.timedelta(days=1))
+    for table in tables.values():
+        days.update(table.change_days)
+    return tuple(sorted(day for day in days if start <= day <= end))
 
 
 def _gaps(doc: ParameterDoc, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, int]]:

@@ -63,4 +63,7 @@ CODES: dict[str, str] = {
     "E022": "parameter or table value does not match its declared type",
     "E023": "unknown table or lookup",
     "E030": "missing rule set manifest",
+    "E040": "allocation method's steps out of order or missing",
+    "E041": "unknown name in the allocation (criterion, method)",
+    "E042": "allocation caps that do not add up",
 }

@@ -7,13 +7,16 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from capcoe_rules.language.documents import LookupDoc, ParameterDoc, RuleDoc, TableDoc
 from capcoe_rules.language.expressions import Node, Ref
 from capcoe_rules.language.problems import Position
 from capcoe_rules.language.types import Type
 from capcoe_rules.language.values import EngineValue
+
+if TYPE_CHECKING:
+    from capcoe_rules.language.allocation import Allocation
 
 
 class NotInForceError(LookupError):
@@ -178,6 +181,8 @@ class CheckedRuleSet:
     cases: dict[str, CaseRules]
     sources: dict[str, str] = field(repr=False)
     """The rule files' text by relative path: enough to rebuild this rule set anywhere."""
+    allocation: Allocation | None = None
+    """The allocation round the rule set declares, if any."""
 
     def parameters_on(self, day: dt.date) -> dict[str, EngineValue]:
         if not self.in_force_from <= day <= self.in_force_to:

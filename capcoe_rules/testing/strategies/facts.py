@@ -6,10 +6,10 @@ case with ``as_of``), a region the regions table knows. Steering a case *near a 
 needs more: the edges of the hiring window, each area's maximum amount, each body type's
 maximum of posts per application.
 
-:data:`BUNDLED` holds these facts for the CapCoe rule set shipped in ``rules/`` (version
-2026.11.0). A team that decides cases with its own rule files passes
-``RuleSetFacts.from_ruleset(engine.ruleset)`` to the strategies instead, so that the
-boundaries follow its files.
+:data:`BUNDLED` holds these facts for the bundled CapCoe rule set, read from its rule
+files when this module is imported (never a hand-kept copy). A team that decides cases
+with its own rule files passes ``RuleSetFacts.from_ruleset(engine.ruleset)`` to the
+strategies instead, so that the boundaries follow its files.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from capcoe_rules.language.checker import load_ruleset
 from capcoe_rules.language.ruleset import CheckedRuleSet, Lookup, Parameter
 from capcoe_rules.language.values import decode
 
@@ -181,79 +184,14 @@ def _changes(ruleset: CheckedRuleSet) -> tuple[dt.date, ...]:
     return tuple(sorted(inside))
 
 
-_CET = dt.timezone(dt.timedelta(hours=1))
-_MENO, _TRANSIZIONE, _PIU, _NAZIONALE = (
-    "meno_sviluppata",
-    "in_transizione",
-    "piu_sviluppata",
-    "nazionale",
-)
-_TERRITORIAL = frozenset({"comune", "unione_di_comuni", "provincia", "citta_metropolitana"})
+def bundled_rules_directory() -> Path:
+    """The bundled rule set's directory: inside the package when it ships there, else the
+    ``rules/`` folder beside the package (a source checkout)."""
+    inside = Path(str(resources.files("capcoe_rules"))) / "rules"
+    if (inside / "ruleset.yaml").is_file():
+        return inside
+    return Path(__file__).resolve().parents[3] / "rules"
 
-BUNDLED = RuleSetFacts(
-    in_force_from=dt.date(2021, 1, 1),
-    in_force_to=dt.date(2029, 12, 31),
-    # Reg. (UE) 2021/1060, art. 108; Decisione di esecuzione (UE) 2021/1130.
-    region_categories=_frozen(
-        {
-            **dict.fromkeys(("01", "02", "03", "04", "05", "06", "07", "08", "09", "12"), _PIU),
-            **dict.fromkeys(("10", "11", "13"), _TRANSIZIONE),
-            **dict.fromkeys(("14", "15", "16", "17", "18", "19", "20"), _MENO),
-            "IT": _NAZIONALE,
-        }
-    ),
-    area_maxima=_frozen(
-        {
-            "servizi_supporto_territoriale": Decimal("2000000.00"),
-            "assunzioni": Decimal("20000000.00"),
-            "formazione": Decimal("500000.00"),
-            "capacita_amministrativa": Decimal("1000000.00"),
-            "governance_coesione": Decimal("5000000.00"),
-            "processi_gestione": Decimal("3000000.00"),
-            "partenariato": Decimal("300000.00"),
-            "condivisione_conoscenze": Decimal("300000.00"),
-        }
-    ),
-    area_categories=_frozen(
-        {
-            "servizi_supporto_territoriale": frozenset({_MENO}),
-            "assunzioni": frozenset({_MENO}),
-            "formazione": frozenset({_MENO}),
-            "capacita_amministrativa": frozenset({_MENO}),
-            "governance_coesione": frozenset({_NAZIONALE}),
-            "processi_gestione": frozenset({_TRANSIZIONE, _PIU, _NAZIONALE}),
-            "partenariato": frozenset({_MENO}),
-            "condivisione_conoscenze": frozenset({_MENO}),
-        }
-    ),
-    area_body_types=_frozen(
-        {
-            "servizi_supporto_territoriale": _TERRITORIAL,
-            "assunzioni": _TERRITORIAL | {"regione"},
-            "formazione": _TERRITORIAL | {"regione"},
-            "capacita_amministrativa": _TERRITORIAL | {"regione"},
-            "governance_coesione": frozenset({"amministrazione_centrale"}),
-            "processi_gestione": frozenset({"regione", "amministrazione_centrale"}),
-            "partenariato": _TERRITORIAL | {"regione"},
-            "condivisione_conoscenze": _TERRITORIAL | {"regione"},
-        }
-    ),
-    hires_per_application=_frozen(
-        {
-            "comune": 30,
-            "unione_di_comuni": 30,
-            "regione": 80,
-            "provincia": 20,
-            "citta_metropolitana": 30,
-            "amministrazione_centrale": 0,
-            "azienda_sanitaria": 0,
-            "camera_di_commercio": 0,
-        }
-    ),
-    hiring_window_edges=(
-        dt.datetime(2023, 11, 30, 12, 0, tzinfo=_CET),
-        dt.datetime(2024, 1, 30, 12, 0, tzinfo=_CET),
-    ),
-    parameter_changes=(dt.date(2023, 7, 1),),
-)
-"""Facts of the bundled CapCoe rule set (``rules/``, version 2026.11.0)."""
+
+BUNDLED = RuleSetFacts.from_ruleset(load_ruleset(bundled_rules_directory()))
+"""Facts of the bundled CapCoe rule set, read from its rule files."""
