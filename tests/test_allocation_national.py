@@ -8,14 +8,18 @@ report says why; Sicily's result is compared with the 623 posts its bodies recei
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from typer.testing import CliRunner
 
 from capcoe_rules import Engine
 from capcoe_rules.allocation import AllocationResult, allocate_round
+from capcoe_rules.cli import app
 from capcoe_rules.population import national_round_applications, simulated_applications
 from capcoe_rules.testing.strategies import allocation_rounds
 
@@ -53,6 +57,17 @@ def test_the_simulated_bodies_are_deterministic_and_the_rules_decide_who_may_ask
             assert decision.outcome == "not_eligible" and "ASS-REGIONI" in decision.reasons
     assert len(regions) == 7
     assert 400 <= sum(sum(case["hires"].values()) for case in regions) <= 500  # "about 450"
+
+
+def test_the_population_command_writes_the_national_round(
+    national: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    out = tmp_path / "round.jsonl"
+    result = CliRunner().invoke(app, ["population", "--round", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(national) and "simulated national round" in result.output
+    assert json.loads(lines[0]) == national[0] and json.loads(lines[-1]) == national[-1]
 
 
 def test_every_body_of_the_round_has_simulated_criteria(national: list[dict[str, Any]]) -> None:

@@ -470,6 +470,24 @@ def test_posts_a_group_cannot_use_for_full_profiles_go_to_another_group() -> Non
     assert result.adjusted  # named
 
 
+def test_lost_posts_go_to_the_other_groups_by_sainte_lague_on_the_key() -> None:
+    """g2's only body asks for profile 0, which has no post: g2's key share (1 of 2) goes
+    to g1 or g3. Sainte-Laguë on the key: g1 1/(2x0+1) = 1, g3 3/(2x1+1) = 1, a tie to
+    the first; D'Hondt would give it to g3 (3/2 > 1/1)."""
+    claimants = [
+        Claimant("k0", "a", (0, 2), group="g1", criteria=(Fraction(1),), rank=Fraction(0)),
+        Claimant("k1", "a", (0, 2), group="g3", criteria=(Fraction(1),), rank=Fraction(1)),
+        Claimant("k2", "a", (3, 0), group="g2", criteria=(Fraction(1),), rank=Fraction(2)),
+    ]
+    plan = Plan(
+        key={"g1": Fraction(1), "g2": Fraction(4), "g3": Fraction(3)}, weights=(Fraction(1),)
+    )
+    result = ration(claimants, Limits(pools={"a": 2}, profiles=(0, 4)), plan)
+    assert result.shares == {"k2": (0, 0), "k1": (0, 1), "k0": (0, 1)}
+    cells = {cell.group: (cell.posts, cell.allocated) for cell in result.cells}
+    assert cells == {"g1": (0, 1), "g2": (1, 0), "g3": (1, 1)}
+
+
 # -- the profile step -----------------------------------------------------------------------
 
 
@@ -498,6 +516,18 @@ def test_swaps_follow_a_chain_of_profiles_to_the_one_with_room() -> None:
     limits = Limits(pools={"a": 1, "b": 1, "c": 1}, profiles=(1, 1, 1))
     result = ration(claimants, limits, SERVE)
     assert result.shares == {"z": (1, 0, 0), "x": (0, 1, 0), "y": (0, 0, 1)}
+    assert not result.adjusted
+
+
+def test_of_two_bodies_that_can_swap_the_lowest_ranked_does() -> None:
+    """x and y both hold the only post of profile 0 and may take profile 1: y, ranked
+    below x, moves; x keeps the profile its request put first."""
+    claimants = [
+        Claimant("x", "a", (1, 1), rank=Fraction(2)),
+        Claimant("y", "b", (1, 1), rank=Fraction(1)),
+    ]
+    result = ration(claimants, Limits(pools={"a": 1, "b": 1}, profiles=(1, 1)), SERVE)
+    assert result.shares == {"x": (1, 0), "y": (0, 1)}
     assert not result.adjusted
 
 

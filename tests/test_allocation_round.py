@@ -27,7 +27,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from capcoe_rules import Engine
-from capcoe_rules.allocation import AllocationResult, RoundError, allocate_round, write_csv, write_json
+from capcoe_rules.allocation import (
+    AllocationResult,
+    RoundError,
+    allocate_round,
+    write_csv,
+    write_json,
+)
 from capcoe_rules.allocation.report import csv_columns
 from capcoe_rules.cli import app
 from capcoe_rules.language import check_ruleset
@@ -107,8 +113,10 @@ def hiring(
 ) -> dict[str, Any]:
     """An eligible hiring application (by default of the Comune di Napoli)."""
     hires = hires or {"tecnico": 2, "economico_statistico": 1}
-    role = "sindaco" if body_type in ("comune", "unione_di_comuni", "citta_metropolitana") else (
-        "legale_rappresentante"
+    role = (
+        "sindaco"
+        if body_type in ("comune", "unione_di_comuni", "citta_metropolitana")
+        else ("legale_rappresentante")
     )
     case = make_application(
         id=identifier,
@@ -157,7 +165,8 @@ def test_only_eligible_applications_take_part_and_the_rest_say_why(small_engine:
 
 def test_an_id_used_twice_makes_every_copy_invalid(small_engine: Engine) -> None:
     result = allocate_round(
-        small_engine, [hiring("TWICE"), hiring("OTHER", code="082053"), hiring("TWICE", code="072006")]
+        small_engine,
+        [hiring("TWICE"), hiring("OTHER", code="082053"), hiring("TWICE", code="072006")],
     )
     assert [share.id for share in result.shares] == ["OTHER"]
     assert [(entry.source, entry.problems) for entry in result.invalid] == [
@@ -235,12 +244,16 @@ def test_the_round_reads_caps_and_method_as_of_its_date(tmp_path: Path) -> None:
     ]
     before = allocate_round(engine, cases, as_of=dt.date(2024, 1, 15))
     after = allocate_round(engine, cases, as_of=dt.date(2024, 3, 1))
-    assert (before.method, before.pools[0].cap, before.pools[0].allocated) == ("proporzionale", 10, 10)
+    assert (before.method, before.pools[0].cap, before.pools[0].allocated) == (
+        "proporzionale",
+        10,
+        10,
+    )
     assert (after.method, after.pools[0].cap, after.pools[0].allocated) == ("priorita", 6, 6)
     assert after.parameters["hiring_cap_comuni_unioni"] == 6
-    assert allocate_round(engine, cases, as_of=dt.date(2024, 3, 1), method="decreto_2024").method == (
-        "decreto_2024"
-    )
+    assert allocate_round(
+        engine, cases, as_of=dt.date(2024, 3, 1), method="decreto_2024"
+    ).method == ("decreto_2024")
     # By default, the latest submission day.
     assert allocate_round(engine, cases).as_of == dt.date(2023, 12, 4)
 
@@ -301,7 +314,8 @@ def test_the_report_explains_each_share_and_every_cap(small_engine: Engine) -> N
     comuni = {use.group: use for use in result.cells if use.pool == "comuni_unioni"}
     assert comuni["16"].key_share == Decimal("2.10") and comuni["16"].demand == 4
     assert [comuni[g].posts for g in ("15", "19", "16")] == [3, 4, 3]
-    assert "resplit" in comuni["19"].why
+    assert "resplit" in comuni["19"].why  # 3.71 -> 4 is beyond 3.50 rounded up...
+    assert comuni["15"].why == []  # ...2.65 -> 3 is not
     for share in result.shares:
         assert share.allocated_total == sum(share.allocated.values())
         assert share.unmet == share.requested_total - share.allocated_total
@@ -315,6 +329,24 @@ def test_the_report_explains_each_share_and_every_cap(small_engine: Engine) -> N
     assert [share.rank for share in result.shares] == list(range(1, len(result.shares) + 1))
     ranks = [(-(s.criteria["priority"] or 0), s.submitted_at, s.id) for s in result.shares]
     assert ranks == sorted(ranks)
+
+
+def test_a_cap_is_full_exactly_when_its_posts_are_all_given(small_engine: Engine) -> None:
+    """Comuni quota 10: nine posts asked, not full; ten asked, full. Profile 'culturale'
+    (cap 1): asked by nobody, not full."""
+    nine = [
+        hiring("NAPOLI", tecnico=5),
+        hiring("PALERMO", code="082053", tecnico=3, economico_statistico=1),
+    ]
+    ten = [*nine[:1], hiring("PALERMO", code="082053", tecnico=3, economico_statistico=2)]
+    for cases, full in ((nine, False), (ten, True)):
+        result = allocate_round(small_engine, cases, method="proporzionale")
+        comuni = next(use for use in result.pools if use.name == "comuni_unioni")
+        assert (comuni.allocated, comuni.full) == (9 + full, full)
+        culturale = next(use for use in result.profiles if use.name == "culturale")
+        assert (culturale.allocated, culturale.full) == (0, False)
+        tecnico = next(use for use in result.profiles if use.name == "tecnico")
+        assert (tecnico.allocated, tecnico.full) == (8, True)
 
 
 def test_bounded_by_names_the_caps_that_stopped_a_share(small_engine: Engine) -> None:
@@ -335,14 +367,24 @@ def test_bounded_by_names_the_caps_that_stopped_a_share(small_engine: Engine) ->
     short = [share for share in campania if share.unmet]
     assert short and all("hiring_cap_comuni_unioni@15" in s.bounded_by for s in short)
     # One post of giuridico-amministrativo for two asking: whoever misses it names the cap.
-    missed = [s for s in (shares["PALERMO"], shares["CAGLIARI"]) if not s.allocated["giuridico_amministrativo"]]
+    missed = [
+        s
+        for s in (shares["PALERMO"], shares["CAGLIARI"])
+        if not s.allocated["giuridico_amministrativo"]
+    ]
     assert len(missed) == 1
     assert "hiring_cap_profilo_giuridico_amministrativo" in missed[0].bounded_by
 
 
 # -- laws through the engine ------------------------------------------------------------------
 
-QUOTA = {"comune": 10, "unione_di_comuni": 10, "regione": 4, "provincia": 3, "citta_metropolitana": 2}
+QUOTA = {
+    "comune": 10,
+    "unione_di_comuni": 10,
+    "regione": 4,
+    "provincia": 3,
+    "citta_metropolitana": 2,
+}
 BODIES = [
     *(("comune", code) for code in LD_COMUNI),
     ("unione_di_comuni", "082053"),
@@ -463,15 +505,51 @@ def test_raising_declared_need_never_lowers_ones_share_in_a_priority_round(
 
 def national_like(engine: Engine) -> list[dict[str, Any]]:
     return [
-        hiring("NAPOLI", tecnico=4, economico_statistico=4, need=20, population=900_000, spending="55"),
-        hiring("CASERTA-C", code="061022", tecnico=4, economico_statistico=2, need=8, population=70_000, spending="80"),
-        hiring("PALERMO", code="082053", tecnico=4, economico_statistico=4, need=30, population=600_000, spending="40"),
-        hiring("CATANIA", code="087015", tecnico=4, economico_statistico=2, need=9, population=300_000, spending="70"),
-        hiring("BARI", code="072006", tecnico=3, economico_statistico=3, need=9, population=320_000, spending="65"),
+        hiring(
+            "NAPOLI", tecnico=4, economico_statistico=4, need=20, population=900_000, spending="55"
+        ),
+        hiring(
+            "CASERTA-C",
+            code="061022",
+            tecnico=4,
+            economico_statistico=2,
+            need=8,
+            population=70_000,
+            spending="80",
+        ),
+        hiring(
+            "PALERMO",
+            code="082053",
+            tecnico=4,
+            economico_statistico=4,
+            need=30,
+            population=600_000,
+            spending="40",
+        ),
+        hiring(
+            "CATANIA",
+            code="087015",
+            tecnico=4,
+            economico_statistico=2,
+            need=9,
+            population=300_000,
+            spending="70",
+        ),
+        hiring(
+            "BARI",
+            code="072006",
+            tecnico=3,
+            economico_statistico=3,
+            need=9,
+            population=320_000,
+            spending="65",
+        ),
     ]
 
 
-def test_a_policy_officer_switches_the_method_in_the_rule_files(small: Path, tmp_path: Path) -> None:
+def test_a_policy_officer_switches_the_method_in_the_rule_files(
+    small: Path, tmp_path: Path
+) -> None:
     results = {}
     for method in METHODS:
         rules = tmp_path / method
@@ -479,9 +557,7 @@ def test_a_policy_officer_switches_the_method_in_the_rule_files(small: Path, tmp
         edit(
             rules,
             "assunzioni/riparto.yaml",
-            lambda d, m=method: d["parameters"]["hiring_allocation_method"].update(
-                values=dated(m)
-            ),
+            lambda d, m=method: d["parameters"]["hiring_allocation_method"].update(values=dated(m)),
         )
         engine = Engine.from_path(rules)
         results[method] = allocate_round(engine, national_like(engine))
@@ -490,7 +566,9 @@ def test_a_policy_officer_switches_the_method_in_the_rule_files(small: Path, tmp
     assert len({json.dumps(a, sort_keys=True) for a in allocations.values()}) == 3
 
 
-def test_a_policy_officer_changes_a_weight_and_a_key_from_a_date(small: Path, tmp_path: Path) -> None:
+def test_a_policy_officer_changes_a_weight_and_a_key_from_a_date(
+    small: Path, tmp_path: Path
+) -> None:
     """From 2024-01-01 population weighs everything and Sicily's key doubles: a round dated
     before is as the bundled one, a round dated after follows the new values."""
     rules = tmp_path / "rules"
@@ -633,15 +711,25 @@ def test_allocate_refuses_an_unknown_method_naming_the_declared_ones(
     source.write_text(json.dumps(hiring("NAPOLI")) + "\n", encoding="utf-8")
     result = runner.invoke(
         app,
-        ["allocate", str(source), "--out", str(tmp_path / "r.json"), "--rules", str(small),
-         "--method", "sorteggio"],
+        [
+            "allocate",
+            str(source),
+            "--out",
+            str(tmp_path / "r.json"),
+            "--rules",
+            str(small),
+            "--method",
+            "sorteggio",
+        ],
     )
     assert result.exit_code == 2
     assert "unknown allocation method 'sorteggio'" in result.output
     assert "decreto_2024, proporzionale, priorita" in result.output
 
 
-def test_allocate_reports_bad_lines_with_their_number_and_goes_on(small: Path, tmp_path: Path) -> None:
+def test_allocate_reports_bad_lines_with_their_number_and_goes_on(
+    small: Path, tmp_path: Path
+) -> None:
     source = tmp_path / "round.jsonl"
     broken = hiring("BROKEN", code="082053")
     broken["hires"] = {"tecnico": -1}

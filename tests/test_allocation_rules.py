@@ -91,18 +91,19 @@ def test_an_unknown_step(tmp_path: Path) -> None:
     assert problem.code == "E003" and "sorteggio" in problem.message
 
 
-def test_caps_that_do_not_add_up_from_a_date(tmp_path: Path) -> None:
-    """From 2026 the technical profile gets 10 posts more, and nothing else changes."""
+@pytest.mark.parametrize("posts", [1150, 1130], ids=["more", "fewer"])
+def test_caps_that_do_not_add_up_from_a_date(tmp_path: Path, posts: int) -> None:
+    """From 2026 the technical profile gets 10 posts more (or fewer), nothing else changes."""
 
     def change(document: dict[str, Any]) -> None:
         values = document["parameters"]["hiring_cap_profilo_tecnico"]["values"]
         values[0]["to"] = dt.date(2025, 12, 31)
-        values.append({"from": dt.date(2026, 1, 1), "value": 1150})
+        values.append({"from": dt.date(2026, 1, 1), "value": posts})
 
     rules = edited(tmp_path, change, "assunzioni/contingenti.yaml")
     problem = only(check_ruleset(rules))
     assert problem.code == "E042"
-    assert "on 2026-01-01 the profile caps add up to 2139" in problem.message
+    assert f"on 2026-01-01 the profile caps add up to {posts + 989}" in problem.message
     assert "to 2129" in problem.message
     assert problem.position.line == line_of(rules, "  profiles:")
 

@@ -135,6 +135,32 @@ def test_a_region_category_changed_from_a_date(engine: Engine, changed: Engine) 
     assert engine.evaluate(case, as_of=AFTER).lookups["region"]["category"] == "in_transizione"
 
 
+def test_an_areas_maximum_changed_from_a_date(engine: Engine, tmp_path: Path) -> None:
+    """Training may ask for at most 100,000 euros from 2027: a request of 120,000 is
+    eligible before, refused after."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+
+    def lower(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        edited = []
+        for row in rows:
+            if row["area"] == "formazione":
+                edited.append({**row, "to": CHANGE - dt.timedelta(days=1)})
+                edited.append({**row, "max_amount": 100000, "from": CHANGE})
+            else:
+                edited.append(row)
+        return edited
+
+    edit_table(rules, "programma/aree_intervento.yaml", "intervention_areas", lower)
+    changed = Engine.from_path(rules)
+    case = make_application(area="formazione", hires={}, amount_requested="120000.00")
+    before = changed.evaluate(case, as_of=BEFORE)
+    assert without_ruleset(before) == without_ruleset(engine.evaluate(case, as_of=BEFORE))
+    after = changed.evaluate(case, as_of=AFTER)
+    assert after.lookups["area"]["max_amount"] == 100000
+    assert before.outcome == "eligible" and after.outcome == "not_eligible"
+
+
 def test_diff_names_the_dated_rows(changed: Engine, tmp_path: Path) -> None:
     base = Engine.from_path(RULES).ruleset
     changes = ruleset_changes(base, changed.ruleset)

@@ -37,21 +37,25 @@ def largest_remainder(supply: int, weights: Sequence[int], caps: Sequence[int]) 
         raise ValueError("weights and caps must not be negative")
     if sum(caps) <= supply:
         return list(caps)
-    # Water-filling: entries whose cap is below their proportional share are capped, in
-    # increasing order of cap / weight; the rest share what is left in proportion.
-    entries = sorted(
-        (index for index, cap in enumerate(caps) if cap > 0),
-        key=lambda index: Fraction(caps[index], weights[index]),
-    )
+    # Water-filling: an entry whose cap is below its proportional share of what the
+    # uncapped ones share is capped; capping some raises the others' level, so repeat
+    # until none is added (exact integer comparisons; no sort, which on fractions cost
+    # most of a large round).
+    entries = [index for index, cap in enumerate(caps) if cap > 0]
     left, weight_left = supply, sum(weights[index] for index in entries)
     capped: set[int] = set()
-    for index in entries:
-        if caps[index] * weight_left <= left * weights[index]:
+    while True:
+        newly = [
+            index
+            for index in entries
+            if index not in capped and caps[index] * weight_left <= left * weights[index]
+        ]
+        if not newly:
+            break
+        for index in newly:
             capped.add(index)
             left -= caps[index]
             weight_left -= weights[index]
-        else:
-            break
     shares = [0] * len(caps)
     remainders: list[tuple[int, int]] = []
     for index in entries:
@@ -104,21 +108,35 @@ def integer_weights(values: Sequence[Sequence[Fraction]], weights: Sequence[Frac
 
     A criterion that no entry has (its sum is 0) counts the same for everyone, so that
     the scores always add up to the weights' sum; an entry with 0 on every criterion
-    others have scores 0 and gets nothing by :func:`largest_remainder`.
+    others have scores 0 and gets nothing by :func:`largest_remainder`. Integer arithmetic
+    throughout: each criterion is scaled to whole numbers, and every term multiplied by
+    the product of the other criteria's sums (and by the number of entries).
     """
     count = len(values)
     if count == 0:
         return []
-    sums = [sum((row[c] for row in values), Fraction(0)) for c in range(len(weights))]
-    scores = [
-        sum(
-            (
-                weight * (row[c] / sums[c] if sums[c] else Fraction(1, count))
-                for c, weight in enumerate(weights)
-            ),
-            Fraction(0),
-        )
-        for row in values
+    weight_scale = math.lcm(*(weight.denominator for weight in weights))
+    whole_weights = [int(weight * weight_scale) for weight in weights]
+    columns: list[list[int]] = []
+    for c in range(len(weights)):
+        exact = [row[c] for row in values]
+        scale = math.lcm(*(value.denominator for value in exact))
+        columns.append([value.numerator * (scale // value.denominator) for value in exact])
+    sums = [sum(column) for column in columns]
+    product = math.prod(total for total in sums if total)
+    factors = [
+        weight * count * (product // total) if total else weight * product
+        for weight, total in zip(whole_weights, sums, strict=True)
     ]
-    scale = math.lcm(*(score.denominator for score in scores))
-    return [int(score * scale) for score in scores]
+    scores = [0] * count
+    for column, total, factor in zip(columns, sums, factors, strict=True):
+        if not factor:
+            continue
+        if total:
+            for i, value in enumerate(column):
+                scores[i] += factor * value
+        else:
+            for i in range(count):
+                scores[i] += factor
+    divisor = math.gcd(*scores)
+    return [score // divisor for score in scores] if divisor > 1 else scores

@@ -99,8 +99,9 @@ class Share(ResultModel):
     unmet: int
     bounded_by: list[str]
     """The full caps that stopped it short of its request: its pool's quota parameter
-    (``PARAMETER@GROUP`` for its group's share of it, with a key) and the caps of the
-    profiles it did not get in full; empty when served in full."""
+    when the pool is full (with a key, ``PARAMETER@GROUP`` when its group holds all its
+    posts of that quota) and the caps of the full profiles it did not get in full;
+    empty when served in full."""
     moved_by_profiles: int
     """Posts its total gained (positive) or lost when the profile caps were met; 0 when
     swaps between its own profiles were enough."""

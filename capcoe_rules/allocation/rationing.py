@@ -47,6 +47,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Context, Decimal
 from fractions import Fraction
 
 from capcoe_rules.allocation.apportion import (
@@ -152,8 +153,9 @@ class Cell:
 class Rationing:
     shares: Shares
     cells: tuple[Cell, ...]
-    scores: Mapping[str, Fraction] = field(default_factory=dict)
-    """Each claimant's ``share`` score within its cell (the scores of a cell add up to the
+    scores: Mapping[str, Decimal] = field(default_factory=dict)
+    """Each claimant's ``share`` score within its cell, to 28 significant digits (the
+    rationing itself uses the exact scores; those of a cell add up to the
     weights' sum); empty for ``serve``."""
     adjusted: Mapping[str, int] = field(default_factory=dict)
     """Claimants whose total the profile step changed, by how much (negative: lost)."""
@@ -171,7 +173,17 @@ def ordered(claimants: Sequence[Claimant]) -> list[Claimant]:
     if len(set(keys)) != len(keys):
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
         raise ValueError(f"duplicate claimant keys: {', '.join(duplicates)}")
-    return sorted(claimants, key=tie_break_key)
+    # The order of tie_break_key, with the ranks over one common denominator: comparing
+    # integers, not fractions, is what keeps a large round's sort cheap.
+    scale = math.lcm(*(claimant.rank.denominator for claimant in claimants))
+    return sorted(
+        claimants,
+        key=lambda c: (
+            -c.rank.numerator * (scale // c.rank.denominator),
+            c.submitted_at.astimezone(dt.UTC),
+            c.key,
+        ),
+    )
 
 
 def ration(claimants: Sequence[Claimant], limits: Limits, plan: Plan) -> Rationing:
@@ -195,7 +207,6 @@ def ration(claimants: Sequence[Claimant], limits: Limits, plan: Plan) -> Rationi
         len(cells.names),
         limits.profiles,
         grant,
-        [sum(totals[i] for i in cell) for cell in members],
         preference,
         None if plan.key is None else _resplit(cells, limits, plan),
     )
@@ -306,23 +317,29 @@ def _posts(cells: _Cells, limits: Limits, plan: Plan, demand: list[int]) -> list
 class _Scores:
     weights: list[int]
     """By claimant (rank order): integers in each cell's proportions."""
-    exact: list[Fraction]
-    """By claimant: the score itself (a cell's add up to the weights' sum)."""
+    exact: list[Decimal]
+    """By claimant: the score itself (a cell's add up to the weights' sum), to 28
+    significant digits in a fixed context (shown, never used to ration)."""
 
 
 def _scores(order: list[Claimant], members: list[list[int]], plan: Plan) -> _Scores:
     weights = [0] * len(order)
-    exact = [Fraction(0)] * len(order)
+    exact = [Decimal(0)] * len(order)
     if plan.weights is None:
         return _Scores(weights, exact)
     total = sum(plan.weights)
+    context = Context(prec=28)
     for cell in members:
         values = [order[i].criteria for i in cell]
         integers = integer_weights(values, plan.weights)
-        scale = sum(integers)
+        scale = sum(integers) * total.denominator
         for i, weight in zip(cell, integers, strict=True):
             weights[i] = weight
-            exact[i] = Fraction(weight * total, scale) if scale else Fraction(0)
+            exact[i] = (
+                context.divide(Decimal(weight * total.numerator), Decimal(scale))
+                if scale
+                else Decimal(0)
+            )
     return _Scores(weights, exact)
 
 

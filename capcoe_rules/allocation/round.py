@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -277,7 +277,7 @@ def _claimant(
 def _one_per_body(
     declaration: Allocation,
     candidates: list[tuple[str, Application]],
-    exclude: Any,
+    exclude: Callable[[Application, ExclusionCause, list[str]], None],
 ) -> list[tuple[str, Application]]:
     """The applications left once several of one body are refused (or all but the last
     submitted), in input order."""
@@ -416,7 +416,7 @@ class _Report:
             },
             score=None
             if score is None
-            else (Decimal(score.numerator) / Decimal(score.denominator)).quantize(SCORE_PLACES),
+            else score.quantize(SCORE_PLACES, context=Context(rounding=ROUND_HALF_EVEN)),
             submitted_at=person.case.submitted_at,
             requested=dict(zip(names, claimant.requests, strict=True)),
             allocated=dict(zip(names, granted, strict=True)),
@@ -438,9 +438,7 @@ class _Report:
                 found.append(pool.quota)
         else:
             cell = self.cells[(pool.name, claimant.group)]
-            if cell.allocated >= cell.posts or (
-                self.pool_allocated[pool.name] >= self.limits.pools[pool.name]
-            ):
+            if cell.allocated >= cell.posts:
                 found.append(f"{pool.quota}@{claimant.group}")
         found += [self.declaration.profiles[p].cap for p in short if self.profile_full[p]]
         return found
@@ -529,11 +527,7 @@ class _Report:
                     group=group,
                     label=self._label(self.declaration.group_labels, group),
                     key_weight=weights.get(group),
-                    key_share=None
-                    if key is None
-                    else (Decimal(key_share.numerator) / Decimal(key_share.denominator)).quantize(
-                        SHARE_PLACES
-                    ),
+                    key_share=None if key is None else _decimal(key_share, SHARE_PLACES),
                     posts=None if key is None else posts,
                     demand=demand,
                     allocated=allocated,
@@ -542,6 +536,13 @@ class _Report:
                 )
             )
         return uses
+
+
+def _decimal(value: Fraction, places: Decimal) -> Decimal:
+    """``value`` rounded to ``places`` in a fixed context, whatever the caller's."""
+    context = Context(prec=28, rounding=ROUND_HALF_EVEN)
+    quotient = context.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return quotient.quantize(places, context=context)
 
 
 def _why(cells: list[Any]) -> list[GroupReason]:

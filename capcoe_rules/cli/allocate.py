@@ -151,7 +151,10 @@ def _print_summary(engine: Engine, result: AllocationResult, elapsed: float) -> 
         ("Enti per tipo / Bodies by kind", result.bodies),
     ):
         out.print(_table(title, uses))
-    out.print(_groups_table(f"{groups.it} / {groups.en or groups.it}", result.groups))
+    method = declaration.methods[result.method]
+    assumed = method.key is not None and method.key.table.doc.provenance == "assumption"
+    title = f"{groups.it} / {groups.en or groups.it}"
+    out.print(_groups_table(title, result.groups, assumed))
     out.print(
         f"{totals.allocated:,} posti assegnati a "
         f"{sum(1 for share in result.shares if share.allocated_total):,} domande"
@@ -167,13 +170,14 @@ def _print_summary(engine: Engine, result: AllocationResult, elapsed: float) -> 
     )
 
 
-def _groups_table(title: str, uses: list[GroupUse]) -> Table:
-    """Each group's posts next to its key share, and why they differ."""
+def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
+    """Each group's posts next to its key share, and why they differ; ``assumed``: the
+    key's values are marked as an assumption in the rule files."""
     table = Table(title=title, title_justify="left")
     keyed = any(use.key_share is not None for use in uses)
     table.add_column("")
     if keyed:
-        table.add_column("chiave / key", justify="right")
+        table.add_column(Text("chiave / key" + (" [ipotesi]" if assumed else "")), justify="right")
         table.add_column("quota chiave / key share", justify="right")
     table.add_column("domanda / demand", justify="right")
     table.add_column("assegnati / allocated", justify="right")
