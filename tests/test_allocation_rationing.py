@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 from collections import deque
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -30,6 +31,7 @@ from capcoe_rules.allocation import (
     ration,
     split_over_profiles,
 )
+from capcoe_rules.allocation.apportion import integer_weights
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -231,6 +233,19 @@ def test_profile_split_is_sainte_lague_not_dhondt() -> None:
     assert split_over_profiles(2, [5, 2]) == [1, 1]
     assert split_over_profiles(3, [5, 2]) == [2, 1]
     assert split_over_profiles(2, [2, 2]) == [1, 1]  # equal: the earlier profile first
+
+
+def test_scores_weigh_each_criterion_by_its_weight_and_one_nobody_has_equally() -> None:
+    """Criteria weighted 1 and 1: the first split 1:3, the second nobody has (it counts
+    the same for both): scores 1/4 + 1/2 and 3/4 + 1/2, in integers 3:5."""
+    values = [(Fraction(1), Fraction(0)), (Fraction(3), Fraction(0))]
+    assert integer_weights(values, (Fraction(1), Fraction(1))) == [3, 5]
+    assert integer_weights(values, (Fraction(1, 2), Fraction(0))) == [1, 3]
+    claimants = [Claimant(f"k{n}", "a", (9,), criteria=row) for n, row in enumerate(values)]
+    scores = ration(
+        claimants, Limits(pools={"a": 8}, profiles=(9,)), Plan(weights=(Fraction(1), Fraction(1)))
+    ).scores
+    assert scores == {"k0": Decimal("0.75"), "k1": Decimal("1.25")}
 
 
 # -- laws of every plan ---------------------------------------------------------------------
@@ -563,6 +578,19 @@ def test_within_a_cell_the_post_moves_to_the_claimant_furthest_below_its_score()
     # flex (furthest below) takes a profile 1 post.
     assert totals(result) == {"low": 0, "high": 1, "flex": 2}
     assert result.adjusted == {"low": -1, "flex": 1}
+
+
+def test_a_post_moved_within_a_cell_goes_to_the_one_furthest_below_its_score() -> None:
+    """The only post goes to k0 (score 4), which asks only for profile 1, which has none:
+    it moves to profile 0, to k1 (score 2, nothing yet) rather than k2 (score 1)."""
+    claimants = [
+        Claimant("k0", "a", (0, 2), criteria=(Fraction(4),), rank=Fraction(0)),
+        Claimant("k1", "a", (1, 1), criteria=(Fraction(2),), rank=Fraction(1)),
+        Claimant("k2", "a", (1, 0), criteria=(Fraction(1),), rank=Fraction(2)),
+    ]
+    result = ration(claimants, Limits(pools={"a": 1}, profiles=(2, 0)), SHARE)
+    assert result.shares == {"k2": (0, 0), "k1": (1, 0), "k0": (0, 0)}
+    assert result.adjusted == {"k0": -1, "k1": 1}
 
 
 def test_own_request_monotonicity_can_fail_once_posts_move_between_claimants() -> None:

@@ -350,8 +350,32 @@ def test_a_cap_is_full_exactly_when_its_posts_are_all_given(small_engine: Engine
 
 
 def test_bounded_by_names_the_caps_that_stopped_a_share(small_engine: Engine) -> None:
-    """Campania's comuni pool share is 10 x 5535/20920, rounded: 3 posts for two Campanian
-    comuni asking 6; the one short names its region's share of the quota."""
+    """The comuni quota's 10 posts go to Campania 3, Sicily 4, Puglia 3 (the key, the other
+    regions capped at their request of 0); each comune short of its request names its
+    region's share of the quota and the full profiles it asked for."""
+    cases = [
+        hiring("NAPOLI", tecnico=3, economico_statistico=3),
+        hiring("PALERMO", code="082053", need=40, tecnico=4, economico_statistico=2),
+        hiring("BARI", code="072006", tecnico=3, giuridico_amministrativo=1),
+        hiring("CAMPANIA", code="15", body_type="regione", tecnico=2, economico_statistico=2),
+    ]
+    shares = {s.id: s for s in allocate_round(small_engine, cases, method="decreto_2024").shares}
+    assert shares["NAPOLI"].bounded_by == [
+        "hiring_cap_comuni_unioni@15",
+        "hiring_cap_profilo_tecnico",
+        "hiring_cap_profilo_economico_statistico",
+    ]
+    assert shares["BARI"].bounded_by == [
+        "hiring_cap_comuni_unioni@16",
+        "hiring_cap_profilo_tecnico",
+    ]
+    assert shares["CAMPANIA"].bounded_by == []
+
+
+def test_posts_a_region_cannot_use_for_full_profiles_go_to_another(small_engine: Engine) -> None:
+    """Palermo asks for one giuridico-amministrativo post and one cultural post; Cagliari
+    (first in rank) takes the only giuridico post: Sicily's comuni cannot use their
+    second post, which goes to Campania, by the key."""
     cases = [
         hiring("NAPOLI", tecnico=3, economico_statistico=3, need=30),
         hiring("CASERTA-COMUNE", code="061022", tecnico=3, need=3),
@@ -359,21 +383,15 @@ def test_bounded_by_names_the_caps_that_stopped_a_share(small_engine: Engine) ->
         hiring("CAGLIARI", code="092009", giuridico_amministrativo=1, need=9),
     ]
     result = allocate_round(small_engine, cases, method="decreto_2024")
-    shares = {share.id: share for share in result.shares}
     cells = {use.group: use for use in result.cells if use.pool == "comuni_unioni"}
-    assert cells["15"].key_share == Decimal("2.65")
-    campania = [shares["NAPOLI"], shares["CASERTA-COMUNE"]]
-    assert sum(share.allocated_total for share in campania) == cells["15"].allocated
-    short = [share for share in campania if share.unmet]
-    assert short and all("hiring_cap_comuni_unioni@15" in s.bounded_by for s in short)
-    # One post of giuridico-amministrativo for two asking: whoever misses it names the cap.
-    missed = [
-        s
-        for s in (shares["PALERMO"], shares["CAGLIARI"])
-        if not s.allocated["giuridico_amministrativo"]
-    ]
-    assert len(missed) == 1
-    assert "hiring_cap_profilo_giuridico_amministrativo" in missed[0].bounded_by
+    assert (cells["19"].posts, cells["19"].allocated) == (2, 1)
+    assert "profiles_full" in cells["19"].why
+    assert cells["15"].allocated == cells["15"].posts + 1
+    assert "took_lost_posts" in cells["15"].why
+    shares = {share.id: share for share in result.shares}
+    assert shares["PALERMO"].bounded_by == ["hiring_cap_profilo_giuridico_amministrativo"]
+    assert shares["CAGLIARI"].allocated["giuridico_amministrativo"] == 1
+    assert sum(use.allocated for use in result.pools if use.name == "comuni_unioni") == 10
 
 
 # -- laws through the engine ------------------------------------------------------------------

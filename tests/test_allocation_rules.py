@@ -195,6 +195,14 @@ def test_one_allocation_per_rule_set_and_a_file_must_name_its_case(tmp_path: Pat
     assert "declares one allocation round" in twice.message
 
 
+def test_a_round_is_of_applications(tmp_path: Path) -> None:
+    rules = edited(tmp_path, lambda d: d.update(case="claim"))
+    problems = check_ruleset(rules)
+    assert any(
+        problem.code == "E014" and "not 'case: claim'" in problem.message for problem in problems
+    ), problems
+
+
 @pytest.mark.parametrize("several", ["refuse", "keep_latest"])
 def test_one_request_per_body_names_its_rule(tmp_path: Path, several: str) -> None:
     rules = edited(

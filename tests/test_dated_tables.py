@@ -106,6 +106,14 @@ def test_after_the_date_a_claim_follows_the_new_band(engine: Engine, changed: En
     assert without_ruleset(engine.evaluate(claim)) != without_ruleset(new)
 
 
+def test_the_new_row_holds_from_its_first_day(engine: Engine, changed: Engine) -> None:
+    last_old, first_new = CHANGE - dt.timedelta(days=1), CHANGE
+    before = changed.evaluate(napoli_claim(last_old))
+    assert without_ruleset(before) == without_ruleset(engine.evaluate(napoli_claim(last_old)))
+    after = changed.evaluate(napoli_claim(first_new))
+    assert isinstance(after, PaymentDecision) and after.totals.payable == 0
+
+
 def pescara_training() -> dict[str, Any]:
     return make_application(
         id="PE-FORMAZIONE",

@@ -43,6 +43,8 @@ from capcoe_rules.language.yaml_source import SourceMap
 from capcoe_rules.models.cases import RULE_SUBJECTS
 
 STEP_ORDER = "quotas, then key (optional), then share or serve, then profiles"
+ROUND_CASE = "application"
+"""The kind of case a round shares posts among."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,15 @@ def check_allocation(
             f"a rule set declares one allocation round (the first is in {found[0][0]})",
         )
     path, source, case_type, doc = found[0]
+    if case_type != ROUND_CASE:
+        report(
+            path,
+            source.key(("allocation",)),
+            "E014",
+            f"an allocation round shares posts among applications: its file must say "
+            f"'case: {ROUND_CASE}', not 'case: {case_type}'",
+        )
+        return None
     checker = _AllocationChecker(
         path, source, case_type, doc, cases[case_type], parameters, tables, change_days, report
     )
