@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from capcoe_rules import Engine
 
@@ -75,3 +76,15 @@ def write_ruleset(directory: Path, files: dict[str, str], manifest: str = MANIFE
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return directory
+
+
+class _RuleFileDumper(yaml.SafeDumper):
+    """Repeated values written out: rule files may hold no YAML aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_rule_file(document: Any) -> str:
+    """A rule file's text for ``document``, as a test that edits the rules writes it."""
+    return yaml.dump(document, Dumper=_RuleFileDumper, sort_keys=False, allow_unicode=True)

@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from capcoe_rules import CaseError, Engine
-from capcoe_rules.testing.population import national_population
+from capcoe_rules.population import national_population
 from capcoe_rules.testing.strategies import invalid_applications
 
 ROOT = Path(__file__).resolve().parent.parent

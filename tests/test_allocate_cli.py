@@ -62,7 +62,10 @@ def test_an_output_that_is_the_input_is_refused_before_anything_is_written(
 def test_a_name_holding_a_line_separator_is_one_application(tmp_path: Path) -> None:
     name = "Comune di\u2028Napoli\u2029(NA)\x85"
     line = json.dumps(make_application(id="U2028", applicant__name=name), ensure_ascii=False)
-    source = applications_file(tmp_path, [line, json.dumps(make_application(id="PLAIN"))])
+    other = make_application(
+        id="PLAIN", applicant__istat_code="082053", applicant__name="Comune di Palermo"
+    )  # another body: one body's two applications would both be refused
+    source = applications_file(tmp_path, [line, json.dumps(other)])
 
     code, output = allocate(str(source), "--out", str(tmp_path / "r.json"))
 
@@ -122,7 +125,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path: Path, text:
     with report.open(encoding="utf-8", newline="") as handle:  # a CR inside a cell stays
         [row] = list(csv.DictReader(handle))
     assert (row["id"], row["name"]) == ("'" + text, "'" + text)
-    assert row["allocated_total"].isdigit() and row["region_code"] == "15"
+    assert row["allocated_total"].isdigit() and row["group"] == "15"  # Campania
 
 
 def test_safe_cell_leaves_plain_text_and_numbers_alone() -> None:

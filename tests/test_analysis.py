@@ -248,9 +248,13 @@ def test_band_overlap_found_once_rows_can_overlap(tmp_path: Path) -> None:
     rule set whose band rows are made to overlap after checking."""
     ruleset = load_ruleset(RULES)
     table = ruleset.tables["partial_achievement_bands"]
-    rows = dict(table.rows)
-    rows["parziale"] = {**rows["parziale"], "upper": Decimal("1.5")}
-    table = dataclasses.replace(table, rows=rows)
+    versions = tuple(
+        dataclasses.replace(row, values={**row.values, "upper": Decimal("1.5")})
+        if row.key == "parziale"
+        else row
+        for row in table.versions
+    )
+    table = dataclasses.replace(table, versions=versions)
     cases = dict(ruleset.cases)
     milestone = cases["milestone"]
     lookups = tuple(

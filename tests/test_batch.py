@@ -22,7 +22,7 @@ from capcoe_rules import Engine, atomic
 from capcoe_rules.batch import atomic_writer, errors_path_for, run_batch
 from capcoe_rules.batch.summary import Summary, tally_key
 from capcoe_rules.cli import app
-from capcoe_rules.testing.population import national_population
+from capcoe_rules.population import national_population
 from conftest import RULES, make_application
 
 runner = CliRunner()

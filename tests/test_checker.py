@@ -239,11 +239,11 @@ def band_table(rows: str) -> str:
     )
 
 
-def test_overlapping_bands_are_refused_at_the_table(tmp_path: Path) -> None:
+def test_overlapping_bands_are_refused_at_the_later_band(tmp_path: Path) -> None:
     rows = "      - {band: a, lower: 0, upper: 0.9, rate: 0}\n      - {band: b, lower: 0.8, upper: 2, rate: 1}\n"
     directory = write_ruleset(tmp_path / "rs", {"t.yaml": band_table(rows)}, manifest=BAND_MANIFEST)
     problem = only(check_ruleset(directory))
-    assert_problem(problem, "E020", "t.yaml", 2, 3)
+    assert_problem(problem, "E020", "t.yaml", 10, 9)
     assert "overlap" in problem.message
 
 

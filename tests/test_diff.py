@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from capcoe_rules import Engine
 from capcoe_rules.batch.diffing import ruleset_changes
 from capcoe_rules.cli import app
-from capcoe_rules.testing.population import national_population
+from capcoe_rules.population import national_population
 from conftest import RULES
 
 runner = CliRunner()

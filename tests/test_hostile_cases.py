@@ -26,7 +26,7 @@ from capcoe_rules.cli import app
 from capcoe_rules.engine import parse_case
 from capcoe_rules.jsontext import MAX_JSON_BYTES
 from capcoe_rules.models.inputs import MAX_COUNT, MAX_ITEMS, MAX_TEXT
-from capcoe_rules.testing.population import national_population
+from capcoe_rules.population import national_population
 from conftest import FIXTURES, RULES, make_application
 
 pytest_plugins = ["pytester"]

@@ -1,104 +1,62 @@
-"""An allocation round: decide eligibility with the engine, read the caps, ration, report.
+"""An allocation round: decide eligibility with the engine, read the declaration, ration.
 
-The round is the only place where the engine, the rule set's parameters and the pure
-methods meet:
+The round is where the engine, the rule set's allocation declaration
+(:class:`~capcoe_rules.language.allocation.Allocation`) and the pure rationing meet:
 
 1. every input is read as an application; one that cannot be is listed as invalid and
    the round goes on (an id used twice makes every copy invalid, since keeping one would
    depend on the input order);
-2. hiring applications are decided by the engine, each as of its own date (as
-   ``capcoe-rules evaluate`` decides it alone); only eligible ones take part, the rest are
-   listed with the rules they fail;
-3. the caps and the method are the rule set's parameters in force on the round's date
+2. the applications the round is for (the declaration's ``takes_part``) are grouped by
+   body (``one_request_per_body``): several of one body are all left out (``refuse``) or
+   all but the last submitted (``keep_latest``), and named;
+3. each is decided by the engine as of its own date (as ``capcoe-rules evaluate`` decides
+   it alone); only eligible ones take part, the rest are listed with the rules they fail;
+4. the quotas, caps, key, weights and method are those in force on the round's date
    (``as_of``; by default the latest submission day among the applications, so the round
-   never reads the clock): see :data:`POOL_PARAMETERS`, :data:`PROFILE_PARAMETERS`,
-   :data:`REGION_PARAMETERS`;
-4. the central department's quota is reserved (no application can draw on it), so the
-   posts open to applications are the total less that quota;
-5. the named method (:mod:`.methods`) shares the posts out; the report totals them.
+   never reads the clock); reserved pools are not open to applications;
+5. :func:`~capcoe_rules.allocation.rationing.ration` shares the posts out; the report
+   totals them by pool, profile, group and body, and says what bounded each share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Sequence
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from fractions import Fraction
+from typing import Any
 
 from pydantic import BaseModel
 
-from capcoe_rules.allocation.methods import (
-    METHODS,
-    CapId,
-    Claimant,
-    Limits,
-    MethodName,
-    Shares,
-    bounding_caps,
-    full_caps,
-    ordered,
-)
 from capcoe_rules.allocation.models import (
-    PROFILES,
     AllocationResult,
     CapUse,
     Excluded,
     ExclusionCause,
+    GroupReason,
+    GroupUse,
     Invalid,
     Share,
     Totals,
 )
+from capcoe_rules.allocation.rationing import Claimant, Limits, Plan, Rationing, ordered, ration
 from capcoe_rules.engine import Engine, parse_case
 from capcoe_rules.engine.case_data import CaseInput
 from capcoe_rules.errors import CaseError
+from capcoe_rules.language.allocation import Allocation, Labels, Method, Pool
+from capcoe_rules.language.expressions import Ref
 from capcoe_rules.language.ruleset import NotInForceError
 from capcoe_rules.models.application import Application
-from capcoe_rules.models.decision import RuleSetRef
+from capcoe_rules.models.decision import Decision, RuleSetRef
 
-HIRING_AREA = "assunzioni"
-TOTAL_PARAMETER = "hiring_cap_total"
-METHOD_PARAMETER = "hiring_allocation_method"
-RESERVED_POOL = "dipartimento"
-POOL_PARAMETERS: Mapping[str, str] = {
-    "comuni_unioni": "hiring_cap_comuni_unioni",
-    "regioni": "hiring_cap_regioni",
-    "province": "hiring_cap_province",
-    "citta_metropolitane": "hiring_cap_citta_metropolitane",
-    RESERVED_POOL: "hiring_cap_dipartimento",
-}
-"""The body-type quotas; the last is reserved to the central department."""
-POOL_LABELS: Mapping[str, str] = {
-    "comuni_unioni": "Comuni e Unioni di comuni",
-    "regioni": "Regioni",
-    "province": "Province",
-    "citta_metropolitane": "Città metropolitane",
-    RESERVED_POOL: "Dipartimento (riservato)",
-}
-POOL_OF_BODY: Mapping[str, str] = {
-    "comune": "comuni_unioni",
-    "unione_di_comuni": "comuni_unioni",
-    "regione": "regioni",
-    "provincia": "province",
-    "citta_metropolitana": "citta_metropolitane",
-}
-PROFILE_PARAMETERS: Mapping[str, str] = {
-    profile: f"hiring_cap_profilo_{profile}" for profile in PROFILES
-}
-REGION_PARAMETERS: Mapping[str, str] = {
-    "14": "hiring_cap_regione_molise",
-    "15": "hiring_cap_regione_campania",
-    "16": "hiring_cap_regione_puglia",
-    "17": "hiring_cap_regione_basilicata",
-    "18": "hiring_cap_regione_calabria",
-    "19": "hiring_cap_regione_sicilia",
-    "20": "hiring_cap_regione_sardegna",
-}
-"""Regional ceilings by ISTAT region code; a region not listed has none."""
+SCORE_PLACES = Decimal("0.000001")
+SHARE_PLACES = Decimal("0.01")
 
 
 class RoundError(ValueError):
-    """A round that cannot be held: no date, a date outside the rule set, a bad cap or
-    method in the rule set, an unknown method asked for."""
+    """A round that cannot be held: no declaration, no date, a date outside the rule set,
+    an unknown method asked for."""
 
 
 def allocate_round(
@@ -106,21 +64,24 @@ def allocate_round(
     applications: Iterable[CaseInput],
     *,
     as_of: dt.date | None = None,
-    method: MethodName | None = None,
+    method: str | None = None,
     sources: Sequence[str] | None = None,
     unreadable: Sequence[Invalid] = (),
 ) -> AllocationResult:
     """Hold one allocation round over ``applications`` (models, mappings or JSON text).
 
     ``as_of`` is the round's date (default: the latest submission day, in Rome, among the
-    valid applications); ``method`` overrides the rule set's ``hiring_allocation_method``;
-    ``sources`` names each input in the report (default ``#1``, ``#2``...);
-    ``unreadable`` lists inputs the caller could not even parse (e.g. lines that are not
-    JSON), reported with the round's own invalid entries. Raises
+    valid applications); ``method`` overrides the method the rule set has in force (one
+    of those it declares); ``sources`` names each input in the report (default ``#1``,
+    ``#2``...); ``unreadable`` lists inputs the caller could not even parse (e.g. lines
+    that are not JSON), reported with the round's own invalid entries. Raises
     :class:`RoundError` when the round cannot be held (a bad application never makes it
     so: it is listed as invalid), and the engine's ``EvaluationError`` when a rule of the
     rule set cannot be evaluated.
     """
+    declaration = engine.ruleset.allocation
+    if declaration is None:
+        raise RoundError(f"rule set {engine.ruleset.name!r} declares no allocation round")
     items = list(applications)
     labels = list(sources) if sources is not None else [f"#{n}" for n in range(1, len(items) + 1)]
     if len(labels) != len(items):
@@ -128,42 +89,38 @@ def allocate_round(
     cases, invalid = _read(items, labels)
     invalid.extend(unreadable)
     day = as_of if as_of is not None else _latest_day(cases)
-    caps = _Caps.read(engine, day)
-    chosen = _method(method if method is not None else caps.method)
-    claimants: list[Claimant] = []
-    people: dict[str, _Applicant] = {}
-    excluded: list[Excluded] = []
-    for source, case in cases:
-        try:
-            outcome = _take_part(engine, case)
-        except CaseError as error:  # e.g. submitted outside the rule set's period
-            invalid.append(Invalid(source=source, problems=[str(p) for p in error.problems]))
-            continue
-        if isinstance(outcome, Excluded):
-            excluded.append(outcome)
-        else:
-            claimants.append(outcome.claimant)
-            people[case.id] = outcome
-    shares = METHODS[chosen](claimants, caps.limits)
-    return _report(
-        engine,
-        day,
-        chosen,
-        caps,
-        ordered(claimants),
-        people,
-        shares,
-        excluded,
-        invalid,
-        len(items) + len(unreadable),
+    try:
+        values = engine.ruleset.parameters_on(day)
+    except NotInForceError as error:
+        raise RoundError(str(error)) from None
+    chosen = _method(declaration, method if method is not None else str(values[declaration.method]))
+    people, excluded = _participants(engine, declaration, chosen, day, cases, invalid)
+    limits = Limits(
+        pools={
+            pool.name: int(values[pool.quota]) for pool in declaration.pools if not pool.reserved
+        },
+        profiles=tuple(int(values[profile.cap]) for profile in declaration.profiles),
+    )
+    plan = Plan(
+        key=None
+        if chosen.key is None
+        else {g: Fraction(w) for g, w in chosen.key.weights_on(day).items()},
+        weights=None
+        if chosen.share is None
+        else tuple(Fraction(w) for w in chosen.weights_on(values)),
+    )
+    rationing = ration([person.claimant for person in people], limits, plan)
+    return _Report(engine, declaration, chosen, day, values, limits, plan, rationing).result(
+        people, excluded, invalid, len(items) + len(unreadable)
     )
 
 
-def _method(name: str) -> MethodName:
-    for known in METHODS:
-        if name == known:
-            return known
-    raise RoundError(f"unknown allocation method {name!r} (known: {', '.join(sorted(METHODS))})")
+def _method(declaration: Allocation, name: str) -> Method:
+    found = declaration.methods.get(name)
+    if found is None:
+        known = ", ".join(declaration.methods)
+        raise RoundError(f"unknown allocation method {name!r} (declared: {known})")
+    return found
 
 
 def _read(
@@ -203,227 +160,406 @@ def _latest_day(cases: list[tuple[str, Application]]) -> dt.date:
     return max(case.default_as_of() for _, case in cases)
 
 
-class _Caps:
-    """The caps and method in force on the round's date, with the values read."""
-
-    def __init__(
-        self, limits: Limits, reserved: int, method: str, values: dict[str, int | str]
-    ) -> None:
-        self.limits = limits
-        self.reserved = reserved
-        self.method = method
-        self.values = values
-
-    @classmethod
-    def read(cls, engine: Engine, day: dt.date) -> _Caps:
-        try:
-            values = engine.ruleset.parameters_on(day)
-        except NotInForceError as error:
-            raise RoundError(str(error)) from None
-        read: dict[str, int | str] = {}
-
-        def posts(name: str) -> int:
-            if name not in values:
-                raise RoundError(f"the rule set has no parameter {name!r}")
-            value = values[name]
-            if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
-                raise RoundError(f"parameter {name!r} is not a number of posts: {value!r}")
-            if value != int(value) or value < 0:
-                raise RoundError(f"parameter {name!r} is not a whole number of posts: {value}")
-            read[name] = int(value)
-            return int(value)
-
-        pools = {pool: posts(name) for pool, name in POOL_PARAMETERS.items()}
-        reserved = pools.pop(RESERVED_POOL)
-        total = posts(TOTAL_PARAMETER)
-        if reserved > total:
-            raise RoundError(f"the reserved quota ({reserved}) exceeds the total ({total})")
-        limits = Limits(
-            pools=pools,
-            profiles=tuple(posts(PROFILE_PARAMETERS[profile]) for profile in PROFILES),
-            regions={code: posts(name) for code, name in REGION_PARAMETERS.items()},
-            total=total - reserved,
-        )
-        method = values.get(METHOD_PARAMETER)
-        if not isinstance(method, str):
-            raise RoundError(f"the rule set has no text parameter {METHOD_PARAMETER!r}")
-        read[METHOD_PARAMETER] = method
-        return cls(limits, reserved, method, dict(sorted(read.items())))
+def read(ref: Ref, case: BaseModel, decision: Decision | None) -> Any:
+    """The value a declaration's name reads for one application: a field of the case, a
+    derived value or a lookup's column of its decision."""
+    root, *rest = ref.path
+    if root == "derived":
+        return None if decision is None else decision.derived.get(rest[0])
+    if decision is not None and root in decision.lookups:
+        return decision.lookups[root].get(rest[0])
+    value: Any = case
+    for part in rest:
+        value = getattr(value, part, None)
+    return value
 
 
-class _Applicant:
+def _number(value: Any) -> Fraction:
+    """A criterion's value as an exact fraction: missing (or below 0) counts as 0."""
+    if value is None or isinstance(value, bool):
+        return Fraction(0)
+    number = Fraction(Decimal(str(value)))
+    return max(number, Fraction(0))
+
+
+class _Person:
     """An eligible application with what the report shows about it."""
 
-    def __init__(self, case: Application, claimant: Claimant, region_name: str) -> None:
+    def __init__(
+        self, case: Application, claimant: Claimant, body: str, criteria: dict[str, Any]
+    ) -> None:
         self.case = case
         self.claimant = claimant
-        self.region_name = region_name
+        self.body = body
+        self.criteria = criteria
 
 
-def _take_part(engine: Engine, case: Application) -> _Applicant | Excluded:
-    """The application as a claimant, or why it takes no part (raises CaseError when the
-    engine cannot decide it)."""
+def _participants(
+    engine: Engine,
+    declaration: Allocation,
+    method: Method,
+    day: dt.date,
+    cases: list[tuple[str, Application]],
+    invalid: list[Invalid],
+) -> tuple[list[_Person], list[Excluded]]:
+    excluded: list[Excluded] = []
 
-    def excluded(cause: ExclusionCause, reasons: list[str]) -> Excluded:
-        return Excluded(
-            id=case.id, name=case.applicant.name, area=case.area, cause=cause, reasons=reasons
+    def exclude(case: Application, cause: ExclusionCause, reasons: list[str]) -> None:
+        excluded.append(
+            Excluded(id=case.id, name=case.applicant.name, cause=cause, reasons=reasons)
         )
 
-    if case.area != HIRING_AREA:
-        return excluded("not_hiring", [])
-    decision = engine.evaluate(case)
-    if decision.outcome != "eligible":
-        return excluded("not_eligible", list(decision.reasons))
-    pool = POOL_OF_BODY.get(case.applicant.body_type)
-    if pool is None:
-        return excluded("no_pool", [])
-    claimant = Claimant(
+    candidates: list[tuple[str, Application]] = []
+    for source, case in cases:
+        if read(declaration.takes_part, case, None) in declaration.takes_part_values:
+            candidates.append((source, case))
+        else:
+            exclude(case, "not_taking_part", [])
+    people: list[_Person] = []
+    for source, case in _one_per_body(declaration, candidates, exclude):
+        try:
+            decision = engine.evaluate(case)
+        except CaseError as error:  # e.g. submitted outside the rule set's period
+            invalid.append(Invalid(source=source, problems=[str(p) for p in error.problems]))
+            continue
+        assert isinstance(decision, Decision)
+        if decision.outcome != "eligible":
+            exclude(case, "not_eligible", list(decision.reasons))
+            continue
+        body = str(read(declaration.pool_field, case, decision))
+        pool = declaration.pool_of(body)
+        if pool is None:
+            exclude(case, "no_pool", [])
+            continue
+        group = str(read(declaration.group_field, case, decision))
+        if method.key is not None and group not in method.key.table.rows_on(day):
+            exclude(case, "no_key", [])
+            continue
+        criteria = {
+            name: read(criterion.value, case, decision)
+            for name, criterion in declaration.criteria.items()
+        }
+        people.append(
+            _Person(
+                case,
+                _claimant(declaration, method, case, decision, pool, group, criteria),
+                body,
+                criteria,
+            )
+        )
+    return people, excluded
+
+
+def _claimant(
+    declaration: Allocation,
+    method: Method,
+    case: Application,
+    decision: Decision,
+    pool: Pool,
+    group: str,
+    criteria: dict[str, Any],
+) -> Claimant:
+    return Claimant(
         key=case.id,
-        pool=pool,
-        region=case.applicant.region_code,
-        # Eligibility requires the need to cover the request; a rule set that drops that
-        # rule still gives every claimant a positive weight.
-        need=max(case.needs_analysis.declared_need_posts, 1),
-        requests=tuple(getattr(case.hires, profile) for profile in PROFILES),
-        priority=Decimal(str(decision.derived.get("priority_score", 0))),
+        pool=pool.name,
+        requests=tuple(
+            int(read(profile.request, case, decision) or 0) for profile in declaration.profiles
+        ),
+        group=group,
+        criteria=()
+        if method.share is None
+        else tuple(_number(criteria[criterion.name]) for criterion, _ in method.share),
+        rank=Fraction(Decimal(str(criteria[declaration.order.name] or 0))),
         submitted_at=case.submitted_at,
     )
-    region = decision.lookups.get("region", {})
-    return _Applicant(case, claimant, str(region.get("name", case.applicant.region_code)))
 
 
-def _report(
-    engine: Engine,
-    day: dt.date,
-    method: MethodName,
-    caps: _Caps,
-    claimants: list[Claimant],
-    people: dict[str, _Applicant],
-    shares: Shares,
-    excluded: list[Excluded],
-    invalid: list[Invalid],
-    count: int,
-) -> AllocationResult:
-    limits = caps.limits
-    full = full_caps(claimants, limits, shares)
-    parameter_of = _parameter_names()
-    provenance = {name: engine.ruleset.parameters[name].doc.provenance for name in caps.values}
-    table = [(claimant, people[claimant.key], shares[claimant.key]) for claimant in claimants]
+def _one_per_body(
+    declaration: Allocation,
+    candidates: list[tuple[str, Application]],
+    exclude: Callable[[Application, ExclusionCause, list[str]], None],
+) -> list[tuple[str, Application]]:
+    """The applications left once several of one body are refused (or all but the last
+    submitted), in input order."""
+    bodies: dict[tuple[Any, ...], list[Application]] = {}
+    for _, case in candidates:
+        identity = tuple(read(ref, case, None) for ref in declaration.identity)
+        bodies.setdefault(identity, []).append(case)
+    kept: set[str] = set()
+    for same in bodies.values():
+        if len(same) == 1:
+            kept.add(same[0].id)
+            continue
+        latest = max(same, key=lambda case: (case.submitted_at.astimezone(dt.UTC), case.id))
+        for case in same:
+            others = sorted(other.id for other in same if other is not case)
+            if declaration.several == "keep_latest" and case is latest:
+                kept.add(case.id)
+            else:
+                exclude(case, "same_body", others)
+    return [(source, case) for source, case in candidates if case.id in kept]
 
-    def use(
-        name: str,
-        label: str,
-        cap_id: CapId | None,
-        cap: int | None,
-        rows: Iterable[tuple[int, int]],
-        reserved: int = 0,
-    ) -> CapUse:
-        demand = allocated = 0
-        for requested, granted in rows:
-            demand += requested
-            allocated += granted
-        parameter = parameter_of.get(cap_id) if cap_id is not None else None
-        return CapUse(
-            name=name,
-            label=label,
-            parameter=parameter,
-            cap=cap,
-            demand=demand,
-            allocated=allocated,
-            unmet=demand - allocated,
-            full=cap is not None and (cap_id in full or (reserved > 0 and reserved >= cap)),
-            reserved=reserved,
-            provenance=provenance.get(parameter) if parameter else None,
+
+class _Report:
+    """Builds the result from the rationing and what the round read."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        declaration: Allocation,
+        method: Method,
+        day: dt.date,
+        values: dict[str, Any],
+        limits: Limits,
+        plan: Plan,
+        rationing: Rationing,
+    ) -> None:
+        self.engine = engine
+        self.declaration = declaration
+        self.method = method
+        self.day = day
+        self.values = values
+        self.limits = limits
+        self.plan = plan
+        self.rationing = rationing
+        self.profile_names = [profile.name for profile in declaration.profiles]
+        shares = rationing.shares
+        self.load = [
+            sum(granted[p] for granted in shares.values()) for p in range(len(limits.profiles))
+        ]
+        self.profile_full = [
+            load >= cap for load, cap in zip(self.load, limits.profiles, strict=True)
+        ]
+        self.cells = {(cell.pool, cell.group): cell for cell in rationing.cells}
+        self.pool_allocated = dict.fromkeys(limits.pools, 0)
+        for cell in rationing.cells:
+            self.pool_allocated[cell.pool] += cell.allocated
+
+    def result(
+        self,
+        people: list[_Person],
+        excluded: list[Excluded],
+        invalid: list[Invalid],
+        count: int,
+    ) -> AllocationResult:
+        declaration = self.declaration
+        by_key = {person.claimant.key: person for person in people}
+        order = ordered([person.claimant for person in people])
+        shares = [self._share(rank, by_key[c.key]) for rank, c in enumerate(order, start=1)]
+        reserved = sum(int(self.values[pool.quota]) for pool in declaration.pools if pool.reserved)
+        supply = int(self.values[declaration.total])
+        demand = sum(share.requested_total for share in shares)
+        allocated = sum(share.allocated_total for share in shares)
+        open_supply = supply - reserved
+        read_names = [
+            *declaration.cap_parameters,
+            declaration.method,
+            *(w for _, w in self.method.share or () if isinstance(w, str)),
+        ]
+        return AllocationResult(
+            as_of=self.day,
+            method=self.method.name,
+            ruleset=RuleSetRef.of(self.engine.ruleset),
+            parameters={name: self._shown(self.values[name]) for name in sorted(set(read_names))},
+            totals=Totals(
+                supply=supply,
+                reserved=reserved,
+                open_supply=open_supply,
+                demand=demand,
+                allocated=allocated,
+                unmet=demand - allocated,
+                unallocated=open_supply - allocated,
+                applications=count,
+                eligible=len(shares),
+                excluded=len(excluded),
+                invalid=len(invalid),
+            ),
+            pools=self._pools(shares),
+            profiles=self._profiles(shares),
+            groups=self._groups(shares, None),
+            cells=[use for pool in sorted(self.limits.pools) for use in self._groups(shares, pool)],
+            bodies=self._bodies(shares),
+            shares=shares,
+            excluded=sorted(excluded, key=lambda entry: entry.id),
+            invalid=sorted(invalid, key=_source_order),
         )
 
-    pools = [
-        use(
-            pool,
-            POOL_LABELS[pool],
-            f"pool:{pool}",
-            cap,
-            ((c.requested, sum(s)) for c, _, s in table if c.pool == pool),
+    @staticmethod
+    def _shown(value: Any) -> int | Decimal | str:
+        if isinstance(value, str):
+            return value
+        number = Decimal(str(value))
+        return int(number) if number == number.to_integral_value() else number
+
+    def _provenance(self, name: str) -> Any:
+        return self.engine.ruleset.parameters[name].doc.provenance
+
+    def _label(self, labels: Labels | None, value: str) -> str:
+        return value if labels is None else labels.label(value, self.day)
+
+    def _share(self, rank: int, person: _Person) -> Share:
+        claimant = person.claimant
+        granted = self.rationing.shares[claimant.key]
+        score = self.rationing.scores.get(claimant.key)
+        names = self.profile_names
+        return Share(
+            id=claimant.key,
+            name=person.case.applicant.name,
+            body=person.body,
+            pool=claimant.pool,
+            group=claimant.group,
+            group_label=self._label(self.declaration.group_labels, claimant.group),
+            rank=rank,
+            criteria={
+                name: None if value is None else Decimal(str(value))
+                for name, value in person.criteria.items()
+            },
+            score=None
+            if score is None
+            else score.quantize(SCORE_PLACES, context=Context(rounding=ROUND_HALF_EVEN)),
+            submitted_at=person.case.submitted_at,
+            requested=dict(zip(names, claimant.requests, strict=True)),
+            allocated=dict(zip(names, granted, strict=True)),
+            requested_total=claimant.requested,
+            allocated_total=sum(granted),
+            unmet=claimant.requested - sum(granted),
+            bounded_by=self._bounded_by(claimant, granted),
+            moved_by_profiles=self.rationing.adjusted.get(claimant.key, 0),
         )
-        for pool, cap in limits.pools.items()
-    ]
-    pools.append(
-        use(
-            RESERVED_POOL,
-            POOL_LABELS[RESERVED_POOL],
-            f"pool:{RESERVED_POOL}",
-            caps.reserved,
-            (),
-            reserved=caps.reserved,
-        )
-    )
-    profiles = [
-        use(
-            profile,
-            profile.replace("_", "-"),
-            f"profile:{p}",
-            limits.profiles[p],
-            ((c.requests[p], s[p]) for c, _, s in table),
-        )
-        for p, profile in enumerate(PROFILES)
-    ]
-    region_names = {c.region: a.region_name for c, a, _ in table}
-    tables = engine.ruleset.tables
-    region_rows = tables["regions"].rows if "regions" in tables else {}
-    regions = [
-        use(
-            code,
-            region_names.get(code) or str(region_rows.get(code, {}).get("name", code)),
-            f"region:{code}" if code in limits.regions else None,
-            limits.regions.get(code),
-            ((c.requested, sum(s)) for c, _, s in table if c.region == code),
-        )
-        for code in sorted({*limits.regions, *region_names})
-    ]
-    body_rows = tables["body_types"].rows if "body_types" in tables else {}
-    body_types = [
-        use(
-            body,
-            str(body_rows.get(body, {}).get("label", body)),
-            None,
-            None,
-            ((c.requested, sum(s)) for c, a, s in table if a.case.applicant.body_type == body),
-        )
-        for body in sorted({a.case.applicant.body_type for _, a, _ in table})
-    ]
-    share_list = [
-        _share(rank, claimant, applicant, granted, full, parameter_of)
-        for rank, (claimant, applicant, granted) in enumerate(table, start=1)
-    ]
-    demand = sum(c.requested for c in claimants)
-    allocated = sum(sum(s) for s in shares.values())
-    open_supply = min(limits.total or 0, sum(limits.pools.values()))
-    totals = Totals(
-        supply=caps.reserved + (limits.total or 0),
-        reserved=caps.reserved,
-        open_supply=open_supply,
-        demand=demand,
-        allocated=allocated,
-        unmet=demand - allocated,
-        unallocated=open_supply - allocated,
-        applications=count,
-        eligible=len(claimants),
-        excluded=len(excluded),
-        invalid=len(invalid),
-    )
-    return AllocationResult(
-        as_of=day,
-        method=method,
-        ruleset=RuleSetRef.of(engine.ruleset),
-        parameters=caps.values,
-        totals=totals,
-        pools=pools,
-        profiles=profiles,
-        regions=regions,
-        body_types=body_types,
-        shares=share_list,
-        excluded=sorted(excluded, key=lambda entry: entry.id),
-        invalid=sorted(invalid, key=_source_order),
-    )
+
+    def _bounded_by(self, claimant: Claimant, granted: tuple[int, ...]) -> list[str]:
+        short = [p for p, asked in enumerate(claimant.requests) if granted[p] < asked]
+        if not short:
+            return []
+        pool = next(pool for pool in self.declaration.pools if pool.name == claimant.pool)
+        found: list[str] = []
+        if self.plan.key is None:
+            if self.pool_allocated[pool.name] >= self.limits.pools[pool.name]:
+                found.append(pool.quota)
+        else:
+            cell = self.cells[(pool.name, claimant.group)]
+            if cell.allocated >= cell.posts:
+                found.append(f"{pool.quota}@{claimant.group}")
+        found += [self.declaration.profiles[p].cap for p in short if self.profile_full[p]]
+        return found
+
+    def _pools(self, shares: list[Share]) -> list[CapUse]:
+        uses = []
+        for pool in self.declaration.pools:
+            cap = int(self.values[pool.quota])
+            members = [share for share in shares if share.pool == pool.name]
+            demand = sum(share.requested_total for share in members)
+            allocated = sum(share.allocated_total for share in members)
+            uses.append(
+                CapUse(
+                    name=pool.name,
+                    label=pool.title.it,
+                    parameter=pool.quota,
+                    cap=cap,
+                    demand=demand,
+                    allocated=allocated,
+                    unmet=demand - allocated,
+                    full=pool.reserved or allocated >= cap,
+                    reserved=cap if pool.reserved else 0,
+                    provenance=self._provenance(pool.quota),
+                )
+            )
+        return uses
+
+    def _profiles(self, shares: list[Share]) -> list[CapUse]:
+        uses = []
+        for p, profile in enumerate(self.declaration.profiles):
+            demand = sum(share.requested[profile.name] for share in shares)
+            uses.append(
+                CapUse(
+                    name=profile.name,
+                    label=profile.title.it,
+                    parameter=profile.cap,
+                    cap=self.limits.profiles[p],
+                    demand=demand,
+                    allocated=self.load[p],
+                    unmet=demand - self.load[p],
+                    full=self.profile_full[p],
+                    provenance=self._provenance(profile.cap),
+                )
+            )
+        return uses
+
+    def _bodies(self, shares: list[Share]) -> list[CapUse]:
+        uses = []
+        for body in sorted({share.body for share in shares}):
+            members = [share for share in shares if share.body == body]
+            demand = sum(share.requested_total for share in members)
+            allocated = sum(share.allocated_total for share in members)
+            uses.append(
+                CapUse(
+                    name=body,
+                    label=self._label(self.declaration.pool_labels, body),
+                    parameter=None,
+                    cap=None,
+                    demand=demand,
+                    allocated=allocated,
+                    unmet=demand - allocated,
+                    full=False,
+                )
+            )
+        return uses
+
+    def _groups(self, shares: list[Share], pool: str | None) -> list[GroupUse]:
+        """Each group, in ``pool`` or over every pool (None)."""
+        key = self.method.key
+        weights = key.weights_on(self.day) if key is not None else {}
+        cells = [cell for cell in self.rationing.cells if pool is None or cell.pool == pool]
+        names = sorted({*weights, *(share.group for share in shares)})
+        uses = []
+        for group in names:
+            members = [s for s in shares if s.group == group and (pool is None or s.pool == pool)]
+            if key is None and not members:
+                continue
+            mine = [cell for cell in cells if cell.group == group]
+            demand = sum(share.requested_total for share in members)
+            allocated = sum(share.allocated_total for share in members)
+            key_share = sum((cell.key_share or Fraction(0) for cell in mine), Fraction(0))
+            posts = sum(cell.posts for cell in mine)
+            uses.append(
+                GroupUse(
+                    pool=pool,
+                    group=group,
+                    label=self._label(self.declaration.group_labels, group),
+                    key_weight=weights.get(group),
+                    key_share=None if key is None else _decimal(key_share, SHARE_PLACES),
+                    posts=None if key is None else posts,
+                    demand=demand,
+                    allocated=allocated,
+                    unmet=demand - allocated,
+                    why=[] if key is None else _why(mine),
+                )
+            )
+        return uses
+
+
+def _decimal(value: Fraction, places: Decimal) -> Decimal:
+    """``value`` rounded to ``places`` in a fixed context, whatever the caller's."""
+    context = Context(prec=28, rounding=ROUND_HALF_EVEN)
+    quotient = context.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return quotient.quantize(places, context=context)
+
+
+def _why(cells: list[Any]) -> list[GroupReason]:
+    """Why a group's posts (over its cells) differ from its rounded key share."""
+    reasons: list[GroupReason] = []
+    for cell in cells:
+        assert cell.key_share is not None
+        ceiling = -(-cell.key_share.numerator // cell.key_share.denominator)
+        if cell.posts < cell.key_share and cell.posts == cell.demand:
+            reasons.append("capped_at_request")
+        if cell.posts > ceiling:
+            reasons.append("resplit")
+        if cell.allocated < cell.posts:
+            reasons.append("profiles_full")
+        if cell.allocated > cell.posts:
+            reasons.append("took_lost_posts")
+    return sorted(set(reasons), key=reasons.index)
 
 
 def _source_order(entry: Invalid) -> tuple[str, int, str]:
@@ -432,44 +568,3 @@ def _source_order(entry: Invalid) -> tuple[str, int, str]:
     if match is None:
         return (entry.source, 0, "")
     return (match.group(1), int(match.group(2)), entry.source)
-
-
-def _parameter_names() -> dict[CapId, str]:
-    names: dict[CapId, str] = {f"pool:{pool}": name for pool, name in POOL_PARAMETERS.items()}
-    names["total"] = TOTAL_PARAMETER
-    names.update(
-        {f"profile:{p}": PROFILE_PARAMETERS[profile] for p, profile in enumerate(PROFILES)}
-    )
-    names.update({f"region:{code}": name for code, name in REGION_PARAMETERS.items()})
-    return names
-
-
-def _share(
-    rank: int,
-    claimant: Claimant,
-    applicant: _Applicant,
-    granted: tuple[int, ...],
-    full: set[CapId],
-    parameter_of: dict[CapId, str],
-) -> Share:
-    case = applicant.case
-    return Share(
-        id=case.id,
-        name=case.applicant.name,
-        body_type=case.applicant.body_type,
-        pool=claimant.pool,
-        region_code=claimant.region,
-        region=applicant.region_name,
-        rank=rank,
-        priority_score=claimant.priority,
-        declared_need=case.needs_analysis.declared_need_posts,
-        submitted_at=case.submitted_at,
-        requested=dict(zip(PROFILES, claimant.requests, strict=True)),
-        allocated=dict(zip(PROFILES, granted, strict=True)),
-        requested_total=claimant.requested,
-        allocated_total=sum(granted),
-        unmet=claimant.requested - sum(granted),
-        bounded_by=[
-            parameter_of[cap] for cap in bounding_caps(claimant, {claimant.key: granted}, full)
-        ],
-    )

@@ -42,9 +42,8 @@ class TableRow:
 
 
 def table_rows(table: Table) -> list[TableRow]:
-    """The rows of ``table`` in the engine's order. Dated tables (rows with a period)
-    will give each row its period here; every other step already reads it."""
-    return [TableRow(key, dict(values)) for key, values in table.rows.items()]
+    """The rows of ``table`` in the engine's order, each with the days it is in force."""
+    return [TableRow(row.key, dict(row.values), row.from_, row.to) for row in table.versions]
 
 
 @dataclass

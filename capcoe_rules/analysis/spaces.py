@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import z3
 from pydantic import BaseModel
@@ -40,11 +39,11 @@ from capcoe_rules.analysis.symbolic import (
     model_value,
 )
 from capcoe_rules.language.types import Schema, Type, schema_of
+from capcoe_rules.models.application import HiresRequest
 from capcoe_rules.models.cases import RULE_SUBJECTS
-from capcoe_rules.models.inputs import EARLIEST, LATEST
+from capcoe_rules.models.inputs import EARLIEST, LATEST, ROME
 from capcoe_rules.territory import comuni, resolve
 
-ROME = ZoneInfo("Europe/Rome")
 MONEY_LIMIT = 10**15
 """Cents: Money has at most 15 digits, two of them decimals."""
 GRID = 10**6
@@ -318,14 +317,8 @@ def _application(space: Space) -> None:
     space.build_case = _application_case
 
 
-HIRES_PROFILES = (
-    "tecnico",
-    "economico_statistico",
-    "informatico_digitale",
-    "giuridico_amministrativo",
-    "ecologico_ambientale",
-    "culturale",
-)
+HIRES_PROFILES = tuple(HiresRequest.model_fields)
+"""The posts an application asks for, by profile (``hires.total`` is their sum)."""
 
 
 @cache

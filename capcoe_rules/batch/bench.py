@@ -44,7 +44,7 @@ from capcoe_rules.batch.service_bench import (
 )
 from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
 from capcoe_rules.language import load_ruleset
-from capcoe_rules.testing.population import national_population
+from capcoe_rules.population import national_population
 
 NATIONAL_CASES = 7896
 """The national population, one application per comune: the unit of the batch target."""

@@ -57,6 +57,9 @@ class RuleSetChanges:
     rules_changed: tuple[str, ...] = ()
     parameters_changed: tuple[str, ...] = ()
     tables_changed: tuple[str, ...] = ()
+    table_rows_changed: tuple[str, ...] = ()
+    """Each row version found in only one of the two rule sets, as
+    ``table[key] from..to`` (``+`` new, ``-`` gone), so that a dated change shows its date."""
     period_changed: bool = False
 
     @property
@@ -77,6 +80,7 @@ class RuleSetChanges:
             "rules_changed": list(self.rules_changed),
             "parameters_changed": list(self.parameters_changed),
             "tables_changed": list(self.tables_changed),
+            "table_rows_changed": list(self.table_rows_changed),
             "period_changed": self.period_changed,
         }
 
@@ -100,9 +104,10 @@ def ruleset_changes(old: CheckedRuleSet, new: CheckedRuleSet) -> RuleSetChanges:
             {name: (p.type, p.values) for name, p in new.parameters.items()},
         ),
         tables_changed=_changed_names(
-            {name: (t.key, t.columns, t.rows) for name, t in old.tables.items()},
-            {name: (t.key, t.columns, t.rows) for name, t in new.tables.items()},
+            {name: (t.key, t.columns, t.versions) for name, t in old.tables.items()},
+            {name: (t.key, t.columns, t.versions) for name, t in new.tables.items()},
         ),
+        table_rows_changed=_changed_rows(old, new),
         period_changed=(old.in_force_from, old.in_force_to) != (new.in_force_from, new.in_force_to),
     )
 
@@ -113,6 +118,24 @@ def _rules_by_id(ruleset: CheckedRuleSet) -> dict[str, Any]:
         for case_type, case_rules in ruleset.cases.items()
         for rule in case_rules.rules
     }
+
+
+def _changed_rows(old: CheckedRuleSet, new: CheckedRuleSet) -> tuple[str, ...]:
+    def versions(ruleset: CheckedRuleSet) -> set[tuple[str, str, dt.date, dt.date | None, str]]:
+        return {
+            (name, row.key, row.from_, row.to, repr(sorted(row.values.items())))
+            for name, table in ruleset.tables.items()
+            for row in table.versions
+        }
+
+    before, after = versions(old), versions(new)
+    changed = [("-", row) for row in before - after] + [("+", row) for row in after - before]
+    return tuple(
+        f"{sign}{name}[{key}] {start}..{'' if end is None else end}"
+        for sign, (name, key, start, end, _) in sorted(
+            changed, key=lambda item: (item[1][:2], str(item[1][2]), item[0])
+        )
+    )
 
 
 def _changed_names(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:

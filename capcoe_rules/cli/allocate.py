@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,8 +14,8 @@ from rich.text import Text
 from capcoe_rules.allocation import (
     AllocationResult,
     CapUse,
+    GroupUse,
     Invalid,
-    MethodName,
     RoundError,
     allocate_round,
     write_csv,
@@ -24,15 +23,9 @@ from capcoe_rules.allocation import (
 )
 from capcoe_rules.atomic import same_file
 from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine, out
+from capcoe_rules.engine import Engine
 from capcoe_rules.errors import CaseError, EvaluationError
 from capcoe_rules.jsontext import decode_utf8, load_json
-
-
-class Method(enum.StrEnum):
-    """The rationing methods, as the rule files name them."""
-
-    proporzionale = "proporzionale"
-    priorita = "priorita"
 
 
 @app.command()
@@ -58,8 +51,12 @@ def allocate(
         ),
     ] = None,
     method: Annotated[
-        Method | None,
-        typer.Option(help="Rationing method (default: the rule set's hiring_allocation_method)."),
+        str | None,
+        typer.Option(
+            help="Method of the round, one the rule set declares "
+            "(default: the one its allocation has in force on the round's date).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Share the call's posts among the eligible applications, within every cap.
@@ -76,13 +73,12 @@ def allocate(
     _refuse_overwriting(applications, out_path, csv_path)
     cases, sources, bad_lines = _read_lines(applications)
     engine = load_engine(rules)
-    chosen: MethodName | None = None if method is None else _method_name(method)
     try:
         result = allocate_round(
             engine,
             cases,
             as_of=as_of.date() if as_of is not None else None,
-            method=chosen,
+            method=method,
             sources=sources,
             unreadable=bad_lines,
         )
@@ -100,7 +96,7 @@ def allocate(
     for entry in result.invalid:
         for message in entry.problems:
             err.print(f"{entry.source}: {message}", markup=False, highlight=False, soft_wrap=True)
-    _print_summary(result, elapsed)
+    _print_summary(engine, result, elapsed)
     written = f"{out_path}" + (f" and {csv_path}" if csv_path is not None else "")
     err.print(f"wrote {written}", markup=False, highlight=False)
     if result.invalid:
@@ -151,11 +147,7 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     return cases, sources, invalid
 
 
-def _method_name(method: Method) -> MethodName:
-    return "priorita" if method is Method.priorita else "proporzionale"
-
-
-def _print_summary(result: AllocationResult, elapsed: float) -> None:
+def _print_summary(engine: Engine, result: AllocationResult, elapsed: float) -> None:
     totals = result.totals
     ruleset = result.ruleset
     out.print(
@@ -164,13 +156,19 @@ def _print_summary(result: AllocationResult, elapsed: float) -> None:
         f"({ruleset.content_hash[:19]})",
         highlight=False,
     )
+    declaration = engine.ruleset.allocation
+    assert declaration is not None  # the round was held
+    groups = declaration.doc.groups.title
     for title, uses in (
-        ("Contingenti per tipo di ente / Body-type quotas", result.pools),
-        ("Profili professionali / Profiles", result.profiles),
-        ("Regioni / Regions", result.regions),
-        ("Tipi di ente / Body types", result.body_types),
+        ("Contingenti / Quotas", result.pools),
+        ("Profili / Profiles", result.profiles),
+        ("Enti per tipo / Bodies by kind", result.bodies),
     ):
         out.print(_table(title, uses))
+    method = declaration.methods[result.method]
+    assumed = method.key is not None and method.key.table.doc.provenance == "assumption"
+    title = f"{groups.it} / {groups.en or groups.it}"
+    out.print(_groups_table(title, result.groups, assumed))
     out.print(
         f"{totals.allocated:,} posti assegnati a "
         f"{sum(1 for share in result.shares if share.allocated_total):,} domande"
@@ -184,6 +182,30 @@ def _print_summary(result: AllocationResult, elapsed: float) -> None:
         f"{totals.excluded:,} escluse, {totals.invalid:,} non valide; {elapsed:.2f} s",
         highlight=False,
     )
+
+
+def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
+    """Each group's posts next to its key share, and why they differ; ``assumed``: the
+    key's values are marked as an assumption in the rule files."""
+    table = Table(title=title, title_justify="left")
+    keyed = any(use.key_share is not None for use in uses)
+    table.add_column("")
+    if keyed:
+        table.add_column(Text("chiave / key" + (" [ipotesi]" if assumed else "")), justify="right")
+        table.add_column("quota chiave / key share", justify="right")
+    table.add_column("domanda / demand", justify="right")
+    table.add_column("assegnati / allocated", justify="right")
+    if keyed:
+        table.add_column("perché / why")
+    for use in uses:
+        cells = [f"{use.label} ({use.group})"]
+        if keyed:
+            cells += [f"{use.key_weight or 0:,}", f"{use.key_share or 0:,}"]
+        cells += [f"{use.demand:,}", f"{use.allocated:,}"]
+        if keyed:
+            cells.append(", ".join(use.why))
+        table.add_row(*(Text(cell) for cell in cells))
+    return table
 
 
 def _table(title: str, uses: list[CapUse]) -> Table:

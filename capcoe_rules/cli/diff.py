@@ -115,10 +115,11 @@ def _print_ruleset_changes(report: DiffReport) -> None:
         ("rules removed", changes.rules_removed),
         ("parameters changed", changes.parameters_changed),
         ("tables changed", changes.tables_changed),
+        ("table rows changed", changes.table_rows_changed),
     ]
     for label, names in parts:
         if names:
-            out.print(f"{label}: {', '.join(names)}", highlight=False)
+            out.print(f"{label}: {', '.join(names)}", highlight=False, markup=False)
     if changes.period_changed:
         out.print("the period in force changed", highlight=False)
 

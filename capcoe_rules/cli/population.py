@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from capcoe_rules.cli.common import app, err
-from capcoe_rules.testing.population import DEFAULT_SEED, write_population
+from capcoe_rules.population import DEFAULT_SEED, write_national_round, write_population
 
 DEFAULT_OUT = Path("fixtures/population/national.jsonl")
 
@@ -18,8 +18,23 @@ DEFAULT_OUT = Path("fixtures/population/national.jsonl")
 def population(
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write.")] = DEFAULT_OUT,
     seed: Annotated[int, typer.Option(help="Seed of the deterministic draws.")] = DEFAULT_SEED,
+    national_round: Annotated[
+        bool,
+        typer.Option(
+            "--round",
+            help="Write the national allocation round's input instead: the population plus "
+            "simulated Regioni, Province, Città metropolitane and Unioni di comuni, every "
+            "body with a simulated resident population and spending capacity.",
+        ),
+    ] = False,
 ) -> None:
     """Generate one application per ISTAT comune (7,896), deterministically."""
     started = time.perf_counter()
-    count = write_population(out_path, seed)
-    err.print(f"wrote {count} applications to {out_path} in {time.perf_counter() - started:.2f} s")
+    if national_round:
+        count = write_national_round(out_path, seed)
+        what = "applications (simulated national round)"
+    else:
+        count = write_population(out_path, seed)
+        what = "applications"
+    elapsed = time.perf_counter() - started
+    err.print(f"wrote {count} {what} to {out_path} in {elapsed:.2f} s", markup=False)

@@ -83,11 +83,12 @@ class CaseData:
         }
         for lookup in case_rules.lookups:
             key = read(data, lookup.key.path)
-            row = _row_for(lookup, key)
+            row = _row_for(lookup, key, as_of)
             if row is None:
                 raise CaseError.single(
                     ".".join(lookup.key.path[1:]),
-                    f"{key!r} has no row in table {lookup.table.name!r} (lookup {lookup.name!r})",
+                    f"{key!r} has no row in table {lookup.table.name!r} on {as_of.isoformat()} "
+                    f"(lookup {lookup.name!r})",
                 )
             data[lookup.name] = row
         return data
@@ -147,9 +148,9 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _row_for(lookup: Lookup, key: Any) -> dict[str, Any] | None:
+def _row_for(lookup: Lookup, key: Any, day: dt.date) -> dict[str, Any] | None:
+    """The row of the lookup's table in force on ``day`` for ``key``."""
+    rows = lookup.table.rows_on(day)
     if lookup.doc.match == "exact":
-        return lookup.table.rows.get(key)
-    return next(
-        (row for row in lookup.table.rows.values() if row["lower"] <= key < row["upper"]), None
-    )
+        return rows.get(key)
+    return next((row for row in rows.values() if row["lower"] <= key < row["upper"]), None)

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, Protocol
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
@@ -30,10 +29,10 @@ from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.language.types import Type
 from capcoe_rules.language.values import decode
 from capcoe_rules.models.decision import Decision, Finding, FindingStatus, RuleSetRef
+from capcoe_rules.models.inputs import ROME
 from capcoe_rules.models.labels import Text
 from capcoe_rules.models.money import round_cents
 
-ROME = ZoneInfo("Europe/Rome")
 Shower = Callable[[Any], Any]
 
 

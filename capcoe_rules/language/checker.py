@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import hashlib
+import itertools
 import string
 import typing
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from capcoe_rules.language.allocation import check_allocation
 from capcoe_rules.language.documents import (
     ManifestDoc,
     ParameterDoc,
@@ -38,6 +40,7 @@ from capcoe_rules.language.ruleset import (
     Parameter,
     Rule,
     Table,
+    TableRow,
 )
 from capcoe_rules.language.sources import read_sources
 from capcoe_rules.language.types import TYPE_NAMES, Schema, Type, schema_of
@@ -47,6 +50,8 @@ from capcoe_rules.language.yaml_source import YamlDocument, load_yaml
 from capcoe_rules.models.cases import RULE_SUBJECTS
 
 MANIFEST = "ruleset.yaml"
+DATE_COLUMNS = frozenset({"from", "to"})
+"""Keys of a table row that date it rather than hold a value."""
 DocT = TypeVar("DocT", bound=BaseModel)
 
 
@@ -114,7 +119,7 @@ class _Checker:
             return None
         manifest_doc, manifest_yaml = manifest
         parameters = self._parameters(files, manifest_doc)
-        tables = self._tables(files)
+        tables = self._tables(files, manifest_doc)
         cases = {
             case_type: self._case_rules(
                 case_type, files, manifest_doc, manifest_yaml, tables, parameters
@@ -123,6 +128,18 @@ class _Checker:
         }
         self._unique_rule_ids(files)
         payment = check_payment_declaration(files, cases, self._report)
+        allocation = check_allocation(
+            (
+                (file.path, file.yaml.source, file.doc.case, file.doc.allocation)
+                for file in files
+                if file.doc.allocation is not None and file.doc.case is not None
+            ),
+            cases,
+            parameters,
+            tables,
+            _change_days(manifest_doc, parameters, tables),
+            self._report,
+        )
         return CheckedRuleSet(
             name=manifest_doc.name,
             version=manifest_doc.version,
@@ -135,6 +152,7 @@ class _Checker:
             cases=cases,
             sources=self.sources,
             payment=payment,
+            allocation=allocation,
         )
 
     # -- reporting --------------------------------------------------------------------------
@@ -301,7 +319,7 @@ class _Checker:
             ok = False
         return tuple(values) if ok else None
 
-    def _tables(self, files: list[_File]) -> dict[str, Table]:
+    def _tables(self, files: list[_File], manifest: ManifestDoc) -> dict[str, Table]:
         tables: dict[str, Table] = {}
         for file in files:
             for name, doc in file.doc.tables.items():
@@ -313,12 +331,12 @@ class _Checker:
                         f"table {name!r} is defined twice",
                     )
                     continue
-                table = self._table(file, name, doc)
+                table = self._table(file, name, doc, manifest)
                 if table is not None:
                     tables[name] = table
         return tables
 
-    def _table(self, file: _File, name: str, doc: TableDoc) -> Table | None:
+    def _table(self, file: _File, name: str, doc: TableDoc, manifest: ManifestDoc) -> Table | None:
         source = file.yaml.source
         if doc.key not in doc.columns or doc.columns[doc.key] != "text":
             self._report(
@@ -328,36 +346,48 @@ class _Checker:
                 f"table {name!r}: key {doc.key!r} must be one of its text columns",
             )
             return None
+        reserved = sorted(DATE_COLUMNS & doc.columns.keys())
+        if reserved:
+            self._report(
+                file.path,
+                source.key(("tables", name, "columns", reserved[0])),
+                "E022",
+                f"table {name!r}: {reserved[0]!r} is not a column name: 'from' and 'to' date a row",
+            )
+            return None
         columns = {column: TYPE_NAMES[type_name] for column, type_name in doc.columns.items()}
-        rows: dict[str, dict[str, Any]] = {}
+        versions: list[TableRow] = []
         for index, row in enumerate(doc.rows):
             at: YamlPath = ("tables", name, "rows", index)
-            converted = self._table_row(file, name, columns, row, at)
-            if converted is None:
-                continue
-            key = converted[doc.key]
-            if key in rows:
-                self._report(
-                    file.path,
-                    source.value(at),
-                    "E018",
-                    f"table {name!r}: two rows with key {key!r}",
-                )
-            rows[key] = converted
-        return Table(name, doc.key, columns, rows, doc, file.path, source.key(("tables", name)))
+            converted = self._table_row(file, name, doc.key, columns, row, at, manifest)
+            if converted is not None:
+                versions.append(converted)
+        if not self._versions_follow_each_other(file, name, versions):
+            return None
+        return Table(
+            name, doc.key, columns, tuple(versions), doc, file.path, source.key(("tables", name))
+        )
 
     def _table_row(
-        self, file: _File, table: str, columns: dict[str, Type], row: dict[str, Any], at: YamlPath
-    ) -> dict[str, Any] | None:
+        self,
+        file: _File,
+        table: str,
+        key_column: str,
+        columns: dict[str, Type],
+        row: dict[str, Any],
+        at: YamlPath,
+        manifest: ManifestDoc,
+    ) -> TableRow | None:
         converted: dict[str, Any] = {}
         source = file.yaml.source
         for column in row:
-            if column not in columns:
+            if column not in columns and column not in DATE_COLUMNS:
                 self._report(
                     file.path,
                     source.key((*at, column)),
                     "E002",
-                    f"table {table!r}: unknown column {column!r} (columns: {', '.join(columns)})",
+                    f"table {table!r}: unknown column {column!r} (columns: {', '.join(columns)}; "
+                    "a row may also have 'from' and 'to')",
                 )
                 return None
         for column, type_ in columns.items():
@@ -376,7 +406,80 @@ class _Checker:
                     f"table {table!r}, column {column!r}: {error}",
                 )
                 return None
-        return converted
+        dates: dict[str, dt.date | None] = {"from": manifest.in_force.from_, "to": None}
+        for end in DATE_COLUMNS & row.keys():
+            value = row[end]
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                self._report(
+                    file.path,
+                    source.value((*at, end)),
+                    "E022",
+                    f"table {table!r}: {end!r} must be a date (YYYY-MM-DD), found {value!r}",
+                )
+                return None
+            dates[end] = value
+        from_, to = dates["from"], dates["to"]
+        assert from_ is not None
+        key = converted[key_column]
+        if to is not None and to < from_:
+            self._report(
+                file.path,
+                source.value((*at, "to")),
+                "E020",
+                f"table {table!r}: row {key!r}: 'to' {to} is before 'from' {from_}",
+            )
+            return None
+        return TableRow(key, converted, from_, to, source.value(at))
+
+    def _versions_follow_each_other(
+        self, file: _File, table: str, versions: list[TableRow]
+    ) -> bool:
+        """The rows of one key must not overlap in time, nor leave a gap between them: a
+        row can start after the rule set (a row added) or stop before it (a row removed),
+        but not disappear and come back. Reports each problem at the later row."""
+        ok = True
+        by_key: dict[str, list[TableRow]] = {}
+        for row in versions:
+            by_key.setdefault(row.key, []).append(row)
+        for key, rows in by_key.items():
+            rows.sort(key=lambda row: row.from_)
+            for earlier, later in itertools.pairwise(rows):
+                where = self._file(file.path)
+                if earlier.from_ == later.from_:
+                    self.problems.append(
+                        Problem(
+                            where,
+                            later.position,
+                            "E018",
+                            f"table {table!r}: two rows with key {key!r} from {later.from_}",
+                        )
+                    )
+                    ok = False
+                elif earlier.to is None or earlier.to >= later.from_:
+                    until = "further notice" if earlier.to is None else str(earlier.to)
+                    self.problems.append(
+                        Problem(
+                            where,
+                            later.position,
+                            "E020",
+                            f"table {table!r}: row {key!r} from {later.from_} overlaps the one "
+                            f"in force from {earlier.from_} until {until}",
+                        )
+                    )
+                    ok = False
+                elif earlier.to + dt.timedelta(days=1) < later.from_:
+                    self.problems.append(
+                        Problem(
+                            where,
+                            later.position,
+                            "E021",
+                            f"table {table!r}: row {key!r} has no version from "
+                            f"{earlier.to + dt.timedelta(days=1)} to "
+                            f"{later.from_ - dt.timedelta(days=1)}",
+                        )
+                    )
+                    ok = False
+        return ok
 
     # -- rules --------------------------------------------------------------------------------
 
@@ -475,28 +578,37 @@ class _Checker:
                 "'lower' and 'upper' to be read by bands",
             )
             return False
-        bands = sorted((row["lower"], row["upper"], key) for key, row in table.rows.items())
-        if not bands:
+        if not table.versions:
             self._report(file, position, "E022", f"table {table.name!r} has no valid band")
             return False
         ok = True
-        for (lower, upper, key), following in zip(bands, [*bands[1:], None], strict=True):
-            if lower >= upper:
+        for row in table.versions:
+            if row.values["lower"] >= row.values["upper"]:
                 self._report(
                     file,
-                    position,
+                    row.position,
                     "E022",
-                    f"table {table.name!r}, band {key!r}: lower {lower} is not below upper {upper}",
+                    f"table {table.name!r}, band {row.key!r}: lower {row.values['lower']} is not "
+                    f"below upper {row.values['upper']}",
                 )
                 ok = False
-            if following is not None and following[0] < upper:
-                self._report(
-                    file,
-                    position,
-                    "E020",
-                    f"table {table.name!r}: bands {key!r} and {following[2]!r} overlap",
-                )
-                ok = False
+        # The bands in force together must not overlap, on every stretch of dates.
+        reported: set[tuple[str, str]] = set()
+        for day in table.change_days:
+            rows = [row for row in table.versions if row.holds_on(day)]
+            bands = sorted(rows, key=lambda row: (row.values["lower"], row.values["upper"]))
+            for band, following in itertools.pairwise(bands):
+                pair = (band.key, following.key)
+                if following.values["lower"] < band.values["upper"] and pair not in reported:
+                    reported.add(pair)
+                    self._report(
+                        file,
+                        following.position,
+                        "E020",
+                        f"table {table.name!r}: bands {band.key!r} and {following.key!r} "
+                        f"overlap from {day}",
+                    )
+                    ok = False
         return ok
 
     def _derivations(
@@ -702,6 +814,23 @@ def _dependency_order(graph: dict[str, set[str]]) -> tuple[list[str], set[str]]:
     for name in graph:
         visit(name, [name])
     return [name for name in order if name not in cyclic], cyclic
+
+
+def _change_days(
+    manifest: ManifestDoc, parameters: Mapping[str, Parameter], tables: Mapping[str, Table]
+) -> tuple[dt.date, ...]:
+    """The rule set's first day and every day in its period on which some parameter value
+    or table row starts or stops: between two of them, everything is as on the first."""
+    start, end = manifest.in_force.from_, manifest.in_force.to
+    days = {start}
+    for parameter in parameters.values():
+        for dated in parameter.values:
+            days.add(dated.from_)
+            if dated.to is not None and dated.to < dt.date.max:
+                days.add(dated.to + dt.timedelta(days=1))
+    for table in tables.values():
+        days.update(table.change_days)
+    return tuple(sorted(day for day in days if start <= day <= end))
 
 
 def _gaps(doc: ParameterDoc, start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date, int]]:

@@ -147,6 +147,141 @@ class RuleDoc(Cited):
         return "requirement" if self.require is not None else "derivation"
 
 
+# -- the allocation round --------------------------------------------------------------
+# One rule file of a rule set may declare how a round shares a fixed supply of posts among
+# the eligible applications: which applications take part, the pools (quotas by kind of
+# body), the profiles and their caps, the criteria the methods read, and the methods as
+# steps in order. Meaning is checked by capcoe_rules.language.allocation.
+
+
+class LabelsDoc(Document):
+    """Where the labels of a field's values are: a table keyed by the value, a column."""
+
+    table: Name
+    column: Name
+
+
+class TakesPartDoc(Document):
+    """Applications whose ``field`` holds one of ``values`` take part (if eligible)."""
+
+    field: str
+    values: list[str] = Field(min_length=1)
+
+
+class OneRequestDoc(Cited):
+    """Applications with the same ``identity`` are one body's: ``refuse`` leaves them all
+    out of the round; ``keep_latest`` keeps the last submitted and leaves the others out."""
+
+    identity: list[str] = Field(min_length=1)
+    several: Literal["refuse", "keep_latest"]
+
+
+class PoolDoc(Document):
+    title: Label
+    quota: Name
+    """The number parameter holding the pool's posts."""
+    admits: list[str] = []
+    """The values of the pools' field whose applications draw on this pool; none: the
+    posts are reserved (not open to applications)."""
+
+
+class PoolsDoc(Document):
+    field: str
+    """The application field that places an application in a pool (e.g. its body type)."""
+    labels: LabelsDoc | None = None
+    quotas: dict[Name, PoolDoc] = Field(min_length=1)
+
+
+class GroupsDoc(Document):
+    """How the report (and a ``key`` step) groups applications, e.g. by region."""
+
+    title: Label
+    field: str
+    labels: LabelsDoc | None = None
+
+
+class ProfileDoc(Document):
+    title: Label
+    request: str
+    """The application field holding the posts asked for in this profile."""
+    cap: Name
+    """The number parameter holding the profile's posts."""
+
+
+class CriterionDoc(Document):
+    title: Label
+    value: str
+    """A number field of the application, a derived value or a lookup's column; a missing
+    value counts as 0."""
+    note: str | None = None
+
+
+class QuotasStep(Document):
+    """Each pool's posts go to its applications only."""
+
+    step: Literal["quotas"]
+
+
+class KeyStep(Document):
+    """Each pool's posts are split among the groups in proportion to a key (a table keyed
+    by the group), each group capped at what its applications can use, the excess split
+    again by the same key."""
+
+    step: Literal["key"]
+    table: Name
+    column: Name
+
+
+class ShareStep(Document):
+    """Within each pool (or pool and group, after a key), posts in proportion to a score:
+    the sum over the criteria of weight x the application's share of the criterion."""
+
+    step: Literal["share"]
+    weights: dict[Name, Name | int | float] = Field(min_length=1)
+    """Criterion -> its weight: a number parameter's name, or a number."""
+
+
+class ServeStep(Document):
+    """Within each pool (or pool and group), applications served in full in rank order."""
+
+    step: Literal["serve"]
+
+
+class ProfilesStep(Document):
+    """The profile caps are met: posts move between profiles a body asked for, then
+    between bodies of the same pool and group; what no profile can take is not given."""
+
+    step: Literal["profiles"]
+
+
+Step = Annotated[
+    QuotasStep | KeyStep | ShareStep | ServeStep | ProfilesStep, Field(discriminator="step")
+]
+
+
+class MethodDoc(Cited):
+    steps: list[Step] = Field(min_length=1)
+
+
+class AllocationDoc(Cited):
+    """A round's declaration: everything the generic allocator needs to know."""
+
+    takes_part: TakesPartDoc
+    one_request_per_body: OneRequestDoc
+    total: Name
+    """The number parameter holding every post of the call: the pools add up to it."""
+    method: Name
+    """The text parameter naming the method in force (one of ``methods``)."""
+    order: Name
+    """The criterion that ranks applications (highest first; then earlier submission, then
+    id): the order of ``serve``, and of ties everywhere."""
+    pools: PoolsDoc
+    groups: GroupsDoc
+    profiles: dict[Name, ProfileDoc] = Field(min_length=1)
+    criteria: dict[Name, CriterionDoc] = Field(min_length=1)
+    methods: dict[Name, MethodDoc] = Field(min_length=1)
+
+
 CaseType = Literal["application", "milestone", "claim", "programme"]
 
 
@@ -178,6 +313,7 @@ class RuleFileDoc(Document):
     tables: dict[Name, TableDoc] = {}
     rules: list[RuleDoc] = []
     payment: PaymentDoc | None = None
+    allocation: AllocationDoc | None = None
 
     @model_validator(mode="after")
     def _rules_name_their_case(self) -> RuleFileDoc:
@@ -185,5 +321,10 @@ class RuleFileDoc(Document):
             raise ValueError(
                 "a file with rules must say which case they judge: 'case: application', "
                 "'case: milestone', 'case: claim' or 'case: programme'"
+            )
+        if self.allocation is not None and self.case is None:
+            raise ValueError(
+                "a file with an allocation must say which case it shares posts among: "
+                "'case: application'"
             )
         return self

@@ -60,8 +60,9 @@ CODES: dict[str, str] = {
     "E016": "unknown value for a field with a closed list of values",
     "E017": "cycle between derived values",
     "E018": "duplicate name",
-    "E020": "parameter values out of order or overlapping",
-    "E021": "parameter has no value at a date the rule set is in force",
+    "E020": "parameter values or table rows out of order or overlapping",
+    "E021": "parameter has no value at a date the rule set is in force, or a gap between "
+    "two rows of a table key",
     "E022": "parameter or table value does not match its declared type",
     "E023": "unknown table or lookup",
     "E024": "division by a value that can be zero (guard it)",
@@ -70,4 +71,7 @@ CODES: dict[str, str] = {
     "E031": "no directory of rule files",
     "E050": "'payment:' declared in more than one file",
     "E051": "rules for payment claims but no 'payment:' declaration",
+    "E040": "allocation method's steps out of order or missing",
+    "E041": "unknown name in the allocation (criterion, method)",
+    "E042": "allocation caps that do not add up",
 }

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
 
 from capcoe_rules.language.documents import LookupDoc, ParameterDoc, RuleDoc, TableDoc
 from capcoe_rules.language.expressions import Node, Ref
 from capcoe_rules.language.problems import Position
 from capcoe_rules.language.types import Type
 from capcoe_rules.language.values import EngineValue
+
+if TYPE_CHECKING:
+    from capcoe_rules.language.allocation import Allocation
 
 
 class NotInForceError(LookupError):
@@ -44,14 +50,69 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One version of a table's row: its values and the dates it is in force (both ends
+    inclusive; ``to`` None: until further notice)."""
+
+    key: str
+    values: dict[str, EngineValue]
+    from_: dt.date
+    to: dt.date | None
+    position: Position = field(compare=False)
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+
+Rows = Mapping[str, dict[str, EngineValue]]
+
+
+@dataclass(frozen=True)
 class Table:
+    """A reference table whose rows may change over time.
+
+    Each row carries the dates it is in force; a key has at most one row in force on a
+    day (the checker ensures it), so :meth:`rows_on` gives the table as it stood that day.
+    """
+
     name: str
     key: str
     columns: dict[str, Type]
-    rows: dict[str, dict[str, EngineValue]]
+    versions: tuple[TableRow, ...]
+    """Every row of every date, in file order."""
     doc: TableDoc
     file: str
     position: Position
+    _days: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+    _segments: tuple[Rows, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The days on which some row starts or stops split time into stretches with one
+        # set of rows each: a lookup is then one bisection, however many versions.
+        days = sorted(
+            {row.from_ for row in self.versions}
+            | {
+                row.to + dt.timedelta(days=1)
+                for row in self.versions
+                if row.to is not None and row.to < dt.date.max  # 9999-12-31: no end
+            }
+        )
+        starts = [dt.date.min, *days]
+        segments = tuple(
+            MappingProxyType({row.key: row.values for row in self.versions if row.holds_on(day)})
+            for day in starts
+        )
+        object.__setattr__(self, "_days", tuple(days))
+        object.__setattr__(self, "_segments", segments)
+
+    def rows_on(self, day: dt.date) -> Rows:
+        """The rows in force on ``day``, by key (read-only)."""
+        return self._segments[bisect.bisect_right(self._days, day)]
+
+    @property
+    def change_days(self) -> tuple[dt.date, ...]:
+        """The days on which some row starts or stops being in force."""
+        return self._days
 
 
 @dataclass(frozen=True)
@@ -134,6 +195,8 @@ class CheckedRuleSet:
     """The rule files' text by relative path: enough to rebuild this rule set anywhere."""
     payment: PaymentNames | None = None
     """What a payment decision reads; None when the rule set decides no payment claims."""
+    allocation: Allocation | None = None
+    """The allocation round the rule set declares, if any."""
 
     def parameters_on(self, day: dt.date) -> dict[str, EngineValue]:
         if not self.in_force_from <= day <= self.in_force_to:

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    computed_field,
+    model_validator,
+)
 
-from capcoe_rules.models.inputs import Count, Flag, Instant, Percent, Text
+from capcoe_rules.models.inputs import (
+    ROME,
+    Count,
+    Flag,
+    Inhabitants,
+    Instant,
+    Percent,
+    Text,
+    decimal_input,
+)
 from capcoe_rules.models.money import Money
 from capcoe_rules.territory import UnknownTerritoryCodeError, resolve
-
-ROME = ZoneInfo("Europe/Rome")
 
 BodyType = Literal[
     "comune",
@@ -57,6 +72,9 @@ IstatCode = Annotated[
 NATIONAL = "IT"
 """Region code given to central administrations, which belong to no region."""
 
+Share = Annotated[Decimal, BeforeValidator(decimal_input), Field(ge=0, le=100)]
+"""A share in per cent, 0 to 100, as a number or plain decimal text (not only whole)."""
+
 
 class CaseModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -69,6 +87,16 @@ class Applicant(CaseModel):
         default=None,
         description="ISTAT code of the comune (6 digits), province (3) or region (2); "
         "absent only for a central administration.",
+    )
+    resident_population: Inhabitants | None = Field(
+        default=None,
+        description="Resident population of the body's territory (ISTAT); a criterion an "
+        "allocation round may weigh.",
+    )
+    spending_capacity: Share | None = Field(
+        default=None,
+        description="The body's capacity to spend 2014-2020 structural funds, in per cent; a "
+        "criterion an allocation round may weigh.",
     )
 
     @model_validator(mode="after")

@@ -37,6 +37,10 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 Count = Annotated[int, Strict(), Field(ge=0, le=MAX_COUNT)]
 """A whole number of things (posts, days): an integer, never text or true/false."""
 
+MAX_INHABITANTS = 100_000_000
+Inhabitants = Annotated[int, Strict(), Field(ge=0, le=MAX_INHABITANTS)]
+"""A number of residents: an integer, at most a hundred million (Italy has 59 million)."""
+
 Percent = Annotated[int, Strict(), Field(ge=0, le=100)]
 """A whole percentage, 0 to 100."""
 

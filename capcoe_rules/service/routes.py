@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import AsyncIterator
-from typing import Any, cast
+from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Request
@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError, create_model
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
-from capcoe_rules.allocation import AllocationResult, MethodName, RoundError, allocate_round
+from capcoe_rules.allocation import AllocationResult, RoundError, allocate_round
 from capcoe_rules.batch.reading import Record, RecordError, parse_record
 from capcoe_rules.engine import Engine
 from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
@@ -240,7 +240,7 @@ class RuleSetRoutes:
             self.engine,
             round_input.applications,
             as_of=round_input.as_of,
-            method=cast(MethodName | None, round_input.method),
+            method=round_input.method,
             sources=[f"applications.{n}" for n in range(len(round_input.applications))],
         )
         try:  # seconds for a national round: in a thread, so other requests go on

@@ -3,7 +3,8 @@
 A round mixes what a real call receives: mostly hiring requests from bodies of the less
 developed regions (eligible or not, as the rules decide), and some from elsewhere, which
 the round must list as not taking part. Ids are unique, as
-:func:`capcoe_rules.allocation.allocate_round` requires.
+:func:`capcoe_rules.allocation.allocate_round` requires, and so are bodies (body type and
+ISTAT code): a body asking twice is left out by the bundled rules' one request per body.
 """
 
 from __future__ import annotations
@@ -29,9 +30,14 @@ def allocation_rounds(
     size = draw(st.integers(min_size, max_size))
     southern = applications(area="assunzioni", region_category="meno_sviluppata")
     anywhere = applications(area="assunzioni")
-    cases = []
-    for index in range(size):
+    cases: list[dict[str, Any]] = []
+    bodies: set[tuple[Any, Any]] = set()
+    while len(cases) < size:
         pick = southern if draw(st.floats(0, 1)) < southern_share else anywhere
         case = draw(pick)
-        cases.append({**case, "id": f"R-{index:04d}"})
+        body = (case["applicant"]["body_type"], case["applicant"].get("istat_code"))
+        if body in bodies:
+            continue  # hypothesis shrinks towards few bodies: draw another
+        bodies.add(body)
+        cases.append({**case, "id": f"R-{len(cases):04d}"})
     return cases

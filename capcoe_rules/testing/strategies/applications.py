@@ -31,7 +31,6 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any, get_args
-from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -39,12 +38,17 @@ from hypothesis.strategies import DrawFn
 
 from capcoe_rules.models.application import (
     NATIONAL,
+    Applicant,
+    Application,
     BodyType,
     HiresRequest,
     HiringConditions,
     InterventionArea,
+    NeedsAnalysis,
+    Submitter,
     SubmitterRole,
 )
+from capcoe_rules.models.inputs import ROME
 from capcoe_rules.territory import comuni
 from capcoe_rules.testing.strategies.facts import BUNDLED, RuleSetFacts
 from capcoe_rules.testing.strategies.invalid import InvalidCase
@@ -73,13 +77,12 @@ __all__ = [
 
 Case = dict[str, Any]
 
-ROME = ZoneInfo("Europe/Rome")
 CENTRAL = "amministrazione_centrale"
 HIRING = "assunzioni"
 BODY_TYPES: tuple[str, ...] = get_args(BodyType)
 AREAS: tuple[str, ...] = get_args(InterventionArea)
 ROLES: tuple[str, ...] = get_args(SubmitterRole)
-PROFILES: tuple[str, ...] = tuple(name for name in HiresRequest.model_fields if name != "total")
+PROFILES: tuple[str, ...] = tuple(HiresRequest.model_fields)
 HIRING_CONDITIONS: tuple[str, ...] = tuple(HiringConditions.model_fields)
 """The declarations a hiring application makes (DL 124/2023, art. 19)."""
 MAX_CENTS = 10**15 - 1
@@ -801,25 +804,12 @@ def unknown_codes(*, facts: RuleSetFacts = BUNDLED) -> st.SearchStrategy[Invalid
 
 
 _KNOWN_FIELDS: dict[str, frozenset[str]] = {
-    "": frozenset(
-        {
-            "case_type",
-            "id",
-            "applicant",
-            "submitter",
-            "submitted_at",
-            "area",
-            "hires",
-            "amount_requested",
-            "needs_analysis",
-            "hiring_conditions",
-        }
-    ),
-    "applicant": frozenset({"name", "body_type", "istat_code"}),
-    "submitter": frozenset({"role", "name", "delegation_reference"}),
-    "hires": frozenset(PROFILES),
-    "needs_analysis": frozenset({"present", "reference", "declared_need_posts", "capacity_gap"}),
-    "hiring_conditions": frozenset(HIRING_CONDITIONS),
+    "": frozenset(Application.model_fields),
+    "applicant": frozenset(Applicant.model_fields),
+    "submitter": frozenset(Submitter.model_fields),
+    "hires": frozenset(HiresRequest.model_fields),
+    "needs_analysis": frozenset(NeedsAnalysis.model_fields),
+    "hiring_conditions": frozenset(HiringConditions.model_fields),
 }
 
 

@@ -6,10 +6,10 @@ case with ``as_of``), a region the regions table knows. Steering a case *near a 
 needs more: the edges of the hiring window, each area's maximum amount, each body type's
 maximum of posts per application.
 
-:data:`BUNDLED` holds these facts for the CapCoe rule set shipped in ``rules/`` (version
-2026.11.0). A team that decides cases with its own rule files passes
-``RuleSetFacts.from_ruleset(engine.ruleset)`` to the strategies instead, so that the
-boundaries follow its files.
+:data:`BUNDLED` holds these facts for the bundled CapCoe rule set, read from its rule
+files when this module is imported (never a hand-kept copy). A team that decides cases
+with its own rule files passes ``RuleSetFacts.from_ruleset(engine.ruleset)`` to the
+strategies instead, so that the boundaries follow its files.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from capcoe_rules.bundled import bundled_rules_path
+from capcoe_rules.language.checker import load_ruleset
 from capcoe_rules.language.ruleset import CheckedRuleSet, Lookup, Parameter
 from capcoe_rules.language.values import decode
 
@@ -57,7 +59,8 @@ class RuleSetFacts:
     hiring_window_edges: tuple[dt.datetime, ...] = ()
     """Every opening and closing instant of the hiring window, over all dated values."""
     parameter_changes: tuple[dt.date, ...] = ()
-    """Days, inside the period, on which some parameter takes a new value."""
+    """Days, inside the period, on which some parameter takes a new value or some table
+    row starts or stops."""
 
     def __hash__(self) -> int:
         # Hashable (consistently with ==), so that strategies can be cached per rule set.
@@ -153,12 +156,17 @@ class RuleSetFacts:
 
 
 def _column(lookup: Lookup, column: str) -> dict[str, Any]:
-    """One column of a lookup's table, decoded, by row key (empty if there is no column)."""
+    """One column of a lookup's table, decoded, by row key (empty if there is no column):
+    for a row that changes over time, its first version (later ones are dated changes,
+    listed in ``parameter_changes``)."""
     table = lookup.table
     if column not in table.columns:
         return {}
     kind = table.columns[column]
-    return {key: decode(row[column], kind) for key, row in table.rows.items()}
+    found: dict[str, Any] = {}
+    for row in sorted(table.versions, key=lambda row: row.from_):
+        found.setdefault(row.key, decode(row.values[column], kind))
+    return found
 
 
 def _changes(ruleset: CheckedRuleSet) -> tuple[dt.date, ...]:
@@ -167,105 +175,13 @@ def _changes(ruleset: CheckedRuleSet) -> tuple[dt.date, ...]:
     for parameter in ruleset.parameters.values():
         for dated in parameter.values:
             days.add(dated.from_)
-            if dated.to is not None:
+            if dated.to is not None and dated.to < dt.date.max:
                 days.add(dated.to + dt.timedelta(days=1))
+    for table in ruleset.tables.values():
+        days.update(table.change_days)
     inside = (day for day in days if ruleset.in_force_from < day <= ruleset.in_force_to)
     return tuple(sorted(inside))
 
 
-_CET = dt.timezone(dt.timedelta(hours=1))
-_MENO, _TRANSIZIONE, _PIU, _NAZIONALE = (
-    "meno_sviluppata",
-    "in_transizione",
-    "piu_sviluppata",
-    "nazionale",
-)
-_TERRITORIAL = frozenset({"comune", "unione_di_comuni", "provincia", "citta_metropolitana"})
-
-BUNDLED = RuleSetFacts(
-    in_force_from=dt.date(2021, 1, 1),
-    in_force_to=dt.date(2029, 12, 31),
-    # Reg. (UE) 2021/1060, art. 108; Decisione di esecuzione (UE) 2021/1130.
-    region_categories=_frozen(
-        {
-            **dict.fromkeys(("01", "02", "03", "04", "05", "06", "07", "08", "09", "12"), _PIU),
-            **dict.fromkeys(("10", "11", "13"), _TRANSIZIONE),
-            **dict.fromkeys(("14", "15", "16", "17", "18", "19", "20"), _MENO),
-            "IT": _NAZIONALE,
-        }
-    ),
-    area_maxima=_frozen(
-        {
-            "servizi_supporto_territoriale": Decimal("0.00"),  # a service: no grant
-            "assunzioni": Decimal("20000000.00"),
-            "formazione": Decimal("500000.00"),
-            "segreteria_tecnica_priga": Decimal("0.00"),  # a service: no grant
-            "capacita_amministrativa": Decimal("1000000.00"),
-            "governance_coesione": Decimal("5000000.00"),
-            "processi_gestione": Decimal("3000000.00"),
-            "partenariato": Decimal("300000.00"),
-            "condivisione_conoscenze": Decimal("300000.00"),
-        }
-    ),
-    area_categories=_frozen(
-        {
-            "servizi_supporto_territoriale": frozenset({_MENO}),
-            "assunzioni": frozenset({_MENO}),
-            "formazione": frozenset({_MENO}),
-            # Before the reprogramming of 12.9.2024 (sub-action 1.1.4).
-            "segreteria_tecnica_priga": frozenset({_MENO}),
-            "capacita_amministrativa": frozenset({_MENO}),
-            "governance_coesione": frozenset({_NAZIONALE}),
-            "processi_gestione": frozenset({_TRANSIZIONE, _PIU, _NAZIONALE}),
-            "partenariato": frozenset({_MENO}),
-            "condivisione_conoscenze": frozenset({_MENO}),
-        }
-    ),
-    area_body_types=_frozen(
-        {
-            "servizi_supporto_territoriale": _TERRITORIAL,
-            "assunzioni": _TERRITORIAL | {"regione"},
-            "formazione": _TERRITORIAL | {"regione"},
-            "segreteria_tecnica_priga": frozenset({"regione", "amministrazione_centrale"}),
-            "capacita_amministrativa": _TERRITORIAL | {"regione"},
-            "governance_coesione": frozenset({"amministrazione_centrale"}),
-            "processi_gestione": frozenset({"regione", "amministrazione_centrale"}),
-            "partenariato": _TERRITORIAL | {"regione"},
-            "condivisione_conoscenze": _TERRITORIAL | {"regione"},
-        }
-    ),
-    hires_per_application=_frozen(
-        {
-            "comune": 30,
-            "unione_di_comuni": 30,
-            "regione": 80,
-            "provincia": 20,
-            "citta_metropolitana": 30,
-            "amministrazione_centrale": 0,
-            "azienda_sanitaria": 0,
-            "camera_di_commercio": 0,
-        }
-    ),
-    hiring_window_edges=(
-        dt.datetime(2023, 11, 30, 12, 0, tzinfo=_CET),
-        dt.datetime(2024, 1, 30, 12, 0, tzinfo=_CET),
-    ),
-    # The hiring call's phases, the PARs (30.11.2023), the managing body (1.12.2023), the
-    # posts assigned (23.7.2024) and the reprogramming (12.9.2024).
-    parameter_changes=tuple(
-        dt.date.fromisoformat(day)
-        for day in (
-            "2023-11-21",
-            "2023-11-30",
-            "2023-12-01",
-            "2024-01-31",
-            "2024-04-01",
-            "2024-06-27",
-            "2024-07-23",
-            "2024-09-12",
-            "2024-10-08",
-            "2024-11-08",
-        )
-    ),
-)
-"""Facts of the bundled CapCoe rule set (``rules/``, version 2026.11.0)."""
+BUNDLED = RuleSetFacts.from_ruleset(load_ruleset(bundled_rules_path()))
+"""Facts of the bundled CapCoe rule set, read from its rule files."""

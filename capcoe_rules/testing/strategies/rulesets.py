@@ -25,26 +25,42 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import annotated_types
 import yaml
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn
+from pydantic import BaseModel
 
 from capcoe_rules.language.expressions import Const, walk
 from capcoe_rules.language.ruleset import CheckedRuleSet
 from capcoe_rules.language.types import Schema, Type, schema_of
+from capcoe_rules.models.application import Application
 from capcoe_rules.models.cases import RULE_SUBJECTS
+from capcoe_rules.models.money import MoneyTag
+from capcoe_rules.territory import comuni
 
 __all__ = ["GeneratedRuleSet", "boundary_cases", "numbers_of", "rulesets"]
 
 IN_FORCE = (dt.date(2021, 1, 1), dt.date(2029, 12, 31))
 CHANGE_DAYS = (dt.date(2023, 6, 1), dt.date(2024, 6, 30))
 """Parameter values change within the period the generated applications are dated in."""
-WORDS = ("assunzioni", "formazione", "comune", "regione", "15", "19", "ITF3", "x", "")
+
+
+def _words() -> tuple[str, ...]:
+    """Texts rules compare with: values real cases hold (areas, body types, two region
+    codes and a NUTS-2 code, read from ISTAT's list) and texts no case holds."""
+    some = sorted({comune.region_code for comune in comuni()})[-2:]
+    nuts = sorted({comune.nuts2 for comune in comuni()})[-1]
+    return ("assunzioni", "formazione", "comune", "regione", *some, nuts, "x", "")
+
+
+WORDS = _words()
 AREA_TABLE = "generated_areas"
 BAND_TABLE = "generated_bands"
 
@@ -341,10 +357,7 @@ def _parameters(draw: DrawFn, names: _Names, numbers: list[Decimal]) -> dict[str
     def number() -> Decimal:
         value = draw(
             st.sampled_from(
-                [
-                    Decimal(n)
-                    for n in ("0", "1", "2", "5", "10", "0.5", "0.49", "0.0000001", "30", "-3")
-                ]
+                [Decimal(n) for n in (0, 1, 2, 5, 11, "0.5", "0.49", "0.0000001", 30, -3)]
             )
         )
         numbers.append(value)
@@ -551,14 +564,29 @@ def _dump(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-STEERED_FIELDS: dict[tuple[str, ...], str] = {
-    ("hires", "tecnico"): "count",
-    ("hires", "culturale"): "count",
-    ("hires", "economico_statistico"): "count",
-    ("needs_analysis", "declared_need_posts"): "count",
-    ("needs_analysis", "capacity_gap"): "share",
-    ("amount_requested",): "money",
-}
+def _steerable(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    """The numbers of a case model a test may set, and what each admits: ``money``, or a
+    whole number up to its bound (``count``: from the field's ``le`` constraint)."""
+    found: dict[tuple[str, ...], str] = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        nested = members[0] if members else annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel):
+            found.update(_steerable(nested, (*prefix, name)))
+        elif any(isinstance(item, MoneyTag) for item in info.metadata):
+            found[(*prefix, name)] = "money"
+        elif annotation is int:
+            bounds = [
+                item.le
+                for item in info.metadata
+                if isinstance(item, annotated_types.Le) and isinstance(item.le, int)
+            ]
+            found[(*prefix, name)] = f"count:{min(bounds, default=10_000)}"
+    return found
+
+
+STEERED_FIELDS = _steerable(Application)
 """Numbers of an application that rules compare, and what values each admits."""
 
 
@@ -611,8 +639,7 @@ def _admissible(value: Decimal, kind: str) -> int | str | None:
     if value != value.to_integral_value():
         return None
     whole = int(value)
-    upper = 100 if kind == "share" else 10_000
-    return whole if 0 <= whole <= upper else None
+    return whole if 0 <= whole <= int(kind.removeprefix("count:")) else None
 
 
 def _set(case: dict[str, Any], path: tuple[str, ...], value: Any) -> None:

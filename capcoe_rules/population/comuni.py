@@ -1,7 +1,7 @@
-"""The national test population: one application per comune in ISTAT's list.
+"""The national population: one application per comune in ISTAT's list.
 
-Generated deterministically (same seed, same bytes) for batch runs, benchmarks and
-allocation rounds. Each comune draws its own choices from a generator seeded with the
+Generated deterministically (same seed, same bytes) for batch runs, benchmarks, rule-set
+diffs and allocation rounds. Each comune draws its own choices from a generator seeded with the
 seed and its ISTAT code, so adding a comune to the list does not change the others.
 The mix is an assumption made for testing: mostly hiring requests inside the window, with
 a realistic share of mistakes (late submissions, delegates without a delegation, no needs
@@ -18,19 +18,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from capcoe_rules.models.application import HiresRequest
 from capcoe_rules.territory import Comune, comuni
 
 DEFAULT_SEED = 2023
-PROFILES = (
-    "tecnico",
-    "economico_statistico",
-    "informatico_digitale",
-    "giuridico_amministrativo",
-    "ecologico_ambientale",
-    "culturale",
-)
-# Relative weights of the six profiles, following the 2,129 territorial posts of the call.
-PROFILE_WEIGHTS = (1140, 615, 174, 111, 75, 14)
+PROFILES: tuple[str, ...] = tuple(HiresRequest.model_fields)
+"""The professional profiles, as the application model defines them (in its order)."""
+PROFILE_MIX = (1140, 615, 174, 111, 75, 14)
+"""How often each profile (in :data:`PROFILES` order) is asked for: the mix of the call's
+2,129 territorial posts, an ASSUMPTION about the demand."""
+if len(PROFILE_MIX) != len(PROFILES):  # pragma: no cover - a model change must update it
+    raise RuntimeError("PROFILE_MIX needs one weight per profile of HiresRequest")
 AREAS = (
     ("assunzioni", 60),
     ("servizi_supporto_territoriale", 10),
@@ -42,6 +40,7 @@ AREAS = (
     ("governance_coesione", 2),
 )
 WINDOW_OPENS = dt.datetime(2023, 11, 30, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+"""When the hiring window opened (12:00 in Rome, winter time)."""
 WINDOW_SECONDS = 61 * 24 * 3600
 COST_PER_POST = Decimal("45000.00")  # assumption: yearly cost of one post, for amounts
 SERVICES = frozenset({"servizi_supporto_territoriale"})
@@ -99,7 +98,7 @@ def application_for(comune: Comune, seed: int = DEFAULT_SEED) -> dict[str, Any]:
 
 def _hires(draw: random.Random) -> dict[str, int]:
     posts = draw.choices(range(1, 9), [30, 25, 15, 10, 8, 6, 4, 2])[0]
-    chosen = draw.choices(PROFILES, PROFILE_WEIGHTS, k=posts)
+    chosen = draw.choices(PROFILES, PROFILE_MIX, k=posts)
     return {profile: chosen.count(profile) for profile in PROFILES if profile in chosen}
 
 
