@@ -12,6 +12,7 @@ from capcoe_rules.cli import (
     decide,
     diff,
     examples,
+    fmt,
     population,
     selftest,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "decide",
     "diff",
     "examples",
+    "fmt",
     "main",
     "population",
     "selftest",
