@@ -9,7 +9,7 @@ same text.
 
 from __future__ import annotations
 
-from capcoe_rules.language.formatting.meaning import same_comments, same_values
+from capcoe_rules.language.formatting.meaning import same_meaning
 from capcoe_rules.language.formatting.source import SourceError, parse
 from capcoe_rules.language.formatting.style import MANIFEST, RULE_FILE, WIDTH
 from capcoe_rules.language.formatting.writer import Writer
@@ -39,7 +39,11 @@ def format_text(text: str, manifest: bool = False) -> str:
         formatted = Writer(source).document(MANIFEST if manifest else RULE_FILE)
     except SourceError as error:
         raise FormatError(error.position, error.code, str(error)) from None
-    if not (same_values(text, formatted) and same_comments(text, formatted)):
+    try:
+        same = same_meaning(source, parse(formatted))
+    except SourceError:  # a bug: what it wrote is not even YAML
+        same = False
+    if not same:
         raise FormatError(
             Position(1, 1),
             "E001",

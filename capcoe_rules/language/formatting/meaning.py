@@ -6,18 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
-from capcoe_rules.language.formatting.source import parse
+from capcoe_rules.language.formatting.source import Source
 
 
-def same_values(before: str, after: str) -> bool:
-    """Both texts hold the same data, as the checker reads it (types included)."""
-    return _same(yaml.safe_load(before), yaml.safe_load(after))
-
-
-def same_comments(before: str, after: str) -> bool:
-    return parse(before).comments.texts() == parse(after).comments.texts()
+def same_meaning(before: Source, after: Source) -> bool:
+    """Both hold the same values, as the checker reads them (types included), and the same
+    comments."""
+    return _same(before.data, after.data) and before.comments.texts() == after.comments.texts()
 
 
 def _same(a: Any, b: Any) -> bool:

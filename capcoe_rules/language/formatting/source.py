@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -75,49 +76,73 @@ class Comments:
 @dataclass(frozen=True)
 class Source:
     root: yaml.Node | None
+    data: Any
+    """The values, as ``yaml.safe_load`` (and so the checker) reads them."""
     comments: Comments
     inside: frozenset[int]
     """Ids of the collection nodes that hold a comment on some entry within them."""
 
 
+class _Loader(yaml.SafeLoader):
+    """The checker's loader, keeping the tokens it reads: one pass gives nodes and comments."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.seen: list[yaml.Token] = []
+
+    def get_token(self) -> yaml.Token:
+        token: yaml.Token = super().get_token()  # type: ignore[no-untyped-call]
+        self.seen.append(token)
+        return token
+
+
 def parse(text: str) -> Source:
     """Read ``text`` as the checker does, keeping its comments. Raises :class:`SourceError`."""
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
+        root = loader.get_single_node()
+        if root is not None:
+            _refuse_alias_bombs(root)
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         reason = error.problem or error.context or "invalid YAML"
         raise SourceError(position, "E001", f"YAML syntax error: {reason}") from None
-    if root is not None:
-        _refuse_shared_nodes(root)
-    found = _comments(text, tokens)
+    finally:
+        loader.dispose()
+    found = _comments(text, loader.seen)
     anchors = _Anchors(root)
     comments = _tie(found, anchors)
-    return Source(root, comments, frozenset(anchors.holding(comments)))
+    return Source(root, data, comments, frozenset(anchors.holding(comments)))
 
 
-def _refuse_shared_nodes(root: yaml.Node) -> None:
-    """Aliases (``*name``) share a node; written out twice, the anchor would be lost."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            mark = node.start_mark
-            raise SourceError(
-                Position(mark.line + 1, mark.column + 1),
-                "E001",
-                "fmt does not rewrite files with anchors (&) and aliases (*): write the "
-                "value out where it is used",
-            )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+MAX_WRITTEN_NODES = 100_000
+"""Aliases (``*name``) are written out where they are used; a file whose aliases would
+write more values than this (a "billion laughs") is refused."""
+
+
+def _refuse_alias_bombs(root: yaml.Node) -> None:
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) not in sizes:
+            if isinstance(node, yaml.MappingNode):
+                children = [child for pair in node.value for child in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = list(node.value)
+            else:
+                children = []
+            sizes[id(node)] = min(1 + sum(size(child) for child in children), MAX_WRITTEN_NODES + 1)
+        return sizes[id(node)]
+
+    if size(root) > MAX_WRITTEN_NODES:
+        raise SourceError(
+            Position(1, 1),
+            "E001",
+            f"its aliases (*name) would write more than {MAX_WRITTEN_NODES:,} values: "
+            "write the values out",
+        )
 
 
 def _comments(text: str, tokens: list[yaml.Token]) -> list[Comment]:
