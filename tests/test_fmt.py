@@ -321,6 +321,8 @@ def test_what_fmt_does_not_rewrite_is_refused_with_its_place() -> None:
     )
     with pytest.raises(FormatError, match="aliases"):
         format_text(bomb)
+    with pytest.raises(FormatError, match="nested too deeply"):
+        format_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
 
 
 def test_aliases_are_written_out_where_they_are_used() -> None:

@@ -39,6 +39,10 @@ def format_text(text: str, manifest: bool = False) -> str:
         formatted = Writer(source).document(MANIFEST if manifest else RULE_FILE)
     except SourceError as error:
         raise FormatError(error.position, error.code, str(error)) from None
+    except RecursionError:
+        raise FormatError(
+            Position(1, 1), "E001", "values nested too deeply to be formatted"
+        ) from None
     try:
         same = same_meaning(source, parse(formatted))
     except SourceError:  # a bug: what it wrote is not even YAML
