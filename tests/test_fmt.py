@@ -348,6 +348,7 @@ def test_a_messy_copy_of_the_bundled_rules_formats_to_the_same_bytes(seed: int) 
     copy = messy_copy(sources, seed)
     assert all(copy[path] != sources[path] for path in sources)
     assert documents(load_sources(copy)) == documents(load_sources(sources)), "a true copy"
+    assert comments_of(copy) == comments_of(sources)
     assert formatted(copy) == formatted(sources)
 
 
@@ -381,7 +382,7 @@ def test_the_bundled_rules_are_formatted() -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(ruleset=rulesets(), seed=st.integers(0, 2**32 - 1))
-def test_formatting_generated_rule_sets_keeps_their_meaning(
+def test_generated_rule_sets_keep_their_meaning_and_come_out_the_same_however_written(
     ruleset: GeneratedRuleSet, seed: int
 ) -> None:
     result = formatted(ruleset.sources)
