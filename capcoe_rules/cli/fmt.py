@@ -1,0 +1,123 @@
+"""``capcoe-rules fmt``: rewrite rule files in the canonical style, or check that they are."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from capcoe_rules.atomic import write_atomically
+from capcoe_rules.cli.common import app, err, fail
+from capcoe_rules.language.checker import MANIFEST
+from capcoe_rules.language.formatting import FormatError, format_text
+from capcoe_rules.language.problems import Problem, display_path
+
+
+@dataclass(frozen=True)
+class _Result:
+    path: Path
+    before: str
+    after: str | None
+    """None when the file could not be formatted."""
+
+    @property
+    def changed(self) -> bool:
+        return self.after is not None and self.after != self.before
+
+
+HELP = (
+    "Rewrite rule files in one style: key order, quoting, indentation, line width.\n\n"
+    "Comments stay with what they describe and values never change: every file is read back "
+    "and compared before it is written. Run it before committing a rule change; CI runs "
+    "'fmt --check rules'. Exit status: 0 formatted, 1 with --check some files would change, "
+    "2 a file cannot be read or formatted (its problem is shown as FILE:LINE:COL)."
+)
+
+
+@app.command("fmt", help=HELP)
+def fmt(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Rule files, or directories whose .yaml files to format.", show_default="rules"
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; list the files that would change and exit 1 if there are any.",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Write nothing; show the changes as a unified diff.")
+    ] = False,
+) -> None:
+    """Format rule files (see HELP)."""
+    files = _files(paths or [Path("rules")])
+    results = [_format(path) for path in files]
+    changed = [result for result in results if result.changed]
+    for result in changed:
+        if diff:
+            _print_diff(result)
+        elif check:
+            print(display_path(result.path))
+        else:
+            assert result.after is not None
+            write_atomically(result.path, result.after)
+            err.print(f"reformatted {display_path(result.path)}", markup=False, highlight=False)
+    failed = sum(result.after is None for result in results)
+    _summary(len(changed), len(results) - len(changed) - failed, failed, check or diff)
+    if failed:
+        raise typer.Exit(2)
+    if changed and check:
+        raise typer.Exit(1)
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")])
+        elif path.is_file():
+            files.append(path)
+        else:
+            fail(f"{display_path(path)}: no such file or directory", 2)
+    return list(dict.fromkeys(files))
+
+
+def _format(path: Path) -> _Result:
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        err.print(f"{display_path(path)}: cannot be read: {error}", markup=False, highlight=False)
+        return _Result(path, "", None)
+    try:
+        return _Result(path, text, format_text(text, manifest=path.name == MANIFEST))
+    except FormatError as error:
+        print(Problem(display_path(path), error.position, error.code, str(error)))
+        return _Result(path, text, None)
+
+
+def _print_diff(result: _Result) -> None:
+    assert result.after is not None
+    name = display_path(result.path)
+    before = result.before if result.before.endswith("\n") else result.before + "\n"
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        result.after.splitlines(keepends=True),
+        fromfile=f"{name} (now)",
+        tofile=f"{name} (formatted)",
+    )
+    print("".join(lines), end="")
+
+
+def _summary(changed: int, unchanged: int, failed: int, dry_run: bool) -> None:
+    verb = "would be reformatted" if dry_run else "reformatted"
+    parts = [f"{changed} file(s) {verb}", f"{unchanged} already formatted"]
+    if failed:
+        parts.append(f"[red]{failed} could not be formatted[/red]")
+    err.print(", ".join(parts))
