@@ -7,9 +7,15 @@ it calls the C module that ``Host`` itself calls (``durable_rules_engine``) dire
 
 - assert the case fact in ONE fixed session; read the names of the productions that fire;
 - retract the fact: no per-case state accumulates;
-- never call ``delete_state`` (it segfaults after an unhandled assert);
 - serialise access with a lock;
-- free the C ruleset when the session is garbage-collected.
+- when the session is garbage-collected, free its state, then the C ruleset.
+
+``delete_ruleset`` alone frees the ruleset but not its sessions' state (about 0.6 MB each,
+measured): a process that builds engine after engine (a service reloading rules, a test
+suite, ``selftest --generated``) would grow without end. ``Host.delete_state``
+segfaults after an unhandled assert, because it calls back into the Python ``Host``
+(DURABLE_RULES.md); the C function itself, on a ruleset with no callbacks registered and
+every fact retracted, frees the state (tests/test_durable_memory.py shows both).
 """
 
 from __future__ import annotations
@@ -37,10 +43,10 @@ class DurableSession:
         self._handle = (
             None if self._empty else _durable.create_ruleset(self._name, json.dumps(definition))
         )
+        self._state = _State()
         if self._handle is not None:
-            weakref.finalize(self, _durable.delete_ruleset, self._handle)
+            weakref.finalize(self, _release, self._handle, self._state)
         self._fact_ids = itertools.count()
-        self._used = False  # the session exists in durable_rules once a fact was asserted
 
     def fire(self, fact: dict[str, Any]) -> list[str]:
         """Assert ``fact``, return the names of the productions fired, retract the fact."""
@@ -50,7 +56,7 @@ class DurableSession:
             fact["sid"] = SESSION_ID
             fact["id"] = str(next(self._fact_ids))
             text = json.dumps(fact)
-            self._used = True
+            self._state.used = True
             code, state = _durable.assert_fact(self._handle, text)
             try:
                 return self._fired(state) if code == HANDLED else []
@@ -69,7 +75,20 @@ class DurableSession:
 
     def facts_left(self) -> list[Any]:
         """Facts still held by the session (always none between evaluations)."""
-        if self._handle is None or not self._used:
+        if self._handle is None or not self._state.used:
             return []
         with self._lock:
             return list(json.loads(_durable.get_facts(self._handle, SESSION_ID)))
+
+
+class _State:
+    """What the finalizer must know of a session, without holding the session itself."""
+
+    used = False
+    """The session exists in durable_rules once a fact was asserted."""
+
+
+def _release(handle: int, state: _State) -> None:
+    if state.used:
+        _durable.delete_state(handle, SESSION_ID)
+    _durable.delete_ruleset(handle)
