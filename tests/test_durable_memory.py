@@ -40,6 +40,28 @@ BUILD_AND_DROP = textwrap.dedent(
     """
 )
 
+NOTHING_EVER_FIRES = textwrap.dedent(
+    """
+    import gc, json, sys
+    sys.path.insert(0, {tests!r})
+    from conftest import make_application, write_ruleset
+    from capcoe_rules import Engine
+    import tempfile, pathlib
+
+    rule = ("{{id: R-1, title: {{it: x}}, basis: y, provenance: source,"
+            " require: application.hires.total >= 0}}")
+    rules = write_ruleset(pathlib.Path(tempfile.mkdtemp()) / "rs",
+                          {{"r.yaml": "case: application\\nrules:\\n  - " + rule + "\\n"}})
+    for _ in range(30):
+        engine = Engine.from_path(rules)
+        assert engine.evaluate(make_application()).outcome == "eligible"
+        del engine
+        litter = [json.dumps({{"x": "y" * i}}) for i in range(300)]  # recycled heap
+        gc.collect()
+    print("survived")
+    """
+)
+
 HOST_DELETE_STATE = textwrap.dedent(
     """
     from durable.engine import Host, MessageNotHandledException
@@ -74,6 +96,22 @@ def test_a_hundred_more_engines_cost_no_memory() -> None:
     growth_mb = float(done.stdout.strip())
     # Leaking each session's state, 100 engines x 3 sessions used would add about 180 MB.
     assert growth_mb < 20, f"{growth_mb:.1f} MB more after 100 more engines"
+
+
+def test_an_engine_whose_productions_never_fired_is_dropped_safely() -> None:
+    # durable_rules leaves a new session's action context uninitialised; freeing a session
+    # where no action ever ran freed heap garbage and killed the process (it happened in
+    # this suite on a rule every case meets). Every session is primed so this cannot be.
+    tests = str(__import__("pathlib").Path(__file__).resolve().parent)
+    done = subprocess.run(
+        [sys.executable, "-c", NOTHING_EVER_FIRES.format(tests=tests)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "survived"
 
 
 def test_the_python_hosts_delete_state_still_segfaults() -> None:

@@ -12,14 +12,21 @@ it calls the C module that ``Host`` itself calls (``durable_rules_engine``) dire
 
 ``delete_ruleset`` alone frees the ruleset but not its sessions' state (about 0.6 MB each,
 measured): a process that builds engine after engine (a service reloading rules, a test
-suite, ``selftest --generated``) would grow without end. ``Host.delete_state``
-segfaults after an unhandled assert, because it calls back into the Python ``Host``
-(DURABLE_RULES.md); the C function itself, on a ruleset with no callbacks registered and
-every fact retracted, frees the state (tests/test_durable_memory.py shows both).
+suite, ``selftest --generated``) would grow without end. The C ``delete_state`` frees it,
+but it also frees the state's action context (two pointers), and durable_rules never
+initialises them when it creates a state: only starting an action sets them and completing
+it sets them back to NULL. On a session where no action ever ran, ``delete_state`` frees
+whatever the recycled heap held there and the process dies (DURABLE_RULES.md; in the test
+suite it came when every case met every rule). So each session is *primed*: its first fact
+is one that a production of its own always handles, and the action is run to its end,
+which leaves the two pointers NULL for good. Only a primed session is ever deleted
+(tests/test_durable_memory.py). ``Host.delete_state`` is still never used: it calls back
+into the Python ``Host``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -30,6 +37,9 @@ import durable_rules_engine as _durable
 
 SESSION_ID = "0"
 HANDLED = 0  # assert_fact's status when a production matched (1: none did)
+PRIMER = "|primer|"
+"""The production every session's first fact fires; no rule's production has this name."""
+PRIMER_FACT = json.dumps({"t": PRIMER, "sid": SESSION_ID, "id": PRIMER})
 _ruleset_numbers = itertools.count()
 
 
@@ -41,7 +51,9 @@ class DurableSession:
         self._name = f"capcoe_{next(_ruleset_numbers)}"
         self._empty = not definition
         self._handle = (
-            None if self._empty else _durable.create_ruleset(self._name, json.dumps(definition))
+            None
+            if self._empty
+            else _durable.create_ruleset(self._name, json.dumps(_with_primer(definition)))
         )
         self._state = _State()
         if self._handle is not None:
@@ -56,12 +68,23 @@ class DurableSession:
             fact["sid"] = SESSION_ID
             fact["id"] = str(next(self._fact_ids))
             text = json.dumps(fact)
-            self._state.used = True
+            if not self._state.used:
+                self._prime()
             code, state = _durable.assert_fact(self._handle, text)
             try:
                 return self._fired(state) if code == HANDLED else []
             finally:
                 _durable.retract_fact(self._handle, text)
+
+    def _prime(self) -> None:
+        """Create the session's state with an action run to its end (see the module's doc)."""
+        self._state.used = True
+        code, state = _durable.assert_fact(self._handle, PRIMER_FACT)
+        try:
+            fired = self._fired(state) if code == HANDLED else []
+        finally:
+            _durable.retract_fact(self._handle, PRIMER_FACT)
+        self._state.primed = fired == [PRIMER]
 
     def _fired(self, state: int) -> list[str]:
         fired = []
@@ -87,8 +110,17 @@ class _State:
     used = False
     """The session exists in durable_rules once a fact was asserted."""
 
+    primed = False
+    """Its primer fired, so its action context is NULL and ``delete_state`` is safe."""
+
+
+def _with_primer(definition: dict[str, Any]) -> dict[str, Any]:
+    return {**definition, PRIMER: {"all": [{"m": {"t": PRIMER}}]}}
+
 
 def _release(handle: int, state: _State) -> None:
-    if state.used:
-        _durable.delete_state(handle, SESSION_ID)
+    if state.primed:
+        # Only "no such session" can fail here; the ruleset must go all the same.
+        with contextlib.suppress(_durable.error):
+            _durable.delete_state(handle, SESSION_ID)
     _durable.delete_ruleset(handle)
