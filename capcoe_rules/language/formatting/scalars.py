@@ -3,7 +3,7 @@
 A text is written plain unless YAML needs quotes: it would be read as something else
 (``yes``, ``12:00``, ``2021-01-01``), it starts with an indicator (``[``, ``{``, ``"``...),
 it holds ``: `` or `` #``, or it looks like a number or a date to a reader (``"1.1.2"``,
-``"14"``, ``"2026.11.0"``), so that editing it never turns it into one. Quotes are double,
+``"063049"``, ``"2026.11.0"``), so that editing it never turns it into one. Quotes are double,
 or single when the text holds double quotes (expressions with string literals). PyYAML's
 own analysis and writer decide what is allowed and escape what must be; nothing here
 changes a value, only how it is spelt.
