@@ -711,6 +711,11 @@ def _gaps(doc: ParameterDoc, start: dt.date, end: dt.date) -> list[tuple[dt.date
     return gaps
 
 
+def expression_position(document: YamlDocument, where: YamlPath, at: tuple[int, int]) -> Position:
+    """The place in a rule file of offset ``at`` inside the expression at ``where``."""
+    return _expression_position(document, where, at)
+
+
 def _expression_position(document: YamlDocument, where: YamlPath, at: tuple[int, int]) -> Position:
     base = document.source.value(where)
     style = document.source.styles.get(where)

@@ -1,0 +1,78 @@
+"""``python -m capcoe_rules.testing.mutation [PATHS] [--jobs N] [--resume] [--list]``.
+
+Run from the project's root (where pyproject.toml holds ``[tool.capcoe-rules.mutation]``).
+PATHS are files or folders of the package or of ``rules/`` (default: ``capcoe_rules rules``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from capcoe_rules.testing.mutation.config import load_config
+from capcoe_rules.testing.mutation.report import markdown, total
+from capcoe_rules.testing.mutation.run import (
+    Result,
+    Runner,
+    mutants_of,
+    read_results,
+    write_results,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m capcoe_rules.testing.mutation")
+    parser.add_argument("paths", nargs="*", default=["capcoe_rules", "rules"])
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (workspaces)")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep earlier results of unchanged mutants"
+    )
+    parser.add_argument(
+        "--survivors", action="store_true", help="run again only the earlier survivors"
+    )
+    parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    options = parser.parse_args(argv)
+    config = load_config(Path.cwd())
+    mutants = mutants_of(config, options.paths)
+    if options.list:
+        for mutant in mutants:
+            print(mutant.id)
+        print(f"{len(mutants)} mutants")
+        return 0
+    report = config.root / config.report
+    earlier = {result.id: result for result in read_results(report / "results.jsonl")}
+    keep: dict[str, Result] = {}
+    if options.resume or options.survivors:
+        for mutant in mutants:
+            found = earlier.get(mutant.id)
+            if found is not None and not (options.survivors and found.status == "survived"):
+                keep[mutant.id] = found
+    todo = [mutant for mutant in mutants if mutant.id not in keep]
+    results = dict(earlier)
+    results.update(keep)
+    runner = Runner(config, jobs=options.jobs)
+    try:
+        runner.prepare(todo)
+
+        def record(result: Result) -> None:
+            results[result.id] = result
+            write_results(report / "results.jsonl", list(results.values()))
+
+        runner.run(todo, record)
+    finally:
+        runner.close()
+    wanted = {mutant.id for mutant in mutants}
+    chosen = [result for result in results.values() if result.id in wanted]
+    command = "python -m capcoe_rules.testing.mutation " + shlex.join(sys.argv[1:])
+    (report / "report.md").write_text(markdown(chosen, command), "utf-8")
+    score = total([r for r in chosen if not r.path.startswith("rules/")])
+    print(f"report: {report / 'report.md'}")
+    counted = score.total - score.equivalent - score.errors
+    print(f"code mutants killed: {score.killed} of {counted} ({score.ratio:.1%})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
