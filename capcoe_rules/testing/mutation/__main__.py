@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from capcoe_rules.testing.mutation.config import load_config
+from capcoe_rules.testing.mutation.mutants import Mutant
 from capcoe_rules.testing.mutation.report import markdown, total
 from capcoe_rules.testing.mutation.run import (
     Result,
@@ -20,6 +22,26 @@ from capcoe_rules.testing.mutation.run import (
     read_results,
     write_results,
 )
+
+
+def sample(mutants: list[Mutant], every: int) -> list[Mutant]:
+    """Every ``every``-th mutant of each file, in file order."""
+    kept: list[Mutant] = []
+    seen: dict[str, int] = {}
+    for mutant in mutants:
+        index = seen.get(mutant.path, 0)
+        seen[mutant.path] = index + 1
+        if index % every == 0:
+            kept.append(mutant)
+    return kept
+
+
+def judged(result: Result, equivalent: dict[str, str]) -> Result:
+    """A survivor listed as equivalent in the config is reported as such, with the reason."""
+    if result.status in ("survived", "equivalent"):
+        reason = equivalent.get(result.key, "")
+        return replace(result, status="equivalent" if reason else "survived", reason=reason)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,9 +55,29 @@ def main(argv: list[str] | None = None) -> int:
         "--survivors", action="store_true", help="run again only the earlier survivors"
     )
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument(
+        "--only", action="append", default=[], help="only mutants whose id holds this text"
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=1,
+        help="run every Nth mutant of each file only (a quicker estimate, the same each time)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        help="seconds of baseline test time per mutant (config: test_budget)",
+    )
     options = parser.parse_args(argv)
     config = load_config(Path.cwd())
+    if options.budget is not None:
+        config = replace(config, test_budget=options.budget)
     mutants = mutants_of(config, options.paths)
+    if options.sample > 1:
+        mutants = sample(mutants, options.sample)
+    if options.only:
+        mutants = [m for m in mutants if any(text in m.id for text in options.only)]
     if options.list:
         for mutant in mutants:
             print(mutant.id)
@@ -64,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         runner.close()
     wanted = {mutant.id for mutant in mutants}
-    chosen = [result for result in results.values() if result.id in wanted]
+    chosen = [
+        judged(result, config.equivalent) for result in results.values() if result.id in wanted
+    ]
     command = "python -m capcoe_rules.testing.mutation " + shlex.join(sys.argv[1:])
     (report / "report.md").write_text(markdown(chosen, command), "utf-8")
     score = total([r for r in chosen if not r.path.startswith("rules/")])

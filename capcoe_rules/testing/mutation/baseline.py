@@ -32,13 +32,20 @@ class TestFileBaseline:
     lines: LinesRun
 
 
+HARNESS = "capcoe_rules/testing/mutation/"
+"""The harness itself: editing it changes no test's lines."""
+
+
 def tree_hash(root: Path, names: list[str]) -> str:
     digest = hashlib.sha256()
     for name in names:
         base = root / name
         files = sorted(base.rglob("*")) if base.is_dir() else [base]
         for path in files:
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            relative = path.relative_to(root).as_posix()
+            if relative.startswith(HARNESS) or "__pycache__" in path.parts:
+                continue
+            if path.is_file() and path.suffix != ".pyc":
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -48,7 +55,7 @@ def baseline_for(
     config: MutationConfig, workspace: Workspace, test_file: str, folder: Path, log: bool = True
 ) -> TestFileBaseline:
     """The baseline of ``test_file``, computed in ``workspace`` unless a fresh one is kept."""
-    shared = tree_hash(config.root, ["capcoe_rules", "rules", "fixtures", "tests/conftest.py"])
+    shared = tree_hash(config.root, [*config.packages, "rules", "fixtures", "tests/conftest.py"])
     key = hashlib.sha256(
         (shared + tree_hash(config.root, [test_file]) + json.dumps(config.environment)).encode()
     ).hexdigest()

@@ -26,6 +26,11 @@ class MutationConfig:
     rule_commands: tuple[tuple[str, ...], ...] = (("test", "fixtures"),)
     """``capcoe-rules`` commands run on a rule mutant before its tests."""
     copied: tuple[str, ...] = ("capcoe_rules", "tests", "rules", "fixtures", "pyproject.toml")
+    """What the workspace copies of the project."""
+    packages: tuple[str, ...] = ("capcoe_rules",)
+    """The packages whose lines the baseline records, test by test."""
+    min_timeout: float = 20.0
+    """Seconds a test may take at least before it counts as hanging (else 5x its baseline)."""
 
     def tests_for(self, path: str) -> list[str]:
         """The test files of the longest prefix of ``path`` that names some (those that exist)."""
@@ -51,4 +56,7 @@ def load_config(root: Path) -> MutationConfig:
         rule_commands=tuple(
             tuple(command) for command in section.get("rule_commands", [["test", "fixtures"]])
         ),
+        copied=tuple(section.get("copied", MutationConfig.copied)),
+        packages=tuple(section.get("packages", MutationConfig.packages)),
+        min_timeout=float(section.get("min_timeout", MutationConfig.min_timeout)),
     )

@@ -7,6 +7,8 @@
 - a per-test timeout from ``CAPCOE_MUTATION_TIMEOUTS`` (a JSON file of node id -> seconds,
   made from the baseline's durations), through pytest-timeout: a mutant that makes a test
   hang fails that test, so it counts as killed;
+- with ``CAPCOE_MUTATION_FAILED`` set, the first failing test (and whether it timed out)
+  written to that file, so the report says which test killed each mutant;
 - with ``CAPCOE_MUTATION_RECORD`` set (the baseline run), every test's outcome and duration
   written to that JSON file, and the lines of the package each test runs recorded by
   coverage.py under the test's node id, to ``CAPCOE_MUTATION_RECORD`` + ``.coverage``.
@@ -42,7 +44,7 @@ if _RECORD:  # start before the package under test is imported by any test modul
 
     _coverage = coverage.Coverage(
         data_file=_RECORD + ".coverage",
-        source=[str(Path.cwd() / "capcoe_rules")],
+        source=[str(Path.cwd() / name) for name in os.environ["CAPCOE_MUTATION_SOURCE"].split(",")],
         omit=["*/capcoe_rules/testing/mutation/*"],
     )
     _coverage.start()
@@ -72,6 +74,10 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    failed = os.environ.get("CAPCOE_MUTATION_FAILED")
+    if failed and report.failed and not Path(failed).exists():
+        timeout = "Timeout" in str(report.longrepr)  # pytest-timeout's failure
+        Path(failed).write_text(json.dumps({"test": report.nodeid, "timeout": timeout}), "utf-8")
     entry = _outcomes.setdefault(report.nodeid, {"passed": True})
     entry.setdefault("passed", True)
     if report.failed or (report.when == "call" and report.skipped):

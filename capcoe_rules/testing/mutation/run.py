@@ -33,7 +33,6 @@ KILLING_CODES = {1, 2, 3}
 """pytest's statuses for failed tests, an interrupted run (a mutant that breaks an import)
 and an internal error; 4 (usage) and 5 (no tests) would be the harness's own fault."""
 TIMEOUT_FACTOR = 5.0
-MIN_TIMEOUT = 20.0
 
 
 @dataclass(frozen=True)
@@ -106,12 +105,15 @@ class Runner:
         with ThreadPoolExecutor(len(self.workspaces)) as pool:
             list(pool.map(one, pending))
         timeouts = {
-            node: max(MIN_TIMEOUT, seconds * TIMEOUT_FACTOR)
+            node: self._timeout(seconds)
             for baseline in self.baselines.values()
             for node, seconds in baseline.seconds.items()
         }
         for workspace in self.workspaces:
             workspace.set_timeouts(timeouts)
+
+    def _timeout(self, seconds: float) -> float:
+        return max(self.config.min_timeout, seconds * TIMEOUT_FACTOR)
 
     # -- selection ----------------------------------------------------------------------------
 
@@ -165,7 +167,6 @@ class Runner:
     def run_one(self, workspace: Workspace, mutant: Mutant) -> Result:
         original_text = (self.config.root / mutant.path).read_bytes()
         key = mutant.key(original_text)
-        reason = self.config.equivalent.get(key, "")
         started = time.monotonic()
         tests = self.tests_for(mutant)
         original = workspace.apply(mutant)
@@ -173,8 +174,6 @@ class Runner:
             status, killed_by = self._decide(workspace, mutant, tests)
         finally:
             workspace.restore(mutant, original)
-        if status == "survived" and reason:
-            status = "equivalent"
         return Result(
             id=mutant.id,
             key=key,
@@ -186,7 +185,6 @@ class Runner:
             killed_by=killed_by,
             tests=len(tests),
             seconds=round(time.monotonic() - started, 2),
-            reason=reason,
         )
 
     def _decide(
@@ -202,14 +200,21 @@ class Runner:
                     )
         if not tests:
             return "survived", ""
-        deadline = 60 + sum(max(MIN_TIMEOUT, s * TIMEOUT_FACTOR) for _, s in tests)
+        deadline = 30 + sum(self._timeout(seconds) for _, seconds in tests)
         arguments = workspace.directory / "mutation-tests.txt"
         arguments.write_text("\n".join(node for node, _ in tests), "utf-8")
-        code = workspace.pytest(["-x", f"@{arguments}"], deadline)
+        failed = workspace.directory / "mutation-failed.json"
+        failed.unlink(missing_ok=True)
+        code = workspace.pytest(
+            ["-x", f"@{arguments}"], deadline, env={"CAPCOE_MUTATION_FAILED": str(failed)}
+        )
         if code < 0:
-            return "timeout", "deadline"
+            return "timeout", "the run's deadline"
         if code in KILLING_CODES:
-            return "killed", "tests"
+            if not failed.exists():
+                return "killed", "the test run (collection or import)"
+            first = json.loads(failed.read_text("utf-8"))
+            return ("timeout" if first["timeout"] else "killed"), str(first["test"])
         if code == 0:
             return "survived", ""
         return "error", f"pytest exit status {code}"

@@ -44,6 +44,7 @@ class Workspace:
             "PYTHONPATH": str(directory),
             "PYTHONDONTWRITEBYTECODE": "1",
             "CAPCOE_MUTATION_TIMEOUTS": str(directory / TIMEOUTS),
+            "CAPCOE_MUTATION_SOURCE": ",".join(config.packages),
         }
         self.environment.pop("CAPCOE_MUTATION_RECORD", None)
         self._server: subprocess.Popen[str] | None = None
