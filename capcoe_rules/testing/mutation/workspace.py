@@ -1,9 +1,10 @@
 """A private copy of the project where mutants are applied, and its fork server.
 
 The copy comes first on ``PYTHONPATH`` (the editable install's finder comes after every
-path entry), bytecode is never written (a mutant of the same size written within the same
-second would otherwise be read from a stale ``.pyc``), and every mutant is undone before
-the next is applied, so the project's own files are never touched.
+path entry), and every mutant is undone before the next is applied, so the project's own
+files are never touched. Bytecode is cached, except for the mutated file: its ``.pyc`` is
+removed whenever it is written (a mutant of the same size written within the same second
+would otherwise be read from the stale one).
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ class Workspace:
             **os.environ,
             **config.environment,
             "PYTHONPATH": str(directory),
-            "PYTHONDONTWRITEBYTECODE": "1",
             "CAPCOE_MUTATION_TIMEOUTS": str(directory / TIMEOUTS),
             "CAPCOE_MUTATION_SOURCE": ",".join(config.packages),
         }
@@ -58,11 +58,11 @@ class Workspace:
         """Write ``mutant`` into the copy; return the original text, to restore."""
         path = self.directory / mutant.path
         original = path.read_bytes()
-        path.write_bytes(mutant.apply(original))
+        _write(path, mutant.apply(original))
         return original
 
     def restore(self, mutant: Mutant, original: bytes) -> None:
-        (self.directory / mutant.path).write_bytes(original)
+        _write(self.directory / mutant.path, original)
 
     # -- running ------------------------------------------------------------------------------
 
@@ -108,6 +108,12 @@ class Workspace:
             except subprocess.TimeoutExpired:
                 self._server.kill()
             self._server = None
+
+
+def _write(path: Path, text: bytes) -> None:
+    path.write_bytes(text)
+    for cached in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+        cached.unlink(missing_ok=True)
 
 
 def _pipes(server: subprocess.Popen[str]) -> tuple[IO[str], IO[str]]:

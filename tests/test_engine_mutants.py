@@ -1,0 +1,166 @@
+"""What the compiler promises about the size of what it hands durable_rules.
+
+A condition compiles to at most MAX_BRANCHES conjunctions of at most MAX_TESTS tests; only
+beyond those limits are sub-conditions computed whole in Python (atoms), the largest
+first. Decisions cannot show where the limits sit (an atom decides as its tests would), so
+these tests state the shapes themselves, exactly at and one past each limit, and check
+that the engine still decides such rules as their text says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_application, write_ruleset
+
+from capcoe_rules import Engine, ReferenceEvaluator
+from capcoe_rules.engine.conditions import (
+    MAX_BRANCHES,
+    MAX_LIST_TESTS,
+    MAX_TESTS,
+    Normal,
+    normal_form,
+)
+from capcoe_rules.engine.fact_values import FALSE, TRUE
+from capcoe_rules.language.expressions import Logic, Node, Scope, parse
+from capcoe_rules.language.types import schema_of
+from capcoe_rules.models.application import Application
+
+SCOPE = Scope({"application": schema_of(Application)}, {}, {})
+CASE = make_application()  # 6 technical posts, 3 economic ones
+
+
+def condition(text: str) -> Node:
+    return parse(text, SCOPE, "condition")
+
+
+def distinct(count: int, op: str = "!=", start: int = 100) -> list[str]:
+    return [f"application.hires.tecnico {op} {start + index}" for index in range(count)]
+
+
+def atoms(form: Normal) -> list[Node]:
+    return [test.slot.node for branch in form for test in branch if test.slot.kind == "atom"]
+
+
+def test_the_limits_are_what_durable_rules_was_measured_to_hold() -> None:
+    assert (MAX_BRANCHES, MAX_TESTS, MAX_LIST_TESTS) == (32, 16, 16)
+
+
+def test_a_conjunction_of_sixteen_tests_stays_sixteen_tests() -> None:
+    form = normal_form(condition(" and ".join(distinct(MAX_TESTS))))
+    assert len(form) == 1 and len(form[0]) == MAX_TESTS and not atoms(form)
+
+
+def test_a_seventeenth_test_joins_the_last_in_one_atom_of_both() -> None:
+    parts = distinct(MAX_TESTS + 1)
+    form = normal_form(condition(" and ".join(parts)))
+    assert len(form) == 1 and len(form[0]) == MAX_TESTS
+    (grouped,) = atoms(form)
+    assert isinstance(grouped, Logic) and grouped.op == "and" and len(grouped.operands) == 2
+    assert form[0][-1].operand == TRUE
+    # Negated (a requirement's not_met), the written `or` becomes that conjunction.
+    negated = normal_form(condition(" or ".join(parts)), negate=True)
+    assert len(negated) == 1 and len(negated[0]) == MAX_TESTS
+    (written,) = atoms(negated)
+    assert isinstance(written, Logic) and written.op == "or"
+    assert negated[0][-1].operand == FALSE
+
+
+def test_a_disjunction_of_thirty_two_tests_stays_thirty_two_branches() -> None:
+    form = normal_form(condition(" or ".join(distinct(MAX_BRANCHES, "=="))))
+    assert len(form) == MAX_BRANCHES and not atoms(form)
+
+
+def test_a_thirty_third_branch_joins_the_last_in_one_atom() -> None:
+    form = normal_form(condition(" or ".join(distinct(MAX_BRANCHES + 1, "=="))))
+    assert len(form) == MAX_BRANCHES
+    (grouped,) = atoms(form)
+    assert isinstance(grouped, Logic) and grouped.op == "or" and len(grouped.operands) == 2
+
+
+def pairs(count: int) -> str:
+    """``(a1 or b1) and (a2 or b2) ...``: 2**count conjunctions once expanded."""
+    return " and ".join(
+        f"(application.hires.tecnico == {index} or application.hires.culturale == {index})"
+        for index in range(count)
+    )
+
+
+def test_an_expansion_of_exactly_thirty_two_branches_is_kept_whole() -> None:
+    form = normal_form(condition(pairs(5)))
+    assert len(form) == 32 and all(len(branch) == 5 for branch in form) and not atoms(form)
+
+
+def test_an_expansion_beyond_thirty_two_branches_computes_one_part_as_an_atom() -> None:
+    form = normal_form(condition(pairs(6)))
+    assert len(form) == 32
+    assert all(len(branch) == 6 for branch in form)
+    found = atoms(form)
+    assert len(found) == 32 and len({id(node) for node in found}) == 1  # one part, everywhere
+    (part,) = {node for node in found}
+    assert isinstance(part, Logic) and part.op == "or"
+
+
+def test_too_many_tests_in_a_branch_compute_the_longest_part_as_an_atom() -> None:
+    long_part = "(" + " and ".join(distinct(9)) + " or application.hires.culturale == 1)"
+    other = "(" + " and ".join(distinct(8, start=300)) + " or application.hires.culturale == 2)"
+    form = normal_form(condition(f"{long_part} and {other}"))
+    # 9 + 8 tests in the longest branches exceed 16: the part with the longer branch goes.
+    assert all(len(branch) <= MAX_TESTS for branch in form)
+    (part,) = {node for node in atoms(form)}
+    assert isinstance(part, Logic) and len(part.operands) == 2
+    assert len(form) == 2  # the other part's two branches, each with the atom
+
+
+def test_single_tests_are_never_made_atoms_one_by_one() -> None:
+    """Beyond the limit, a part that is one test cannot be made smaller: the part with
+    several branches is computed as an atom first, then the single tests past the limit
+    are grouped in one atom at the end."""
+    big = "(" + " or ".join(distinct(3)) + ")"
+    singles = distinct(MAX_TESTS, start=400)
+    form = normal_form(condition(" and ".join([big, *singles])))
+    assert len(form) == 1 and len(form[0]) == MAX_TESTS
+    first, last = atoms(form)
+    assert isinstance(first, Logic) and first.op == "or" and len(first.operands) == 3
+    assert isinstance(last, Logic) and last.op == "and" and len(last.operands) == 2
+    assert form[0][0].slot.node is first and form[0][-1].slot.node is last
+
+
+@pytest.mark.parametrize(
+    ("count", "joiner", "met"),
+    [
+        (MAX_TESTS + 1, " and ", True),  # 6 differs from every constant
+        (MAX_BRANCHES + 1, " or ", False),  # 6 equals none
+    ],
+)
+def test_conditions_past_the_limits_decide_as_written(
+    tmp_path: Path, count: int, joiner: str, met: bool
+) -> None:
+    op = "!=" if joiner == " and " else "=="
+    text = joiner.join(distinct(count, op))
+    rules = write_ruleset(
+        tmp_path / "rules",
+        {
+            "r.yaml": f"""\
+                case: application
+                rules:
+                  - id: R-BIG
+                    title: {{it: Grande}}
+                    basis: prova
+                    provenance: assumption
+                    require: "{text}"
+                  - id: R-BIG-LAST
+                    title: {{it: Grande e ultimo}}
+                    basis: prova
+                    provenance: assumption
+                    require: "{text.replace(str(100 + count - 1), "6")}"
+                """
+        },
+    )
+    engine = Engine.from_path(rules)
+    decision = engine.evaluate(CASE)
+    statuses = {finding.rule_id: finding.status for finding in decision.findings}
+    assert statuses["R-BIG"] == ("met" if met else "not_met")
+    assert statuses["R-BIG-LAST"] == ("not_met" if met else "met")  # the atom decides
+    assert decision.to_json() == ReferenceEvaluator(engine.ruleset).evaluate(CASE).to_json()
