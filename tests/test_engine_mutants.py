@@ -20,10 +20,22 @@ from capcoe_rules.engine.conditions import (
     MAX_LIST_TESTS,
     MAX_TESTS,
     Normal,
+    Slot,
     normal_form,
 )
+from capcoe_rules.engine.conditions import (
+    Test as ConditionTest,
+)
 from capcoe_rules.engine.fact_values import FALSE, TRUE
-from capcoe_rules.language.expressions import Logic, Node, Scope, parse
+from capcoe_rules.engine.partition import (
+    MAX_CHILDREN,
+    MAX_ENDING,
+    MAX_KEYS,
+    MAX_PENDING,
+    canonical_order,
+    partition,
+)
+from capcoe_rules.language.expressions import Logic, Node, Ref, Scope, parse
 from capcoe_rules.language.types import schema_of
 from capcoe_rules.models.application import Application
 
@@ -164,3 +176,89 @@ def test_conditions_past_the_limits_decide_as_written(
     assert statuses["R-BIG"] == ("met" if met else "not_met")
     assert statuses["R-BIG-LAST"] == ("not_met" if met else "met")  # the atom decides
     assert decision.to_json() == ReferenceEvaluator(engine.ruleset).evaluate(CASE).to_json()
+
+
+def test_a_disjunction_too_wide_computes_its_widest_parts_first() -> None:
+    """``or`` of parts that expand into several branches each: past 32 branches in all,
+    the widest part is computed whole first, and no more parts than needed."""
+    widest = "(application.hires.tecnico == 0 and (" + " or ".join(distinct(3, "==")) + "))"
+    others = [
+        f"(application.hires.culturale == {i} and (application.hires.tecnico == {200 + i}"
+        f" or application.hires.tecnico == {300 + i}))"
+        for i in range(15)
+    ]
+    single = "application.hires.giuridico_amministrativo == 7"
+    form = normal_form(condition(" or ".join([single, *others, widest])))
+    # 1 + 15 * 2 + 3 = 34 > 32: the widest part (3 branches) becomes one atom: 1 + 30 + 1.
+    assert len(form) == 32
+    (part,) = atoms(form)
+    assert isinstance(part, Logic) and part.op == "and"
+    inner = part.operands[1]
+    assert isinstance(inner, Logic) and len(inner.operands) == 3  # the widest one
+    assert len([b for b in form if len(b) == 1]) == 2  # the single test and the atom
+
+
+# -- partition: each ruleset stays inside durable_rules' fixed arrays --------------------
+
+NUMBER_REF = parse("application.hires.tecnico", SCOPE, "condition")
+
+
+def slot(name: str) -> Slot:
+    assert isinstance(NUMBER_REF, Ref)
+    return Slot("field", Ref(NUMBER_REF.type, (1, 0), ("application", "hires", name)))
+
+
+def a_test(name: str, op: str = "!=", operand: str = "B") -> ConditionTest:
+    return ConditionTest(slot(name), op, operand)  # type: ignore[arg-type]
+
+
+def branch(prefix: str, length: int) -> tuple[ConditionTest, ...]:
+    return tuple(a_test(f"{prefix}{index}") for index in range(length))
+
+
+def groups_of(branches: list[tuple[ConditionTest, ...]]) -> list[int]:
+    """How many branches each ruleset holds."""
+    return [len(group.branches) for group in partition([(i, b) for i, b in enumerate(branches)])]
+
+
+def test_the_matching_stack_holds_fifty_six_nodes_and_no_more() -> None:
+    # durable's root and the t == "case" node, then one node per test of unshared branches.
+    full = [branch("a", 16), branch("b", 16), branch("c", 16)]  # 2 + 48 = 50 pending
+    assert (MAX_PENDING, MAX_CHILDREN, MAX_ENDING, MAX_KEYS) == (56, 200, 200, 200)
+    assert groups_of([*full, branch("d", 6)]) == [4]  # exactly 56
+    assert groups_of([*full, branch("d", 7)]) == [3, 1]  # 57: a second ruleset
+
+
+def test_a_shared_prefix_costs_nothing_more() -> None:
+    shared = branch("a", 15)
+    branches = [(*shared, a_test("x", "==", f"'{i}")) for i in range(40)]
+    # The 15 shared nodes, then 40 equality tests of one key against distinct constants,
+    # of which at most one can match: they count once.
+    assert groups_of(branches) == [40]
+
+
+def test_equality_tests_of_one_key_count_once_on_the_stack() -> None:
+    branches = [(a_test("x", "==", f"'{i}"),) for i in range(MAX_CHILDREN)]
+    assert groups_of(branches) == [MAX_CHILDREN]
+    # The same tests with != all match together: each is pending.
+    assert groups_of([(a_test("x", "!=", f"'{i}"),) for i in range(60)]) == [54, 6]
+
+
+def test_a_node_holds_two_hundred_children_and_no_more() -> None:
+    branches = [(a_test("x", "==", f"'{i}"),) for i in range(MAX_CHILDREN + 1)]
+    assert groups_of(branches) == [MAX_CHILDREN, 1]
+
+
+def test_a_node_ends_two_hundred_productions_and_no_more() -> None:
+    same = (a_test("x", "==", "'a"),)
+    assert groups_of([same] * MAX_ENDING) == [MAX_ENDING]
+    assert groups_of([same] * (MAX_ENDING + 1)) == [MAX_ENDING, 1]
+
+
+def test_every_branch_is_kept_in_order_and_the_tests_most_shared_come_first() -> None:
+    common, rare = a_test("common"), a_test("rare")
+    order = canonical_order([(rare, common), (common,), (common, a_test("other"))])
+    assert sorted(order, key=order.__getitem__)[:2] == [common, rare]
+    groups = partition([("first", (common,)), ("second", (common, rare))])
+    assert [label for group in groups for label, _ in group.branches] == ["first", "second"]
+    assert list(groups[0].slots) == [common.slot, rare.slot]
