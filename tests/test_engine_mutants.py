@@ -9,10 +9,13 @@ that the engine still decides such rules as their text says.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import make_application, write_ruleset
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capcoe_rules import Engine, ReferenceEvaluator
 from capcoe_rules.engine.conditions import (
@@ -26,7 +29,16 @@ from capcoe_rules.engine.conditions import (
 from capcoe_rules.engine.conditions import (
     Test as ConditionTest,
 )
-from capcoe_rules.engine.fact_values import FALSE, TRUE
+from capcoe_rules.engine.fact_values import (
+    FALSE,
+    LIST_END,
+    NULL,
+    TRUE,
+    coder,
+    constant_code,
+    number_code,
+    scalar_coder,
+)
 from capcoe_rules.engine.partition import (
     MAX_CHILDREN,
     MAX_ENDING,
@@ -36,7 +48,7 @@ from capcoe_rules.engine.partition import (
     partition,
 )
 from capcoe_rules.language.expressions import Logic, Node, Ref, Scope, parse
-from capcoe_rules.language.types import schema_of
+from capcoe_rules.language.types import TEXT, Type, schema_of
 from capcoe_rules.models.application import Application
 
 SCOPE = Scope({"application": schema_of(Application)}, {}, {})
@@ -262,3 +274,75 @@ def test_every_branch_is_kept_in_order_and_the_tests_most_shared_come_first() ->
     groups = partition([("first", (common,)), ("second", (common, rare))])
     assert [label for group in groups for label, _ in group.branches] == ["first", "second"]
     assert list(groups[0].slots) == [common.slot, rare.slot]
+
+
+# -- fact values: the byte order of codes is the order of values -------------------------
+
+NUMBERS = st.one_of(
+    st.integers(-(10**40), 10**40),
+    st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+        lambda d: d.is_finite() and abs(d.adjusted()) < 200
+    ),
+    st.sampled_from(
+        [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            11,
+            99,
+            100,
+            Decimal("0.1"),
+            Decimal("-0.1"),
+            Decimal("1.5"),
+            Decimal("-1.5"),
+            Decimal("10.0"),
+            Decimal("0.00"),
+        ]
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBERS, NUMBERS)
+def test_number_codes_order_as_the_numbers_do(left: int | Decimal, right: int | Decimal) -> None:
+    a, b = number_code(left), number_code(right)
+    assert (a < b) == (left < right) and (a == b) == (left == right)
+    assert set(a) <= set("ABC0123456789~")  # plain ASCII, compared byte for byte
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (0, "B"),
+        (Decimal("0.000"), "B"),
+        (2, "C50000002"),
+        (Decimal("2.00"), "C50000002"),
+        (25, "C500000125"),
+        (Decimal("0.25"), "C499999925"),
+        (-2, "A49999997~"),
+        (Decimal("-0.25"), "A50000007 4~".replace(" ", "")),
+    ],
+)
+def test_number_codes_are_written_as_documented(value: int | Decimal, code: str) -> None:
+    assert number_code(value) == code
+
+
+def test_a_number_beyond_the_code_s_width_is_refused() -> None:
+    with pytest.raises(ValueError, match="too large or too small"):
+        number_code(Decimal("1e5000000"))
+    with pytest.raises(ValueError, match="too large or too small"):
+        number_code(Decimal("1e-5000001"))
+    assert number_code(Decimal("1e4999999")).startswith("C9999999")
+
+
+def test_list_and_null_codes() -> None:
+    listed = coder(Type("list", item=TEXT))(("a", "b"))
+    assert listed == ["'a", "'b", LIST_END]
+    assert coder(Type("number", nullable=True))(None) == NULL == ""
+    assert coder(Type("bool"))(True) == TRUE and coder(Type("bool"))(False) == FALSE
+    assert constant_code(None, TEXT) == NULL and constant_code("x", TEXT) == "'x"
+    assert coder(Type("date"))("2024-01-31") == "2024-01-31"
+    with pytest.raises(TypeError):
+        scalar_coder(Type("list", item=TEXT))
