@@ -34,6 +34,8 @@ class TestFileBaseline:
 
 HARNESS = "capcoe_rules/testing/mutation/"
 """The harness itself: editing it changes no test's lines."""
+FORMAT = "2"
+"""What a kept baseline records (2: fixture set-up apart from each test's own lines)."""
 
 
 def tree_hash(root: Path, names: list[str]) -> str:
@@ -57,7 +59,9 @@ def baseline_for(
     """The baseline of ``test_file``, computed in ``workspace`` unless a fresh one is kept."""
     shared = tree_hash(config.root, [*config.packages, "rules", "fixtures", "tests/conftest.py"])
     key = hashlib.sha256(
-        (shared + tree_hash(config.root, [test_file]) + json.dumps(config.environment)).encode()
+        (
+            FORMAT + shared + tree_hash(config.root, [test_file]) + json.dumps(config.environment)
+        ).encode()
     ).hexdigest()
     folder.mkdir(parents=True, exist_ok=True)
     kept = folder / (test_file.replace("/", "_") + ".json")

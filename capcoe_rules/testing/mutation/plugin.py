@@ -50,6 +50,7 @@ if _RECORD:  # start before the package under test is imported by any test modul
     _coverage.start()
 
 _outcomes: dict[str, dict[str, Any]] = {}
+SETUP = "|setup"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -64,13 +65,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
-    if _coverage is not None:
-        _coverage.switch_context(item.nodeid)
     started = time.perf_counter()
     yield
     if _coverage is not None:
         _coverage.switch_context("")
     _outcomes.setdefault(item.nodeid, {})["seconds"] = round(time.perf_counter() - started, 3)
+
+
+# Lines run while a fixture is set up or torn down are recorded apart (``nodeid|setup``):
+# a session fixture computes, in the first test's setup, what many tests then assert.
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _coverage is not None:
+        _coverage.switch_context(item.nodeid + SETUP)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    if _coverage is not None:
+        _coverage.switch_context(item.nodeid)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    if _coverage is not None:
+        _coverage.switch_context(item.nodeid + SETUP)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

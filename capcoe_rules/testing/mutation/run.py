@@ -127,7 +127,10 @@ class Runner:
             lines = baseline.lines.get(mutant.path, {})
             for line in mutant.scope_lines:
                 for node in lines.get(line, ()):
-                    if node in baseline.seconds:
+                    if node.endswith(SETUP):
+                        # A fixture's work: any test of the file may assert what it made.
+                        reaching.update(_same_file(baseline.seconds, node))
+                    elif node in baseline.seconds:
                         reaching[node] = baseline.seconds[node]
         chosen = reaching or candidates
         ordered = sorted(chosen.items(), key=lambda item: (item[1], item[0]))
@@ -218,6 +221,14 @@ class Runner:
         if code == 0:
             return "survived", ""
         return "error", f"pytest exit status {code}"
+
+
+SETUP = "|setup"
+
+
+def _same_file(seconds: dict[str, float], node: str) -> dict[str, float]:
+    module = node.split("::", 1)[0]
+    return {other: time for other, time in seconds.items() if other.startswith(module + "::")}
 
 
 def write_results(path: Path, results: list[Result]) -> None:
