@@ -17,7 +17,7 @@ from conftest import make_application, write_ruleset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capcoe_rules import Engine, ReferenceEvaluator
+from capcoe_rules import CaseError, Engine, ReferenceEvaluator
 from capcoe_rules.engine.conditions import (
     MAX_BRANCHES,
     MAX_LIST_TESTS,
@@ -50,6 +50,7 @@ from capcoe_rules.engine.partition import (
 from capcoe_rules.language.expressions import Logic, Node, Ref, Scope, parse
 from capcoe_rules.language.types import TEXT, Type, schema_of
 from capcoe_rules.models.application import Application
+from capcoe_rules.models.decision import RuleSetRef
 
 SCOPE = Scope({"application": schema_of(Application)}, {}, {})
 CASE = make_application()  # 6 technical posts, 3 economic ones
@@ -346,3 +347,82 @@ def test_list_and_null_codes() -> None:
     assert coder(Type("date"))("2024-01-31") == "2024-01-31"
     with pytest.raises(TypeError):
         scalar_coder(Type("list", item=TEXT))
+
+
+# -- what a decision shows: derived values by closures, values read, messages ------------
+
+DECISION_RULES = """\
+    case: application
+    parameters:
+      codes:
+        title: {it: Codici}
+        basis: prova
+        provenance: assumption
+        type: list[text]
+        values:
+          - {from: 2021-01-01, to: 2023-06-30, value: ['15', '19']}
+          - {from: 2023-07-01, value: []}
+    rules:
+      - id: R-NOT
+        title: {it: Non}
+        basis: prova
+        provenance: assumption
+        derive: not_present
+        value: 1 if not application.needs_analysis.present else 2
+      - id: R-NOT-IN
+        title: {it: Non in}
+        basis: prova
+        provenance: assumption
+        derive: outside
+        value: 1 if application.area not in ['formazione'] else 2
+      - id: R-IN
+        title: {it: In}
+        basis: prova
+        provenance: assumption
+        derive: inside
+        value: 1 if application.area in ['formazione'] else 2
+      - id: R-SHOWN
+        title: {it: Mostrato}
+        basis: prova
+        provenance: assumption
+        require: application.submitted_at < datetime("2023-01-01T00:00:00+00:00")
+        message:
+          it: "Presentata il {application.submitted_at}; codici {params.codes}"
+          en: "Submitted on {application.submitted_at}; codes {params.codes}"
+    """
+
+
+@pytest.mark.parametrize("evaluator", ["engine", "reference"])
+def test_a_decision_shows_what_the_rules_computed_read_and_say(
+    tmp_path: Path, evaluator: str
+) -> None:
+    rules = write_ruleset(tmp_path / "rules", {"r.yaml": DECISION_RULES})
+    engine = Engine.from_path(rules)
+    decider = engine if evaluator == "engine" else ReferenceEvaluator(engine.ruleset)
+    # Submitted at 09:15 UTC: shown in Rome's time, 10:15+01:00.
+    case = make_application(submitted_at="2023-12-04T09:15:00Z")
+    decision = decider.evaluate(case)
+    assert decision.derived == {"not_present": 2, "outside": 1, "inside": 2}
+    shown = decision.finding("R-SHOWN")
+    assert shown.status == "not_met"
+    read = shown.values["application.submitted_at"]
+    assert read.isoformat() == "2023-12-04T10:15:00+01:00"
+    assert shown.message is not None
+    assert shown.message.it == "Presentata il 2023-12-04T10:15:00+01:00; codici -"
+    assert shown.message.en == "Submitted on 2023-12-04T10:15:00+01:00; codes -"
+    earlier = decider.evaluate(make_application(submitted_at="2023-06-01T09:15:00Z"), as_of=None)
+    assert earlier.finding("R-SHOWN").message is not None
+    assert earlier.finding("R-SHOWN").message.it.endswith("codici 15, 19")
+    absent = decider.evaluate(make_application(needs_analysis__present=False))
+    assert absent.derived["not_present"] == 1
+
+
+def test_what_is_not_a_case_is_refused_by_name(engine: Engine) -> None:
+    with pytest.raises(CaseError, match="RuleSetRef is not a case"):
+        engine.evaluate(RuleSetRef.of(engine.ruleset))
+    with pytest.raises(CaseError, match="unknown case type 'grant'"):
+        engine.evaluate({"case_type": "grant"})
+    with pytest.raises(CaseError, match="a case is a mapping"):
+        engine.evaluate("[1, 2]")
+    with pytest.raises(CaseError, match="not valid JSON"):
+        engine.evaluate("{")
