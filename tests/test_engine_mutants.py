@@ -13,7 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import make_application, write_ruleset
+import yaml
+from conftest import FIXTURES, make_application, write_ruleset
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,7 +124,7 @@ def test_an_expansion_beyond_thirty_two_branches_computes_one_part_as_an_atom() 
     assert all(len(branch) == 6 for branch in form)
     found = atoms(form)
     assert len(found) == 32 and len({id(node) for node in found}) == 1  # one part, everywhere
-    (part,) = {node for node in found}
+    (part,) = set(found)
     assert isinstance(part, Logic) and part.op == "or"
 
 
@@ -133,7 +134,7 @@ def test_too_many_tests_in_a_branch_compute_the_longest_part_as_an_atom() -> Non
     form = normal_form(condition(f"{long_part} and {other}"))
     # 9 + 8 tests in the longest branches exceed 16: the part with the longer branch goes.
     assert all(len(branch) <= MAX_TESTS for branch in form)
-    (part,) = {node for node in atoms(form)}
+    (part,) = set(atoms(form))
     assert isinstance(part, Logic) and len(part.operands) == 2
     assert len(form) == 2  # the other part's two branches, each with the atom
 
@@ -426,3 +427,23 @@ def test_what_is_not_a_case_is_refused_by_name(engine: Engine) -> None:
         engine.evaluate("[1, 2]")
     with pytest.raises(CaseError, match="not valid JSON"):
         engine.evaluate("{")
+
+
+# -- payments: what the claim rules read is added up from the milestones -----------------
+
+CATANIA = FIXTURES / "payments" / "comune-catania-finale-respinto-recupero-meta-intermedi.yaml"
+
+
+def test_the_claim_reads_what_was_paid_on_intermediate_milestones_only(engine: Engine) -> None:
+    claim = yaml.safe_load(CATANIA.read_text("utf-8"))["case"]
+    decision = engine.evaluate(claim)
+    finding = next(f for f in decision.findings if f.rule_id == "PAG-TARGET-FINALE")
+    assert finding.status == "not_met" and finding.message is not None
+    # 80,000.01 + 59,499.99 paid on the two intermediate milestones; the final one counts not.
+    assert finding.message.it.endswith("(139500.00)")
+    # Paying the final milestone something does not change what the intermediate ones had.
+    claim["payments_made"].append(
+        {"milestone_id": "TF-PROC-2026", "amount": "1000.00", "date": "2026-06-01"}
+    )
+    again = next(f for f in engine.evaluate(claim).findings if f.rule_id == "PAG-TARGET-FINALE")
+    assert again.message is not None and again.message.it.endswith("(139500.00)")
