@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal, Optional
 
 import pytest
+from pydantic import AwareDatetime, BaseModel, computed_field
 from test_checker import RULE_HEAD, only, problems_for
 
 from capcoe_rules.language.numbers import (
@@ -25,8 +27,21 @@ from capcoe_rules.language.numbers import (
     normalise,
     subtract,
 )
-from capcoe_rules.language.types import BOOL, DATE, DATETIME, MONEY, NULL, NUMBER, TEXT, Type
+from capcoe_rules.language.problems import Position
+from capcoe_rules.language.types import (
+    BOOL,
+    DATE,
+    DATETIME,
+    MONEY,
+    NULL,
+    NUMBER,
+    TEXT,
+    Type,
+    schema_of,
+)
 from capcoe_rules.language.values import MAX_ITEMS, MAX_TEXT, decode, encode, to_decimal
+from capcoe_rules.language.yaml_source import load_yaml
+from capcoe_rules.models.money import Money
 
 E34 = 10**34
 
@@ -167,3 +182,123 @@ def test_numbers_in_expressions_lie_within_ten_to_the_thirty(
     else:
         problem = only(problems)
         assert problem.code == "E014" and "out of range" in problem.message
+
+
+# -- types: what a rule may read from a case model --------------------------------------
+
+
+class Inner(BaseModel):
+    count: int
+
+
+class Sample(BaseModel):
+    flag: bool
+    count: int
+    rate: Decimal
+    amount: Money
+    name: str
+    kind: Literal["a", "b"]
+    when: dt.datetime
+    aware: AwareDatetime
+    day: dt.date
+    maybe: int | None = None
+    optional_day: Optional[dt.date] = None  # noqa: UP045 (the older spelling is read too)
+    tags: list[str] = []
+    inner: Inner
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def doubled(self) -> int:
+        return 2 * self.count
+
+
+def test_a_case_model_becomes_the_names_rules_read() -> None:
+    schema = schema_of(Sample)
+    assert schema == {
+        "flag": BOOL,
+        "count": NUMBER,
+        "rate": NUMBER,
+        "amount": MONEY,
+        "name": TEXT,
+        "kind": Type("text", values=frozenset({"a", "b"})),
+        "when": DATETIME,
+        "aware": DATETIME,
+        "day": DATE,
+        "maybe": Type("number", nullable=True),
+        "optional_day": Type("date", nullable=True),
+        "tags": Type("list", item=TEXT),
+        "inner": {"count": NUMBER},
+        "doubled": NUMBER,
+    }
+
+
+class TwoKinds(BaseModel):
+    either: int | str
+
+
+class OptionalModel(BaseModel):
+    inner: Inner | None = None
+
+
+class ModelList(BaseModel):
+    items: list[Inner]
+
+
+class Strange(BaseModel):
+    value: complex
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        (TwoKinds, "unsupported union"),
+        (OptionalModel, "an optional nested model"),
+        (ModelList, "lists of models"),
+        (Strange, "unsupported field type"),
+    ],
+)
+def test_fields_rules_cannot_read_are_refused(model: type[BaseModel], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        schema_of(model)
+
+
+def test_types_print_as_policy_staff_write_them() -> None:
+    assert str(Type("list", item=TEXT)) == "list[text]"
+    assert str(Type("number", nullable=True)) == "number or null"
+    assert Type("list", item=TEXT).same_kind(Type("list", item=TEXT))
+    assert not Type("list", item=TEXT).same_kind(Type("list", item=NUMBER))
+    assert not TEXT.same_kind(NUMBER)
+    closed = Type("text", values=frozenset({"a"}), nullable=True)
+    assert closed.plain() == TEXT and closed.same_kind(TEXT)
+
+
+# -- YAML with positions -------------------------------------------------------------------
+
+
+def test_yaml_keeps_the_position_of_every_key_and_value() -> None:
+    text = "a: 1\nb:\n  - x\n  - {c: 'q'}\n"
+    document, problems = load_yaml(text, "f.yaml")
+    assert problems == [] and document is not None
+    assert document.data == {"a": 1, "b": ["x", {"c": "q"}]}
+    source = document.source
+    assert source.value(("a",)) == Position(1, 4) and source.key(("a",)) == Position(1, 1)
+    assert source.value(("b", 1, "c")) == Position(4, 9)
+    assert source.key(("b", 1, "c")) == Position(4, 6)
+    assert source.value(("b", 0)) == Position(3, 5)
+    assert source.value(("b", 7, "nothing")) == Position(3, 3)  # the nearest enclosing value
+    assert source.key(("zz",)) == Position(1, 1)
+    assert source.styles[("b", 1, "c")] == "'" and source.styles[("a",)] is None
+
+
+def test_yaml_problems_are_placed() -> None:
+    document, problems = load_yaml("a: 1\na: 2\n", "f.yaml")
+    assert document is not None and document.data == {"a": 2}
+    assert [(p.code, p.position) for p in problems] == [("E005", Position(2, 1))]
+    broken, problems = load_yaml("a: [1, 2\nb: 3\n", "f.yaml")
+    assert broken is None and [p.code for p in problems] == ["E001"]
+    assert problems[0].position.line == 2 and "YAML syntax error" in problems[0].message
+    empty, problems = load_yaml("", "f.yaml")
+    assert empty is not None and empty.data == {} and problems == []
+    bad, problems = load_yaml("a: !!python/object:os.system x\n", "f.yaml")
+    assert bad is not None and bad.data == {"a": None}
+    assert [(p.code, p.position) for p in problems] == [("E001", Position(1, 4))]
