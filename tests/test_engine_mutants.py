@@ -17,8 +17,10 @@ import yaml
 from conftest import FIXTURES, make_application, write_ruleset
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from capcoe_rules import CaseError, Engine, ReferenceEvaluator
+from capcoe_rules.engine.case_data import model_encoder
 from capcoe_rules.engine.conditions import (
     MAX_BRANCHES,
     MAX_LIST_TESTS,
@@ -52,6 +54,7 @@ from capcoe_rules.language.expressions import Logic, Node, Ref, Scope, parse
 from capcoe_rules.language.types import TEXT, Type, schema_of
 from capcoe_rules.models.application import Application
 from capcoe_rules.models.decision import RuleSetRef
+from capcoe_rules.models.money import Money
 
 SCOPE = Scope({"application": schema_of(Application)}, {}, {})
 CASE = make_application()  # 6 technical posts, 3 economic ones
@@ -447,3 +450,39 @@ def test_the_claim_reads_what_was_paid_on_intermediate_milestones_only(engine: E
     )
     again = next(f for f in engine.evaluate(claim).findings if f.rule_id == "PAG-TARGET-FINALE")
     assert again.message is not None and again.message.it.endswith("(139500.00)")
+
+
+def test_parts_of_two_branches_become_atoms_until_thirty_two_remain() -> None:
+    parts = [
+        f"(application.hires.culturale == {i} and (application.hires.tecnico == {200 + i}"
+        f" or application.hires.tecnico == {300 + i}))"
+        for i in range(17)
+    ]
+    form = normal_form(condition(" or ".join(parts)))
+    assert len(form) == MAX_BRANCHES  # 34 -> 33 -> 32: two parts computed whole
+    assert len(atoms(form)) == 2
+
+
+def test_grouped_equality_tests_never_free_room_on_the_stack() -> None:
+    full = [branch("a", 16), branch("b", 16), branch("c", 16)]  # 50 pending
+    grouped = [(a_test("x", "==", f"'{i}"),) for i in range(10)]  # 51: one pending for all
+    assert groups_of([*full, *grouped, branch("d", 5)]) == [3 + 10 + 1]  # 56
+    assert groups_of([*full, *grouped, branch("d", 5), branch("e", 1)]) == [14, 1]  # 57
+
+
+def test_every_field_of_a_case_model_is_encoded_for_the_engine() -> None:
+    class Listed(BaseModel):
+        tags: list[str]
+        amounts: list[Money]
+        count: int | None = None
+        share: Decimal = Decimal("0.50")
+
+    encode_model = model_encoder(schema_of(Listed))
+    encoded = encode_model(Listed(tags=["a", "b"], amounts=[Decimal("1.50")]))
+    assert encoded == {
+        "tags": ("a", "b"),
+        "amounts": (150,),
+        "count": None,
+        "share": Decimal("0.5"),
+    }
+    assert encode_model(Listed(tags=[], amounts=[], count=3, share=Decimal("2.0")))["share"] == 2
