@@ -52,7 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         "--resume", action="store_true", help="keep earlier results of unchanged mutants"
     )
     parser.add_argument(
-        "--survivors", action="store_true", help="run again only the earlier survivors"
+        "--survivors",
+        action="store_true",
+        help="run again only the earlier survivors (and errors)",
     )
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument(
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     if options.resume or options.survivors:
         for mutant in mutants:
             found = earlier.get(mutant.id)
-            if found is not None and not (options.survivors and found.status == "survived"):
+            again = found is not None and found.status in ("survived", "error")
+            if found is not None and not (options.survivors and again):
                 keep[mutant.id] = found
     todo = [mutant for mutant in mutants if mutant.id not in keep]
     results = dict(earlier)

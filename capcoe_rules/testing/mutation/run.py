@@ -29,9 +29,10 @@ from capcoe_rules.testing.mutation.python_mutants import code_mutants
 from capcoe_rules.testing.mutation.rule_mutants import rule_mutants
 from capcoe_rules.testing.mutation.workspace import Workspace
 
-KILLING_CODES = {1, 2, 3}
-"""pytest's statuses for failed tests, an interrupted run (a mutant that breaks an import)
-and an internal error; 4 (usage) and 5 (no tests) would be the harness's own fault."""
+KILLING_CODES = {1, 2, 3, 4}
+"""pytest's statuses for failed tests, an interrupted run (a mutant that breaks a test
+module's import), an internal error and a usage error (a mutant that breaks conftest.py's
+import: the baseline ran the same arguments); 5 (no tests) would be the harness's fault."""
 TIMEOUT_FACTOR = 5.0
 
 
