@@ -123,7 +123,9 @@ class Runner:
         candidates: dict[str, float] = {}
         reaching: dict[str, float] = {}
         for test_file in self.config.tests_for(mutant.path):
-            baseline = self.baselines[test_file]
+            baseline = self.baselines.get(test_file)
+            if baseline is None:  # a test file written while this run goes on
+                continue
             candidates.update(baseline.seconds)
             lines = baseline.lines.get(mutant.path, {})
             for line in mutant.scope_lines:
