@@ -9,6 +9,7 @@ the calendar's ends, the longest text and list.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Optional
@@ -302,3 +303,161 @@ def test_yaml_problems_are_placed() -> None:
     bad, problems = load_yaml("a: !!python/object:os.system x\n", "f.yaml")
     assert bad is not None and bad.data == {"a": None}
     assert [(p.code, p.position) for p in problems] == [("E001", Position(1, 4))]
+
+
+# -- expressions: what is refused, and where a division is safe ---------------------------
+
+APP = "application"
+T, C = f"{APP}.hires.tecnico", f"{APP}.hires.culturale"
+GUARD_PARAMETERS = """\
+parameters:
+  never_zero:
+    title: {it: Mai zero}
+    basis: prova
+    provenance: assumption
+    type: number
+    values:
+      - {from: 2021-01-01, to: 2022-12-31, value: 2}
+      - {from: 2023-01-01, value: -1}
+  sometimes_zero:
+    title: {it: A volte zero}
+    basis: prova
+    provenance: assumption
+    type: number
+    values:
+      - {from: 2021-01-01, to: 2022-12-31, value: 2}
+      - {from: 2023-01-01, value: 0}
+"""
+
+
+def check(tmp_path: Path, key: str, expression: str) -> list[str]:
+    """Problem codes of a rule with ``key: expression`` (``require`` or ``value``), beside
+    a parameter that is never zero and one that is zero from 2023."""
+    rule = RULE_HEAD.removeprefix("case: application\n")
+    text = "case: application\n" + GUARD_PARAMETERS + rule
+    if key == "value":
+        text += f"    derive: x\n    value: {json.dumps(expression)}\n"
+    else:
+        text += f"    require: {json.dumps(expression)}\n"
+    return [problem.code for problem in problems_for(tmp_path, text)]
+
+
+@pytest.mark.parametrize(
+    ("key", "expression", "codes"),
+    [
+        ("require", f"{C} != 0 and {T} / {C} > 1", []),
+        ("require", f"{C} == 0 or {T} / {C} > 1", []),
+        ("require", f"not ({C} == 0) and {T} / {C} > 1", []),
+        ("require", f"{C} > 0 and {T} / {C} > 1", []),
+        ("require", f"{C} >= 1 and {T} / {C} > 1", []),
+        ("require", f"{C} >= 0 and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} < 0 and {T} / {C} > 1", []),
+        ("require", f"{C} <= -1 and {T} / {C} > 1", []),
+        ("require", f"{C} <= 0 and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} > -1 and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} < 1 and {T} / {C} > 1", ["E024"]),
+        ("require", f"0 < {C} and {T} / {C} > 1", []),
+        ("require", f"0 > {C} and {T} / {C} > 1", []),
+        ("require", f"0 <= {C} and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} == 3 and {T} / {C} > 1", []),
+        ("require", f"{C} == 0 and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} != 0 or {T} / {C} > 1", ["E024"]),
+        ("require", f"({C} != 0 and {T} > 0) and {T} / {C} > 1", []),
+        ("require", f"({C} != 0 or {T} > 0) and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} in [1, 2] and {T} / {C} > 1", []),
+        ("require", f"{C} in [0, 1] and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} in [] and {T} / {C} > 1", ["E024"]),
+        ("require", f"{C} not in [1, 2] or {T} / {C} > 1", []),
+        ("require", f"{C} not in [0] and {T} / {C} > 1", ["E024"]),
+        ("require", f"0 < {C} < {T} / {C}", []),
+        ("require", f"{T} / {C} > 1 and {C} != 0", ["E024"]),
+        ("require", f"{T} / 2 > 1", []),
+        ("require", f"{T} / 0 > 1", ["E024"]),
+        ("require", f"{T} / -{C} > 1 or {C} == 0", ["E024"]),
+        ("require", f"{C} != 0 and {T} / -{C} > 1", []),
+        ("require", f"{T} / params.never_zero > 1", []),
+        ("require", f"{T} / -params.never_zero > 1", []),
+        ("require", f"{T} / params.sometimes_zero > 1", ["E024"]),
+        ("require", f"{T} / (params.never_zero * 2) > 1", []),
+        ("require", f"{T} / (params.never_zero * {C}) > 1", ["E024"]),
+        ("require", f"{T} / (params.never_zero / {C}) > 1", ["E024"]),
+        ("require", f"{C} != 0 and {T} / (params.never_zero / {C}) > 1", []),
+        ("value", f"{T} / {C} if {C} != 0 else 0", []),
+        ("value", f"0 if {C} == 0 else {T} / {C}", []),
+        ("value", f"{T} / {C} if {C} == 0 else 0", ["E024"]),
+        ("value", "0 / 0 if 1 == 2 else 1", ["E024"]),
+        ("value", "0 / 0 if 0 != 0 else 1", []),  # folded only where computable
+    ],
+)
+def test_a_division_is_safe_only_where_a_guard_proves_its_divisor_nonzero(
+    tmp_path: Path, key: str, expression: str, codes: list[str]
+) -> None:
+    assert check(tmp_path, key, expression) == codes
+
+
+@pytest.mark.parametrize(
+    ("key", "expression", "code", "words"),
+    [
+        ("require", f"{APP}._private == 1", "E011", "starting with '_'"),
+        ("require", "_x == 1", "E011", "starting with '_'"),
+        ("require", f"{APP}.area < 'zz'", "E014", "have no order"),
+        ("require", f"{APP}.submitter.delegation_reference < 'a'", "E014", "have no order"),
+        ("require", f"min({T}, {C}) > 1", "E015", "derive it first"),
+        ("value", f"min({T})", "E015", "wrong number of arguments"),
+        ("value", f"abs({T}, {C})", "E015", "wrong number of arguments"),
+        ("value", "abs()", "E015", "wrong number of arguments"),
+        ("value", f"max({T}, {APP}.amount_requested)", "E014", "of one kind"),
+        ("value", f"min({APP}.area, {APP}.area)", "E014", "of one kind"),
+        ("value", f"{APP}.amount_requested * {APP}.amount_requested", "E014", "money * money"),
+        ("value", f"{APP}.amount_requested / {APP}.hires.tecnico if {T} != 0 else 0", "", ""),
+        (
+            "value",
+            f"{T} / {APP}.amount_requested if {APP}.amount_requested != 0 else 0",
+            "E014",
+            "number / money",
+        ),
+        ("value", f"{APP}.amount_requested + 1.001", "E014", "at most two decimals"),
+        ("value", f"{APP}.amount_requested + {T}", "E014", "money + number"),
+        ("value", f"-{APP}.area", "E014", "cannot negate"),
+        ("value", f"{APP}.area + 'x'", "E014", "arithmetic needs numbers"),
+        ("value", f"{APP}.submitter.delegation_reference if true else 'a'", "", ""),
+        ("value", f"1 if {T} else 2", "E014", "expected a condition"),
+        ("value", f"1 if {T} > 1 else 'a'", "E014", "both branches need one type"),
+        ("require", f"1 if {T} > 1 else 2", "E011", "not in a condition"),
+        ("require", f"{T} == None", "E014", "is never null"),
+        ("require", f"{T} < None", "E014", "is never null"),
+        ("require", f"{APP}.submitter.delegation_reference < None", "E014", "never null"),
+        ("require", f"{APP}.hires < 1", "E012", "group of fields"),
+        ("require", f"{APP}.area in 'x'", "E014", "needs a list"),
+        ("require", f"{T} in ['a']", "E014", "cannot look for"),
+        ("require", f"{APP}.area in ['assunzioni', 'nessuna']", "E016", "is not a value"),
+        ("require", "[1, 'a'] == [1]", "E014", "one type"),
+        ("require", f"{T} in [1, {C}]", "E011", "only hold constants"),
+        ("require", f"{T} is 1", "E011", "comparison is not allowed"),
+        ("require", "date('2024-13-01') < date('2024-01-01')", "E015", "date("),
+        ("require", "date(2024) < date('2024-01-01')", "E015", "takes one text"),
+        ("require", f"date('2024-01-01', 'x') < {APP}.submitted_at", "E015", "takes one text"),
+        ("require", "len('x') == 1", "E011", "calling len() is not allowed"),
+        ("require", f"{APP}.area.upper() == 'X'", "E011", "only named functions"),
+        ("require", f"min({T}, key=1) > 0", "E015", "no keyword arguments"),
+        ("require", f"{T} ** 2 > 1", "E011", "BinOp is not allowed"),
+        ("require", f"~{T} > 1", "E011", "UnaryOp is not allowed"),
+        ("require", "b'x' == b'x'", "E011", "constant b'x' is not allowed"),
+        ("require", f"{T} == 1 == 1.0", "", ""),
+        ("require", f"-{T} < -5", "", ""),
+    ],
+)
+def test_what_the_language_refuses_and_why(
+    tmp_path: Path, key: str, expression: str, code: str, words: str
+) -> None:
+    body = RULE_HEAD + (
+        f"    derive: x\n    value: {json.dumps(expression)}\n"
+        if key == "value"
+        else f"    require: {json.dumps(expression)}\n"
+    )
+    problems = problems_for(tmp_path, body)
+    if not code:
+        assert problems == []
+        return
+    problem = only(problems)
+    assert problem.code == code and words in problem.message, str(problem)
