@@ -16,8 +16,11 @@ from typing import Literal, Optional
 
 import pytest
 from pydantic import AwareDatetime, BaseModel, computed_field
+from conftest import make_application, write_ruleset
 from test_checker import RULE_HEAD, only, problems_for
 
+from capcoe_rules import Engine
+from capcoe_rules.language.checker import content_hash, load_ruleset, read_sources
 from capcoe_rules.language.numbers import (
     NotComputableError,
     absolute,
@@ -461,3 +464,127 @@ def test_what_the_language_refuses_and_why(
         return
     problem = only(problems)
     assert problem.code == code and words in problem.message, str(problem)
+
+
+# -- the checker: where each problem is placed ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "line", "column"),
+    [
+        ("require: application.hires.tecnico > params.nope\n", 7, 42),
+        ('require: "application.hires.tecnico > params.nope"\n', 7, 43),
+        ("require: 'application.hires.tecnico > params.nope'\n", 7, 43),
+        ("require: >-\n      application.hires.tecnico > 0\n      and params.nope\n", 9, 11),
+        ("require: |-\n      (application.hires.tecnico > 0\n      and params.nope)\n", 9, 11),
+        ("require: application.hires.tecnico > 0\n      and params.nope\n", 8, 11),
+    ],
+)
+def test_a_problem_in_an_expression_is_placed_where_it_is_written(
+    tmp_path: Path, written: str, line: int, column: int
+) -> None:
+    problem = only(problems_for(tmp_path, RULE_HEAD + "    " + written))
+    assert (problem.code, problem.position) == ("E013", Position(line, column)), str(problem)
+
+
+PERIOD_PARAMETER = """\
+parameters:
+  p:
+    title: {it: P}
+    basis: prova
+    provenance: assumption
+    type: number
+    values:
+"""
+
+
+@pytest.mark.parametrize(
+    ("values", "gaps"),
+    [
+        (["{from: 2021-01-01, value: 1}"], []),
+        (["{from: 2021-01-02, value: 1}"], ["2021-01-01 to 2021-01-01"]),
+        (["{from: 2021-01-01, to: 2029-12-30, value: 1}"], ["2029-12-31 to 2029-12-31"]),
+        (["{from: 2021-01-01, to: 2029-12-31, value: 1}"], []),
+        (
+            ["{from: 2021-01-01, to: 2023-12-30, value: 1}", "{from: 2024-01-01, value: 2}"],
+            ["2023-12-31 to 2023-12-31"],
+        ),
+        (
+            ["{from: 2021-01-01, to: 2023-12-31, value: 1}", "{from: 2024-01-01, value: 2}"],
+            [],
+        ),
+        (["{from: 2030-01-01, value: 1}"], ["2021-01-01 to 2029-12-31"]),
+        (["{from: 2020-01-01, to: 2020-12-31, value: 1}"], ["2021-01-01 to 2029-12-31"]),
+    ],
+)
+def test_every_day_without_a_value_is_named(
+    tmp_path: Path, values: list[str], gaps: list[str]
+) -> None:
+    """The rule set is in force from 2021-01-01 to 2029-12-31 (conftest's MANIFEST)."""
+    text = "case: application\n" + PERIOD_PARAMETER + "".join(f"      - {v}\n" for v in values)
+    problems = problems_for(tmp_path, text)
+    assert all(problem.code == "E021" for problem in problems), problems
+    assert [p.message.split(" from ", 1)[1].split(",")[0] for p in problems] == gaps
+
+
+def test_derived_values_are_computed_after_what_they_read(tmp_path: Path) -> None:
+    rules = RULE_HEAD.removeprefix("case: application\nrules:\n")
+    text = "case: application\nrules:\n"
+    for rule_id, derive, value in [
+        ("R-C", "c", "derived.b + 1"),
+        ("R-B", "b", "derived.a * 2"),
+        ("R-A", "a", "application.hires.tecnico"),
+        ("R-D", "d", "derived.c + derived.a"),
+    ]:
+        text += rules.replace("R-ONE", rule_id) + f"    derive: {derive}\n    value: {value}\n"
+    text += rules.replace("R-ONE", "R-REQ") + "    require: derived.d > 0\n"
+    directory = write_ruleset(tmp_path / "rs", {"r.yaml": text})
+    ruleset = load_ruleset(directory)
+    rules_by_id = {rule.id: rule for rule in ruleset.cases["application"].rules}
+    assert {rule_id: rule.stratum for rule_id, rule in rules_by_id.items()} == {
+        "R-A": 0,
+        "R-B": 1,
+        "R-C": 2,
+        "R-D": 3,
+        "R-REQ": 4,
+    }
+    order = [rule.id for rule in ruleset.cases["application"].derivations]
+    assert order.index("R-A") < order.index("R-B") < order.index("R-C") < order.index("R-D")
+    decision = Engine(ruleset).evaluate(make_application())
+    assert decision.derived == {"c": 13, "b": 12, "a": 6, "d": 19}
+
+
+def test_a_cycle_names_every_value_on_it_and_only_those(tmp_path: Path) -> None:
+    rules = RULE_HEAD.removeprefix("case: application\nrules:\n")
+    text = "case: application\nrules:\n"
+    for rule_id, derive, value in [
+        ("R-A", "a", "derived.b + 1"),
+        ("R-B", "b", "derived.a + 1"),
+        ("R-C", "c", "derived.a + 1"),
+        ("R-E", "e", "2 + 1"),
+    ]:
+        text += rules.replace("R-ONE", rule_id) + f"    derive: {derive}\n    value: {value}\n"
+    problems = problems_for(tmp_path, text)
+    cycles = [p for p in problems if p.code == "E017"]
+    assert sorted(p.message.split("'")[1] for p in cycles) == ["a", "b"]
+    assert all("through a, b" in p.message for p in cycles)
+
+
+def test_rule_files_are_read_in_order_with_yml_too(tmp_path: Path) -> None:
+    directory = write_ruleset(
+        tmp_path / "rs",
+        {
+            "b/r.yml": RULE_HEAD.replace("R-ONE", "R-YML") + "    require: 'true'\n",
+            "a/r.yaml": RULE_HEAD + "    require: 'true'\n",
+            "notes.txt": "not a rule file",
+        },
+    )
+    assert list(read_sources(directory)) == ["a/r.yaml", "b/r.yml", "ruleset.yaml"]
+    ruleset = load_ruleset(directory)
+    assert [rule.id for rule in ruleset.cases["application"].rules] == ["R-ONE", "R-YML"]
+    assert ruleset.content_hash == content_hash(read_sources(directory))
+    assert ruleset.content_hash.startswith("sha256:") and len(ruleset.content_hash) == 71
+    changed = dict(read_sources(directory), **{"a/r.yaml": RULE_HEAD + "    require: 'false'\n"})
+    assert content_hash(changed) != ruleset.content_hash
+    with pytest.raises(FileNotFoundError):
+        read_sources(tmp_path / "nothing")
