@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Literal, Optional
 
 import pytest
-from pydantic import AwareDatetime, BaseModel, computed_field
 from conftest import make_application, write_ruleset
+from pydantic import AwareDatetime, BaseModel, computed_field
 from test_checker import RULE_HEAD, only, problems_for
 
 from capcoe_rules import Engine
