@@ -486,3 +486,39 @@ def test_every_field_of_a_case_model_is_encoded_for_the_engine() -> None:
         "share": Decimal("0.5"),
     }
     assert encode_model(Listed(tags=[], amounts=[], count=3, share=Decimal("2.0")))["share"] == 2
+
+
+def test_constant_parts_disappear_from_the_normal_form() -> None:
+    assert normal_form(condition("application.hires.tecnico == 1 or 1 < 2")) == [()]
+    assert normal_form(condition("application.hires.tecnico == 1 and 2 < 1")) == []
+    kept = normal_form(condition("application.hires.tecnico == 1 and 1 < 2"))
+    assert len(kept) == 1 and len(kept[0]) == 1
+
+
+def test_a_comparison_with_a_division_is_computed_whole() -> None:
+    form = normal_form(
+        condition(
+            "application.hires.culturale != 0 and application.hires.tecnico / "
+            "application.hires.culturale > 1"
+        )
+    )
+    assert [test.slot.kind for test in form[0]] == ["field", "atom"]
+    listed = normal_form(
+        condition(
+            "application.hires.culturale != 0 and application.hires.tecnico / "
+            "application.hires.culturale in [1, 2]"
+        )
+    )
+    assert [test.slot.kind for test in listed[0]] == ["field", "atom"]
+
+
+@pytest.mark.parametrize(("items", "atom"), [(MAX_LIST_TESTS, False), (MAX_LIST_TESTS + 1, True)])
+def test_a_list_of_sixteen_constants_is_tested_item_by_item(items: int, atom: bool) -> None:
+    listed = ", ".join(str(100 + index) for index in range(items))
+    found = normal_form(condition(f"application.hires.tecnico in [{listed}]"))
+    if atom:
+        assert len(found) == 1 and found[0][0].slot.kind == "atom"
+    else:
+        assert len(found) == items and not atoms(found)
+    excluded = normal_form(condition(f"application.hires.tecnico not in [{listed}]"))
+    assert len(excluded) == 1 and len(excluded[0]) == (1 if atom else items)
