@@ -71,8 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="seconds of baseline test time per mutant (config: test_budget)",
     )
+    parser.add_argument(
+        "--report", help="folder of the report and results (config: report, out/mutation)"
+    )
     options = parser.parse_args(argv)
     config = load_config(Path.cwd())
+    if options.report is not None:
+        config = replace(config, report=options.report)
     if options.budget is not None:
         config = replace(config, test_budget=options.budget)
     mutants = mutants_of(config, options.paths)
