@@ -96,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     if options.resume or options.survivors:
         for mutant in mutants:
             found = earlier.get(mutant.id)
-            again = found is not None and found.status in ("survived", "error")
+            again = (
+                found is not None
+                and found.status in ("survived", "error")
+                and found.key not in config.equivalent  # judged already: no need to run it
+            )
             if found is not None and not (options.survivors and again):
                 keep[mutant.id] = found
     todo = [mutant for mutant in mutants if mutant.id not in keep]

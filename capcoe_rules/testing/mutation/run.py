@@ -141,8 +141,11 @@ class Runner:
         # module (its slow, decisive tests) is never crowded out by fast tests of others.
         firsts: dict[str, tuple[str, float]] = {}
         for node, seconds in ordered:
-            firsts.setdefault(node.split("::", 1)[0], (node, seconds))
+            if seconds <= self.config.test_budget:
+                firsts.setdefault(node.split("::", 1)[0], (node, seconds))
         selected = sorted(firsts.values(), key=lambda item: (item[1], item[0]))
+        if not selected and ordered:
+            selected = [ordered[0]]
         spent = sum(seconds for _, seconds in selected)
         taken = {node for node, _ in selected}
         for node, seconds in ordered:
