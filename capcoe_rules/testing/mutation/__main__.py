@@ -11,6 +11,7 @@ import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from capcoe_rules.testing.mutation.config import load_config
 from capcoe_rules.testing.mutation.mutants import Mutant
@@ -44,7 +45,7 @@ def judged(result: Result, equivalent: dict[str, str]) -> Result:
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m capcoe_rules.testing.mutation")
     parser.add_argument("paths", nargs="*", default=["capcoe_rules", "rules"])
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (workspaces)")
@@ -74,7 +75,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report", help="folder of the report and results (config: report, out/mutation)"
     )
-    options = parser.parse_args(argv)
+    return parser
+
+
+def _kept(
+    mutants: list[Mutant], earlier: dict[str, Result], options: argparse.Namespace, config: Any
+) -> dict[str, Result]:
+    """The earlier results a run keeps: all with --resume; with --survivors, all but the
+    survivors and errors (unless judged equivalent in the config already)."""
+    keep: dict[str, Result] = {}
+    if not (options.resume or options.survivors):
+        return keep
+    for mutant in mutants:
+        found = earlier.get(mutant.id)
+        if found is None:
+            continue
+        again = found.status in ("survived", "error") and found.key not in config.equivalent
+        if not (options.survivors and again):
+            keep[mutant.id] = found
+    return keep
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _parser().parse_args(argv)
     config = load_config(Path.cwd())
     if options.report is not None:
         config = replace(config, report=options.report)
@@ -92,20 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     report = config.root / config.report
     earlier = {result.id: result for result in read_results(report / "results.jsonl")}
-    keep: dict[str, Result] = {}
-    if options.resume or options.survivors:
-        for mutant in mutants:
-            found = earlier.get(mutant.id)
-            again = (
-                found is not None
-                and found.status in ("survived", "error")
-                and found.key not in config.equivalent  # judged already: no need to run it
-            )
-            if found is not None and not (options.survivors and again):
-                keep[mutant.id] = found
+    keep = _kept(mutants, earlier, options, config)
     todo = [mutant for mutant in mutants if mutant.id not in keep]
-    results = dict(earlier)
-    results.update(keep)
+    results = {**earlier, **keep}
     runner = Runner(config, jobs=options.jobs)
     try:
         runner.prepare(todo)

@@ -92,13 +92,26 @@ def serve() -> None:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     assert not any(name.startswith("capcoe_rules") for name in sys.modules)
+    running: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        # Stopped while a mutant runs: take its whole process group along.
+        for child in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child, signal.SIGKILL)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         job = json.loads(line)
         pid = os.fork()
         if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             _run_child(job)
+        running[:] = [pid]
         code = _wait(pid, float(job["deadline"]))
+        running.clear()
         print(json.dumps({"code": code}), flush=True)
 
 
