@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Optional
@@ -53,26 +54,31 @@ E34 = 10**34
 @pytest.mark.parametrize(
     ("computed", "expected"),
     [
-        (add(E34 - 2, 1), E34 - 1),  # 34 digits: exact
-        (add(E34, 1), E34),  # 35 digits: rounded to 34
-        (add(E34, 5), E34),  # half to even (0)
-        (add(E34 + 10, 5), E34 + 20),  # half to even (2)
-        (subtract(-E34, 1), -E34),
-        (subtract(1 - E34, 1), 1 - E34 - 1),
-        (multiply(10**17 + 1, 10**17 + 1), E34 + 2 * 10**17),
-        (multiply(10**17, 10**16), 10**33),
-        (negate(E34 + 1), -E34),
-        (negate(E34 - 1), 1 - E34),
-        (absolute(-(E34 + 1)), E34),
-        (absolute(1 - E34), E34 - 1),
-        (divide(1, 3), Decimal("0." + "3" * 34)),
-        (divide(6, 3), 2),
-        (add(Decimal("0.1"), Decimal("0.2")), Decimal("0.3")),
-        (add(Decimal("0.5"), Decimal("0.5")), 1),
+        (lambda: add(E34 - 2, 1), E34 - 1),  # 34 digits: exact
+        (lambda: add(E34, 1), E34),  # 35 digits: rounded to 34
+        (lambda: add(E34, 5), E34),  # half to even (0)
+        (lambda: add(E34 + 10, 5), E34 + 20),  # half to even (2)
+        (lambda: subtract(-E34, 1), -E34),
+        (lambda: add(-E34, -1), -E34),  # below -10^34 too
+        (lambda: multiply(-(10**17 + 1), 10**17 + 1), -(E34 + 2 * 10**17)),
+        (lambda: negate(-(E34 + 1)), E34),
+        (lambda: absolute(E34 + 1), E34),
+        (lambda: subtract(1 - E34, 1), 1 - E34 - 1),
+        (lambda: multiply(10**17 + 1, 10**17 + 1), E34 + 2 * 10**17),
+        (lambda: multiply(10**17, 10**16), 10**33),
+        (lambda: negate(E34 + 1), -E34),
+        (lambda: negate(E34 - 1), 1 - E34),
+        (lambda: absolute(-(E34 + 1)), E34),
+        (lambda: absolute(1 - E34), E34 - 1),
+        (lambda: divide(1, 3), Decimal("0." + "3" * 34)),
+        (lambda: divide(6, 3), 2),
+        (lambda: add(Decimal("0.1"), Decimal("0.2")), Decimal("0.3")),
+        (lambda: add(Decimal("0.5"), Decimal("0.5")), 1),
     ],
 )
-def test_arithmetic_on_the_34_digit_edge(computed: object, expected: object) -> None:
-    assert computed == expected and type(computed) is type(expected)
+def test_arithmetic_on_the_34_digit_edge(computed: Callable[[], object], expected: object) -> None:
+    value = computed()  # computed in the test, not while collecting it
+    assert value == expected and type(value) is type(expected)
 
 
 def test_what_has_no_decimal_result_raises() -> None:
