@@ -119,9 +119,16 @@ class Runner:
     # -- selection ----------------------------------------------------------------------------
 
     def tests_for(self, mutant: Mutant) -> list[tuple[str, float]]:
-        """The tests to run on ``mutant``, fastest first, within the budget."""
+        """The tests to run on ``mutant``, within the budget, fastest first.
+
+        First the tests whose own run reaches a mutated line (the fastest of each test
+        file whatever else, so that the file written for the module is never crowded out),
+        then those whose file's fixtures reach it, then, when nothing reaches it in-process,
+        every test of the mapped files.
+        """
         candidates: dict[str, float] = {}
-        reaching: dict[str, float] = {}
+        direct: dict[str, float] = {}
+        through_fixtures: dict[str, float] = {}
         for test_file in self.config.tests_for(mutant.path):
             baseline = self.baselines.get(test_file)
             if baseline is None:  # a test file written while this run goes on
@@ -132,28 +139,31 @@ class Runner:
                 for node in lines.get(line, ()):
                     if node.endswith(SETUP):
                         # A fixture's work: any test of the file may assert what it made.
-                        reaching.update(_same_file(baseline.seconds, node))
+                        through_fixtures.update(_same_file(baseline.seconds, node))
                     elif node in baseline.seconds:
-                        reaching[node] = baseline.seconds[node]
-        chosen = reaching or candidates
-        ordered = sorted(chosen.items(), key=lambda item: (item[1], item[0]))
-        # The fastest test of each file first, whatever the budget: a file written for the
-        # module (its slow, decisive tests) is never crowded out by fast tests of others.
+                        direct[node] = baseline.seconds[node]
+
+        def by_time(tests: dict[str, float]) -> list[tuple[str, float]]:
+            return sorted(tests.items(), key=lambda item: (item[1], item[0]))
+
+        ordered = by_time(direct) + by_time(
+            {node: s for node, s in through_fixtures.items() if node not in direct}
+        )
+        if not ordered:
+            ordered = by_time(candidates)
+        budget = self.config.test_budget
         firsts: dict[str, tuple[str, float]] = {}
-        for node, seconds in ordered:
-            if seconds <= self.config.test_budget:
+        for node, seconds in by_time(direct) or ordered:
+            if seconds <= budget:
                 firsts.setdefault(node.split("::", 1)[0], (node, seconds))
-        selected = sorted(firsts.values(), key=lambda item: (item[1], item[0]))
-        if not selected and ordered:
-            selected = [ordered[0]]
+        selected = list(firsts.values()) or ordered[:1]
         spent = sum(seconds for _, seconds in selected)
         taken = {node for node, _ in selected}
         for node, seconds in ordered:
-            if node in taken or spent + seconds > self.config.test_budget:
-                continue
-            selected.append((node, seconds))
-            spent += seconds
-        return selected
+            if node not in taken and spent + seconds <= budget:
+                selected.append((node, seconds))
+                spent += seconds
+        return sorted(selected, key=lambda item: (item[1], item[0]))
 
     # -- running ------------------------------------------------------------------------------
 
