@@ -9,6 +9,7 @@ that the engine still decides such rules as their text says.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -422,14 +423,20 @@ def test_a_decision_shows_what_the_rules_computed_read_and_say(
 
 
 def test_what_is_not_a_case_is_refused_by_name(engine: Engine) -> None:
-    with pytest.raises(CaseError, match="RuleSetRef is not a case"):
-        engine.evaluate(RuleSetRef.of(engine.ruleset))
-    with pytest.raises(CaseError, match="unknown case type 'grant'"):
-        engine.evaluate({"case_type": "grant"})
-    with pytest.raises(CaseError, match="a case is a mapping"):
-        engine.evaluate("[1, 2]")
-    with pytest.raises(CaseError, match="not valid JSON"):
-        engine.evaluate("{")
+    refusals = [
+        (RuleSetRef.of(engine.ruleset), "case_type", "RuleSetRef is not a case"),
+        ({"case_type": "grant"}, "case_type", "unknown case type 'grant'"),
+        ("[1, 2]", "", "a case is a mapping of fields to values"),
+        (b'{"case_type": "grant"}', "case_type", "unknown case type 'grant'"),
+        ("{", "", "not valid JSON"),
+    ]
+    for case, path, message in refusals:
+        with pytest.raises(CaseError) as refused:
+            engine.evaluate(case)
+        (problem,) = refused.value.problems
+        assert problem.path == path and problem.message.startswith(message), problem
+    decided = engine.evaluate(json.dumps(make_application()).encode())
+    assert decided.case_type == "application"
 
 
 # -- payments: what the claim rules read is added up from the milestones -----------------
