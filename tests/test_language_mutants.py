@@ -20,7 +20,7 @@ from conftest import make_application, write_ruleset
 from pydantic import AwareDatetime, BaseModel, computed_field
 from test_checker import RULE_HEAD, only, problems_for
 
-from capcoe_rules import Engine
+from capcoe_rules import Engine, ReferenceEvaluator
 from capcoe_rules.language.checker import content_hash, load_ruleset, read_sources
 from capcoe_rules.language.numbers import (
     NotComputableError,
@@ -594,3 +594,96 @@ def test_rule_files_are_read_in_order_with_yml_too(tmp_path: Path) -> None:
     assert content_hash(changed) != ruleset.content_hash
     with pytest.raises(FileNotFoundError):
         read_sources(tmp_path / "nothing")
+
+
+@pytest.mark.parametrize(
+    ("expression", "word"),
+    [
+        ("await application.area", "await is not allowed"),
+        ("(yield) == 1", "yield is not allowed"),
+        ("{1, 2} == {1}", "a set is not allowed"),
+        ('f"{application.area}" == "x"', "an f-string is not allowed"),
+        ("{'a': 1} == 1", "a dictionary is not allowed"),
+        ("(x := 1) == 1", "assignment (:=) is not allowed"),
+        ("[1, 2][0:1] == [1]", "indexing ([...]) is not allowed"),
+        ("[y for y in [1]] == [1]", "a comprehension is not allowed"),
+        ("{y for y in [1]} == 1", "a comprehension is not allowed"),
+        ("lambda: 1", "lambda is not allowed"),
+    ],
+)
+def test_each_forbidden_construct_is_named(tmp_path: Path, expression: str, word: str) -> None:
+    problem = only(problems_for(tmp_path, RULE_HEAD + f"    require: {json.dumps(expression)}\n"))
+    assert problem.code == "E011" and word in problem.message, str(problem)
+
+
+@pytest.mark.parametrize(
+    ("expression", "code"),
+    [
+        ("application.area == '" + "x" * 9_978 + "'", None),  # 10,000 characters
+        ("application.area == '" + "x" * 9_979 + "'", "E025"),
+        ("application.area != '" + "x" * 10_000 + "'", "E025"),  # a text beyond 10,000
+        ("(" * 97 + "application.hires.tecnico" + ")" * 97 + " > 1", None),
+        # The comparison, 95 minus signs, then the name's 4 levels: 100 deep, then 101.
+        ("-" * 95 + "application.hires.tecnico > 1", None),
+        ("-" * 96 + "application.hires.tecnico > 1", "E025"),
+    ],
+)
+def test_the_longest_and_deepest_expressions(
+    tmp_path: Path, expression: str, code: str | None
+) -> None:
+    problems = problems_for(tmp_path, RULE_HEAD + f"    require: {json.dumps(expression)}\n")
+    if code is None:
+        assert problems == []
+    else:
+        assert [problem.code for problem in problems] == [code]
+
+
+def test_a_number_is_read_as_written_not_as_a_float(tmp_path: Path) -> None:
+    rules = RULE_HEAD.removeprefix("case: application\nrules:\n")
+    text = (
+        "case: application\nrules:\n"
+        + rules
+        + ("    derive: x\n    value: application.hires.tecnico * 0.12345678901234567890123\n")
+    )
+    directory = write_ruleset(tmp_path / "rs", {"r.yaml": text})
+    decision = Engine.from_path(directory).evaluate(make_application())
+    assert decision.derived["x"] == Decimal("0.74074073407407407340738")
+
+
+@pytest.mark.parametrize(
+    ("condition", "status"),
+    [
+        ("5 < application.hires.tecnico", "met"),
+        ("6 < application.hires.tecnico", "not_met"),
+        ("6 <= application.hires.tecnico", "met"),
+        ("7 <= application.hires.tecnico", "not_met"),
+        ("7 > application.hires.tecnico", "met"),
+        ("6 > application.hires.tecnico", "not_met"),
+        ("6 >= application.hires.tecnico", "met"),
+        ("5 >= application.hires.tecnico", "not_met"),
+        ("6 == application.hires.tecnico", "met"),
+        ("6 != application.hires.tecnico", "not_met"),
+        ("5 != application.hires.tecnico", "met"),
+    ],
+)
+def test_a_constant_on_the_left_compares_as_written(
+    tmp_path: Path, condition: str, status: str
+) -> None:
+    """Each comparison mirrored (``5 < x`` is ``x > 5``), as a requirement and, negated, as
+    a ``when``: the technical posts are 6."""
+    rules = RULE_HEAD.removeprefix("case: application\nrules:\n")
+    text = (
+        "case: application\nrules:\n"
+        + rules
+        + f"    require: {json.dumps(condition)}\n"
+        + rules.replace("R-ONE", "R-WHEN")
+        + f"    when: {json.dumps(condition)}\n"
+        + "    require: 'false'\n"
+    )
+    engine = Engine.from_path(write_ruleset(tmp_path / "rs", {"r.yaml": text}))
+    for decider in (engine, ReferenceEvaluator(engine.ruleset)):
+        decision = decider.evaluate(make_application())
+        assert decision.finding("R-ONE").status == status
+        assert decision.finding("R-WHEN").status == (
+            "not_met" if status == "met" else "not_applicable"
+        )
