@@ -60,6 +60,11 @@ E34 = 10**34
         (lambda: add(E34 + 10, 5), E34 + 20),  # half to even (2)
         (lambda: subtract(-E34, 1), -E34),
         (lambda: add(-E34, -1), -E34),  # below -10^34 too
+        (lambda: add(Decimal("1.0"), 1), 2),  # a whole decimal is an integer
+        (lambda: subtract(Decimal("3.0"), 1), 2),
+        (lambda: multiply(Decimal("0.5"), 2), 1),
+        (lambda: negate(Decimal("-2.0")), 2),
+        (lambda: absolute(Decimal("-2.0")), 2),
         (lambda: multiply(-(10**17 + 1), 10**17 + 1), -(E34 + 2 * 10**17)),
         (lambda: negate(-(E34 + 1)), E34),
         (lambda: absolute(E34 + 1), E34),
@@ -625,6 +630,7 @@ def test_each_forbidden_construct_is_named(tmp_path: Path, expression: str, word
         # The comparison, 95 minus signs, then the name's 4 levels: 100 deep, then 101.
         ("-" * 95 + "application.hires.tecnico > 1", None),
         ("-" * 96 + "application.hires.tecnico > 1", "E025"),
+        ("-" * 5000 + "1 > 0", "E025"),  # deeper than Python's own parser goes
     ],
 )
 def test_the_longest_and_deepest_expressions(
