@@ -692,3 +692,63 @@ def test_a_constant_on_the_left_compares_as_written(
         assert decision.finding("R-WHEN").status == (
             "not_met" if status == "met" else "not_applicable"
         )
+
+
+MILESTONE_HEAD = RULE_HEAD.replace("case: application", "case: milestone")
+
+
+@pytest.mark.parametrize(
+    ("head", "expression", "code", "words"),
+    [
+        (RULE_HEAD, "'abc'.upper == 1", "E011", "attributes can only be read from names"),
+        (RULE_HEAD, "applicazione.area == 'x'", "E012", "unknown name 'applicazione'"),
+        (RULE_HEAD, "params.a.b == 1", "E012", "write params.NAME"),
+        (MILESTONE_HEAD, "milestone.date_achieved < date('2024-01-01')", "E014", "may be null"),
+        (MILESTONE_HEAD, "date('2024-01-01') > milestone.date_achieved", "E014", "may be null"),
+        (MILESTONE_HEAD, "milestone.date_achieved == None", "", ""),
+    ],
+)
+def test_names_and_null_are_checked(
+    tmp_path: Path, head: str, expression: str, code: str, words: str
+) -> None:
+    found = problems_for(tmp_path, head + f"    require: {json.dumps(expression)}\n")
+    problems = [p for p in found if p.code != "E051"]  # milestone rules, no payment: here
+    if not code:
+        assert problems == []
+        return
+    problem = only(problems)
+    assert problem.code == code and words in problem.message, str(problem)
+
+
+def test_money_divided_by_money_is_a_number(tmp_path: Path) -> None:
+    amount = "application.amount_requested"
+    text = RULE_HEAD + f"    derive: x\n    value: {amount} / {amount} if {amount} != 0 else 0\n"
+    text += RULE_HEAD.removeprefix("case: application\nrules:\n").replace("R-ONE", "R-TWO")
+    text += "    require: derived.x == 1\n"
+    directory = write_ruleset(tmp_path / "rs", {"r.yaml": text})
+    ruleset = load_ruleset(directory)
+    assert ruleset.cases["application"].derived_types["x"] == NUMBER
+    decision = Engine(ruleset).evaluate(make_application())
+    assert decision.derived["x"] == 1 and decision.finding("R-TWO").status == "met"
+
+
+def test_a_rule_file_that_is_not_a_mapping_is_refused_at_its_start(tmp_path: Path) -> None:
+    problem = only(problems_for(tmp_path, "- a\n- b\n"))
+    assert (problem.code, problem.position) == ("E003", Position(1, 1))
+    assert "a rule file is a mapping" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        ("case: application\nrulez: []\n", ["parameters", "tables", "rules"]),
+        (RULE_HEAD + "    requires: 'true'\n", ["basis", "require", "when", "derive"]),
+        (RULE_HEAD + "    title: {it: a, de: b}\n", ["it", "en"]),
+    ],
+)
+def test_an_unknown_key_names_the_keys_allowed_there(
+    tmp_path: Path, text: str, allowed: list[str]
+) -> None:
+    problem = next(p for p in problems_for(tmp_path, text) if p.code == "E002")
+    hint = problem.message.split("(allowed: ", 1)[1]
+    assert all(key in hint.split(", ") or key + ")" in hint for key in allowed), problem.message
