@@ -752,3 +752,37 @@ def test_an_unknown_key_names_the_keys_allowed_there(
     problem = next(p for p in problems_for(tmp_path, text) if p.code == "E002")
     hint = problem.message.split("(allowed: ", 1)[1]
     assert all(key in hint.split(", ") or key + ")" in hint for key in allowed), problem.message
+
+
+@pytest.mark.parametrize(
+    ("values", "first"),
+    [
+        (["{from: 2021-01-02, to: 2021-01-01, value: 1}"], "'to' 2021-01-01 is before 'from'"),
+        (
+            ["{from: 2021-01-01, to: 2024-01-01, value: 1}", "{from: 2024-01-01, value: 2}"],
+            "overlaps the one in force until 2024-01-01",
+        ),
+        (
+            ["{from: 2022-01-01, value: 1}", "{from: 2021-01-01, value: 2}"],
+            "values out of order",
+        ),
+        (["{from: 2021-01-01, value: abc}"], "value is not a number"),
+    ],
+)
+def test_a_parameter_with_bad_values_is_left_out_and_rules_reading_it_say_so(
+    tmp_path: Path, values: list[str], first: str
+) -> None:
+    text = "case: application\n" + PERIOD_PARAMETER + "".join(f"      - {v}\n" for v in values)
+    text += RULE_HEAD.removeprefix("case: application\n") + "    require: params.p > 0\n"
+    problems = problems_for(tmp_path, text)
+    assert [p.code for p in problems] == [
+        "E022" if "not a number" in first else "E020",
+        "E013",
+    ], problems
+    assert first in problems[0].message
+
+
+def test_a_value_of_the_wrong_kind_in_a_rule_is_placed_with_its_path(tmp_path: Path) -> None:
+    problem = only(problems_for(tmp_path, RULE_HEAD + "    require: [1]\n"))
+    assert (problem.code, problem.position) == ("E003", Position(7, 14))
+    assert problem.message.startswith("rules.0.require: ")
