@@ -20,7 +20,7 @@ from conftest import make_application, write_ruleset
 from pydantic import AwareDatetime, BaseModel, computed_field
 from test_checker import RULE_HEAD, only, problems_for
 
-from capcoe_rules import Engine, ReferenceEvaluator
+from capcoe_rules import Engine, ReferenceEvaluator, check_ruleset
 from capcoe_rules.language.checker import content_hash, load_ruleset, read_sources
 from capcoe_rules.language.numbers import (
     NotComputableError,
@@ -786,3 +786,65 @@ def test_a_value_of_the_wrong_kind_in_a_rule_is_placed_with_its_path(tmp_path: P
     problem = only(problems_for(tmp_path, RULE_HEAD + "    require: [1]\n"))
     assert (problem.code, problem.position) == ("E003", Position(7, 14))
     assert problem.message.startswith("rules.0.require: ")
+
+
+def table(name: str, key: str, columns: str, rows: list[str]) -> str:
+    return (
+        f"  {name}:\n    title: {{it: T}}\n    basis: x\n    provenance: assumption\n"
+        f"    key: {key}\n    columns: {{{columns}}}\n    rows:\n"
+        + "".join(f"      - {row}\n" for row in rows)
+    )
+
+
+LOOKUP_MANIFEST = """\
+name: mini
+version: "1"
+title: {it: Regole di prova}
+in_force: {from: 2021-01-01, to: 2029-12-31}
+lookups:
+  g: {table: good, key: application.area}
+"""
+
+
+def table_problems(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Problems of the rule files; the manifest looks rows up in table 'good'."""
+    directory = write_ruleset(tmp_path / "rs", files, manifest=LOOKUP_MANIFEST)
+    return [(Path(p.file).name, p.code, p.message) for p in check_ruleset(directory)]
+
+
+def test_tables_are_checked_one_by_one_and_row_by_row(tmp_path: Path) -> None:
+    good = table("good", "code", "code: text, n: number", ["{code: a, n: 1}", "{code: b, n: 2}"])
+    files = {
+        "a.yaml": "tables:\n"
+        + table("twice", "code", "code: text", ["{code: a}"])
+        + table("numeric_key", "n", "n: number", ["{n: 1}"])
+        + table("missing_key", "nope", "code: text", ["{code: a}"])
+        + table(
+            "rows",
+            "code",
+            "code: text, n: number",
+            [
+                "{code: a, n: x}",
+                "{code: a, extra: 1}",
+                "{code: b}",
+                "{code: c, n: 1}",
+                "{code: c, n: 2}",
+            ],
+        ),
+        "b.yaml": "tables:\n" + table("twice", "code", "code: text", ["{code: a}"]) + good,
+    }
+    problems = table_problems(tmp_path, files)
+    assert [(file, code) for file, code, _ in problems] == [
+        ("a.yaml", "E022"),  # numeric_key: the key must be a text column
+        ("a.yaml", "E022"),  # missing_key
+        ("a.yaml", "E022"),  # rows: n is not a number
+        ("a.yaml", "E002"),  # rows: unknown column
+        ("a.yaml", "E003"),  # rows: no n
+        ("a.yaml", "E018"),  # rows: two rows keyed c
+        ("b.yaml", "E018"),  # twice, again
+    ], problems
+    messages = [message for _, _, message in problems]
+    assert "key 'n' must be one of its text columns" in messages[0]
+    assert "key 'nope' must be one of its text columns" in messages[1]
+    assert "two rows with key 'c'" in messages[5]
+    assert "table 'twice' is defined twice" in messages[6]
