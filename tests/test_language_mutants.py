@@ -489,6 +489,9 @@ def test_what_the_language_refuses_and_why(
         ("require: >-\n      application.hires.tecnico > 0\n      and params.nope\n", 9, 11),
         ("require: |-\n      (application.hires.tecnico > 0\n      and params.nope)\n", 9, 11),
         ("require: application.hires.tecnico > 0\n      and params.nope\n", 8, 11),
+        ('require: "application.hires.tecnico\n      > params.nope"\n', 8, 9),
+        # An escape the walk cannot follow (\x41 is A): placed on the scalar's line.
+        ('require: "params.nope == \\x41"\n', 7, 15),
     ],
 )
 def test_a_problem_in_an_expression_is_placed_where_it_is_written(
