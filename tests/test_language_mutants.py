@@ -529,6 +529,10 @@ parameters:
         ),
         (["{from: 2030-01-01, value: 1}"], ["2021-01-01 to 2029-12-31"]),
         (["{from: 2020-01-01, to: 2020-12-31, value: 1}"], ["2021-01-01 to 2029-12-31"]),
+        (
+            ["{from: 2021-01-01, to: 2029-12-30, value: 1}", "{from: 2030-01-01, value: 2}"],
+            ["2029-12-31 to 2029-12-31"],
+        ),
     ],
 )
 def test_every_day_without_a_value_is_named(
@@ -851,3 +855,64 @@ def test_tables_are_checked_one_by_one_and_row_by_row(tmp_path: Path) -> None:
     assert "key 'nope' must be one of its text columns" in messages[1]
     assert "two rows with key 'c'" in messages[5]
     assert "table 'twice' is defined twice" in messages[6]
+
+
+def test_a_lookup_whose_key_is_wrong_is_refused_in_the_manifest(tmp_path: Path) -> None:
+    manifest = LOOKUP_MANIFEST.replace("key: application.area", "key: application.nope")
+    good = table("good", "code", "code: text", ["{code: a}"])
+    directory = write_ruleset(tmp_path / "rs", {"a.yaml": "tables:\n" + good}, manifest=manifest)
+    (problem,) = check_ruleset(directory)
+    assert Path(problem.file).name == "ruleset.yaml" and problem.code == "E012"
+    assert problem.message.startswith("lookup 'g': unknown field 'nope'")
+    assert problem.position == Position(6, 25)
+
+
+BAND_ROWS = [
+    "{band: a, lower: 0, upper: 1, rate: 0}",
+    "{band: b, lower: 1, upper: 2, rate: 1}",
+]
+
+
+@pytest.mark.parametrize(
+    ("columns", "rows", "codes"),
+    [
+        ("band: text, lower: number, upper: number, rate: number", BAND_ROWS, []),
+        ("band: text, lower: text, upper: number, rate: number", BAND_ROWS, ["E022", "E012"]),
+        ("band: text, lower: number, upper: text, rate: number", BAND_ROWS, ["E022", "E012"]),
+        (
+            "band: text, lower: number, upper: number, rate: number",
+            ["{band: a, lower: 1, upper: 1, rate: 0}"],
+            ["E022", "E012"],
+        ),
+        (
+            "band: text, lower: number, upper: number, rate: number",
+            ["{band: a, lower: 0, upper: 1.5, rate: 0}", "{band: b, lower: 1, upper: 2, rate: 1}"],
+            ["E020", "E012"],
+        ),
+    ],
+)
+def test_a_band_table_that_makes_no_sense_is_not_looked_up(
+    tmp_path: Path, columns: str, rows: list[str], codes: list[str]
+) -> None:
+    """A rule reading the band of a refused table is told the band does not exist."""
+    manifest = LOOKUP_MANIFEST.replace(
+        "g: {table: good, key: application.area}",
+        "band: {table: bands, key: milestone.achievement, match: band}",
+    )
+    rule = MILESTONE_HEAD + "    require: band.rate > 0\n"
+    bands = "tables:\n" + table("bands", "band", columns, rows)
+    directory = write_ruleset(tmp_path / "rs", {"t.yaml": bands, "r.yaml": rule}, manifest)
+    found = {p.code for p in check_ruleset(directory) if p.code != "E051"}
+    assert found == set(codes)
+
+
+def test_every_language_of_a_message_is_checked(tmp_path: Path) -> None:
+    text = RULE_HEAD + (
+        "    require: 'true'\n"
+        "    message: {it: 'Valore {application.nope}', en: 'Value {application.area'}\n"
+    )
+    problems = problems_for(tmp_path, text)
+    assert [(p.code, p.position) for p in problems] == [
+        ("E012", Position(8, 20)),  # where each message text starts
+        ("E010", Position(8, 52)),
+    ], problems
