@@ -81,6 +81,7 @@ def test_test_format_json_gives_every_result_and_the_coverage(tmp_path: Path) ->
         "kind": "requirement",
         "held": 1,
         "failed": 0,
+        "not_applicable": 0,
         "complete": False,
     }
     assert "1 passed, 3 failed" in result.stderr

@@ -15,6 +15,7 @@ from capcoe_rules.engine import Engine
 from capcoe_rules.testing.reports import junit_xml, results_json
 from capcoe_rules.testing.runner import (
     CaseResult,
+    branches,
     coverage,
     coverage_ratio,
     discover,
@@ -32,7 +33,12 @@ def test_examples(
     ] = None,
     rules: RulesOption = Path("rules"),
     show_coverage: Annotated[
-        bool, typer.Option("--coverage", help="Show which rules never held or never failed.")
+        bool,
+        typer.Option(
+            "--coverage",
+            help="Show which rules never held, failed or did not apply, and every branch "
+            "('if'/'else', min/max argument, and/or operand, band row) no example took.",
+        ),
     ] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List passing cases too.")
@@ -111,7 +117,7 @@ def _print_result(result: CaseResult) -> None:
 def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
     rules = coverage(engine.ruleset, results)
     table = Table(title="Copertura delle regole / Rule coverage", title_justify="left")
-    for column in ("rule", "kind", "held", "failed", "missing"):
+    for column in ("rule", "kind", "held", "failed", "n/a", "missing"):
         table.add_column(column)
     for rule in rules:
         missing = []
@@ -125,6 +131,7 @@ def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
             rule.kind,
             str(rule.held),
             str(rule.failed),
+            "-" if rule.kind == "derivation" else str(rule.not_applicable),
             ", ".join(missing),
             style=style,
         )
@@ -133,5 +140,20 @@ def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
     out.print(
         f"coverage: {coverage_ratio(rules):.1%} of rule outcomes"
         + (f"; incomplete: {', '.join(incomplete)}" if incomplete else ""),
+        highlight=False,
+    )
+    _print_branches(engine, results)
+
+
+def _print_branches(engine: Engine, results: list[CaseResult]) -> None:
+    """Each branch no example took, as file:line:col, so an editor can jump to it."""
+    found = branches(engine.ruleset, results)
+    for branch in found.missed:
+        out.print(f"not exercised: {branch}", highlight=False, markup=False, soft_wrap=True)
+    seen = len(found.branches) - len(found.missed)
+    out.print(
+        f"branches: {seen} of {len(found.branches)} exercised ({found.ratio:.1%}): "
+        "requirements not applicable, 'if'/'else', min/max arguments, and/or operands, "
+        "band rows",
         highlight=False,
     )

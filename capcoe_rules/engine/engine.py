@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import localcontext
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,7 @@ class _DurableMatcher:
         self._sessions: tuple[tuple[CompiledRuleset, DurableSession], ...] = tuple(
             (ruleset, DurableSession(ruleset.definition)) for ruleset in compiled.rulesets
         )
-        self._reference = _ReferenceMatcher(case_rules)
+        self._reference = ReferenceMatcher(case_rules)
 
     def exceptions(self, data: dict[str, Any]) -> Sequence[tuple[Rule, Exception_]]:
         try:
@@ -156,10 +156,17 @@ class ReferenceEvaluator(_Evaluator):
     Used by the differential tests and as the benchmarks' baseline; not for production.
     """
 
-    def __init__(self, ruleset: CheckedRuleSet) -> None:
+    def __init__(
+        self,
+        ruleset: CheckedRuleSet,
+        matcher: Callable[[CaseRules], Matcher] | None = None,
+    ) -> None:
+        """``matcher``: what matches each kind of case (default: :class:`ReferenceMatcher`);
+        the branch coverage of examples traces the engine data it is given."""
+        make = matcher or ReferenceMatcher
         super().__init__(
             ruleset,
-            {subject: _ReferenceMatcher(rules) for subject, rules in ruleset.cases.items()},
+            {subject: make(rules) for subject, rules in ruleset.cases.items()},
             compiled=False,
         )
 
@@ -168,7 +175,9 @@ class ReferenceEvaluator(_Evaluator):
         return cls(load_ruleset(directory))
 
 
-class _ReferenceMatcher:
+class ReferenceMatcher:
+    """Says in plain Python which requirements do not apply or are not met."""
+
     def __init__(self, case_rules: CaseRules) -> None:
         self._requirements = [rule for rule in case_rules.rules if rule.require is not None]
 

@@ -15,6 +15,7 @@ from capcoe_rules.engine import Engine
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError
 from capcoe_rules.language.ruleset import CheckedRuleSet
+from capcoe_rules.testing.branches import BranchCoverage, branch_coverage
 from capcoe_rules.testing.expectations import Difference, compare
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -29,6 +30,7 @@ class CaseResult:
     differences: list[Difference] = field(default_factory=list)
     error: str | None = None
     decision: AnyDecision | None = None
+    example: CaseFile | None = None
 
     @property
     def passed(self) -> bool:
@@ -83,7 +85,11 @@ def run_example(engine: Engine, path: Path) -> CaseResult:
         difference = Difference("error", example.expect["error"], "no error: " + decision.outcome)
         return CaseResult(path, example.description, [difference], decision=decision)
     return CaseResult(
-        path, example.description, compare(decision, example.expect), decision=decision
+        path,
+        example.description,
+        compare(decision, example.expect),
+        decision=decision,
+        example=example,
     )
 
 
@@ -105,6 +111,7 @@ class RuleCoverage:
     kind: str
     held: int
     failed: int
+    not_applicable: int = 0
 
     @property
     def complete(self) -> bool:
@@ -114,21 +121,36 @@ class RuleCoverage:
 
 def coverage(ruleset: CheckedRuleSet, results: Sequence[CaseResult]) -> list[RuleCoverage]:
     """For every rule of the rule set, how many examples saw it hold and fail."""
-    held: dict[str, int] = {}
-    failed: dict[str, int] = {}
+    seen: dict[str, dict[str, int]] = {"held": {}, "failed": {}, "not_applicable": {}}
+    outcome = {"met": "held", "computed": "held", "not_met": "failed"}
     for result in results:
         if result.decision is None or not result.passed:
             continue  # a failing example shows nothing about the rules it meant to exercise
         for finding in result.decision.all_findings():
-            if finding.status in ("met", "computed"):
-                held[finding.rule_id] = held.get(finding.rule_id, 0) + 1
-            elif finding.status == "not_met":
-                failed[finding.rule_id] = failed.get(finding.rule_id, 0) + 1
+            counts = seen[outcome.get(finding.status, finding.status)]
+            counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
     return [
-        RuleCoverage(rule.id, rule.kind, held.get(rule.id, 0), failed.get(rule.id, 0))
+        RuleCoverage(
+            rule.id,
+            rule.kind,
+            seen["held"].get(rule.id, 0),
+            seen["failed"].get(rule.id, 0),
+            seen["not_applicable"].get(rule.id, 0),
+        )
         for case_rules in ruleset.cases.values()
         for rule in case_rules.rules
     ]
+
+
+def branches(ruleset: CheckedRuleSet, results: Sequence[CaseResult]) -> BranchCoverage:
+    """What the passing examples made each rule do, branch by branch
+    (:mod:`capcoe_rules.testing.branches`)."""
+    cases = [
+        (result.example.case, result.example.as_of)
+        for result in results
+        if result.passed and result.example is not None and result.decision is not None
+    ]
+    return branch_coverage(ruleset, cases)
 
 
 def coverage_ratio(rules: Sequence[RuleCoverage]) -> float:
