@@ -13,8 +13,24 @@ from importlib import metadata as _metadata
 
 from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
 from capcoe_rules.engine.engine import AnyDecision
-from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
-from capcoe_rules.language import CheckedRuleSet, Problem, RuleSetError, check_ruleset, load_ruleset
+from capcoe_rules.errors import (
+    AnalysisError,
+    CapcoeError,
+    CaseError,
+    Code,
+    DestinationError,
+    EvaluationError,
+    FieldProblem,
+    FormatError,
+    NotInForceError,
+    Position,
+    Problem,
+    RecordError,
+    RoundError,
+    RuleSetError,
+    UnknownTerritoryCodeError,
+)
+from capcoe_rules.language import CheckedRuleSet, check_ruleset, load_ruleset
 from capcoe_rules.models import (
     Application,
     Decision,
@@ -25,21 +41,31 @@ from capcoe_rules.models import (
 )
 
 __all__ = [
+    "AnalysisError",
     "AnyDecision",
     "Application",
+    "CapcoeError",
     "CaseError",
     "CheckedRuleSet",
+    "Code",
     "Decision",
+    "DestinationError",
     "Engine",
     "EvaluationError",
     "FieldProblem",
     "Finding",
+    "FormatError",
     "MilestoneDecision",
+    "NotInForceError",
     "PaymentClaim",
     "PaymentDecision",
+    "Position",
     "Problem",
+    "RecordError",
     "ReferenceEvaluator",
+    "RoundError",
     "RuleSetError",
+    "UnknownTerritoryCodeError",
     "check_ruleset",
     "load_ruleset",
     "parse_case",

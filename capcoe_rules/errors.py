@@ -1,16 +1,170 @@
-"""Errors an embedding application can catch, each saying what is wrong in plain words."""
+"""Every error capcoe-rules raises on purpose, in one family, and the codes of rule-set problems.
+
+An embedding application catches :class:`CapcoeError` and finds, on every instance, what it
+needs to act: a stable ``kind`` (what went wrong), where (a field path, or a file, line and
+column), and the message in Italian and in English (:meth:`CapcoeError.messages`).
+
+=========================  ===========================================================
+error                      raised when
+=========================  ===========================================================
+:class:`RuleSetError`      a rule set cannot be used; carries every :class:`Problem`
+:class:`CaseError`         a case is malformed or outside the rule set; every
+                           :class:`FieldProblem`
+:class:`EvaluationError`   a valid case has no decision (a number beyond 10^999999)
+:class:`NotInForceError`   a date the rule set, or a parameter, has no value on
+:class:`RoundError`        an allocation round cannot be held
+:class:`RecordError`       a record of a batch cannot be decided (a value, not raised)
+:class:`DestinationError`  a batch would write over its input, or cannot write
+:class:`FormatError`       a rule file cannot be formatted
+:class:`AnalysisError`     the rule-set analysis cannot run (no solver installed)
+:class:`ExpressionError`   the checker refuses an expression (becomes a :class:`Problem`)
+:class:`UnknownTerritoryCodeError`  an ISTAT code not in ISTAT's list
+=========================  ===========================================================
+
+This module imports nothing of the package, so that any module may raise these errors.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
-from capcoe_rules.language.problems import RuleSetError
+__all__ = [
+    "CODES",
+    "AnalysisError",
+    "CapcoeError",
+    "CaseError",
+    "Code",
+    "DestinationError",
+    "EvaluationError",
+    "ExpressionError",
+    "FieldProblem",
+    "FormatError",
+    "NotInForceError",
+    "Position",
+    "Problem",
+    "RecordError",
+    "RoundError",
+    "RuleSetError",
+    "UnknownTerritoryCodeError",
+    "printable",
+]
 
-__all__ = ["CaseError", "EvaluationError", "FieldProblem", "RuleSetError", "printable"]
+
+class Code(StrEnum):
+    """The code of each kind of problem a rule set can have (``capcoe-rules check``)."""
+
+    YAML_SYNTAX = "E001"
+    UNKNOWN_KEY = "E002"
+    INVALID_VALUE = "E003"
+    DUPLICATE_RULE_ID = "E004"
+    DUPLICATE_YAML_KEY = "E005"
+    UNREADABLE_FILE = "E006"
+    FILE_TOO_LARGE = "E007"
+    YAML_FEATURE = "E008"
+    EXPRESSION_SYNTAX = "E010"
+    FORBIDDEN_CONSTRUCT = "E011"
+    UNKNOWN_NAME = "E012"
+    UNKNOWN_PARAMETER = "E013"
+    TYPE_MISMATCH = "E014"
+    MISUSED_FUNCTION = "E015"
+    UNKNOWN_VALUE = "E016"
+    DERIVATION_CYCLE = "E017"
+    DUPLICATE_NAME = "E018"
+    DATES_OVERLAP = "E020"
+    DATES_GAP = "E021"
+    WRONG_VALUE_TYPE = "E022"
+    UNKNOWN_TABLE = "E023"
+    UNSAFE_DIVISION = "E024"
+    EXPRESSION_TOO_LARGE = "E025"
+    NO_MANIFEST = "E030"
+    NO_DIRECTORY = "E031"
+    ALLOCATION_STEPS = "E040"
+    ALLOCATION_UNKNOWN = "E041"
+    ALLOCATION_CAPS = "E042"
+    PAYMENT_DECLARED_TWICE = "E050"
+    PAYMENT_UNDECLARED = "E051"
+
+
+CODES: dict[str, str] = {
+    Code.YAML_SYNTAX: "YAML syntax error",
+    Code.UNKNOWN_KEY: "unknown key in a rule document",
+    Code.INVALID_VALUE: "invalid or missing value in a rule document",
+    Code.DUPLICATE_RULE_ID: "duplicate rule id",
+    Code.DUPLICATE_YAML_KEY: "duplicate key in a YAML mapping",
+    Code.UNREADABLE_FILE: "file that cannot be read as UTF-8 text",
+    Code.FILE_TOO_LARGE: "file too large or too deeply nested",
+    Code.YAML_FEATURE: "YAML feature rule files do not allow (alias, tag, merge key, complex key)",
+    Code.EXPRESSION_SYNTAX: "expression syntax error",
+    Code.FORBIDDEN_CONSTRUCT: (
+        "forbidden construct in an expression (dunder, call outside the whitelist, lambda...)"
+    ),
+    Code.UNKNOWN_NAME: "unknown field",
+    Code.UNKNOWN_PARAMETER: "unknown parameter",
+    Code.TYPE_MISMATCH: "type mismatch",
+    Code.MISUSED_FUNCTION: "function used where it cannot be, or with wrong arguments",
+    Code.UNKNOWN_VALUE: "unknown value for a field with a closed list of values",
+    Code.DERIVATION_CYCLE: "cycle between derived values",
+    Code.DUPLICATE_NAME: "duplicate name",
+    Code.DATES_OVERLAP: "parameter values or table rows out of order or overlapping",
+    Code.DATES_GAP: (
+        "parameter has no value at a date the rule set is in force, or a gap between two rows "
+        "of a table key"
+    ),
+    Code.WRONG_VALUE_TYPE: "parameter or table value does not match its declared type",
+    Code.UNKNOWN_TABLE: "unknown table or lookup",
+    Code.UNSAFE_DIVISION: "division by a value that can be zero (guard it)",
+    Code.EXPRESSION_TOO_LARGE: "expression too long or too deeply nested",
+    Code.NO_MANIFEST: "missing rule set manifest",
+    Code.NO_DIRECTORY: "no directory of rule files",
+    Code.ALLOCATION_STEPS: "allocation method's steps out of order or missing",
+    Code.ALLOCATION_UNKNOWN: "unknown name in the allocation (criterion, method)",
+    Code.ALLOCATION_CAPS: "allocation caps that do not add up",
+    Code.PAYMENT_DECLARED_TWICE: "'payment:' declared in more than one file",
+    Code.PAYMENT_UNDECLARED: "rules for payment claims but no 'payment:' declaration",
+}
+"""What each code means, in a few words (the README's table of codes)."""
+
+
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: a lone surrogate (which no UTF-8 file or terminal can
+    hold) is shown as its escape, ``\\ud800``; anything else is left as it is."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# -- where a problem is ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A 1-based line and column in a rule file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One thing wrong in a rule set: ``file:line:col: CODE message``."""
+
+    file: str
+    position: Position
+    code: str
+    message: str
+    message_it: str | None = field(default=None, compare=False)
+    """The message in Italian, where the checker has it."""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}:{self.position.line}:{self.position.column}: {self.code} {self.message}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,22 +182,50 @@ class FieldProblem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-def printable(text: str) -> str:
-    """``text`` as valid Unicode: a lone surrogate (which no UTF-8 file or terminal can
-    hold) is shown as its escape, ``\\ud800``; anything else is left as it is."""
-    if text.isascii():
-        return text
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+# -- the family -----------------------------------------------------------------------------
 
 
-class CaseError(ValueError):
+class CapcoeError(Exception):
+    """The root of every error capcoe-rules raises on purpose."""
+
+    kind: ClassVar[str] = "error"
+    """A stable name for what went wrong, for programs (``case``, ``ruleset``...)."""
+
+    def messages(self) -> dict[str, str]:
+        """The message in each language: ``{"it": ..., "en": ...}``.
+
+        Errors whose text comes from data (a rule file, a case) give both languages where
+        the place that found the problem wrote both; the English text is never lost."""
+        return {"en": str(self), "it": str(self)}
+
+
+class RuleSetError(CapcoeError):
+    """A rule set that cannot be used; carries every problem found, not only the first."""
+
+    kind = "ruleset"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    def messages(self) -> dict[str, str]:
+        lines = [
+            f"{p.file}:{p.position.line}:{p.position.column}: {p.code} {p.message_it or p.message}"
+            for p in self.problems
+        ]
+        return {"en": str(self), "it": "\n".join(lines)}
+
+
+class CaseError(CapcoeError, ValueError):
     """A case that cannot be decided: malformed, or outside what the rule set covers.
 
     Its paths and messages are always valid Unicode (see :func:`printable`), so that they
     can be written to any file or terminal, whatever the case held.
     """
 
-    def __init__(self, problems: list[FieldProblem]) -> None:
+    kind = "case"
+
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
         self.problems = [
             FieldProblem(
                 printable(problem.path), printable(problem.message), problem.code, problem.context
@@ -51,6 +233,9 @@ class CaseError(ValueError):
             for problem in problems
         ]
         super().__init__("; ".join(str(problem) for problem in self.problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # to cross into and out of worker processes
+        return (type(self), (self.problems,))
 
     @classmethod
     def from_validation(cls, error: ValidationError) -> CaseError:
@@ -67,5 +252,109 @@ class CaseError(ValueError):
         return cls([FieldProblem(path, message)])
 
 
-class EvaluationError(RuntimeError):
-    """A rule could not be evaluated on a valid case (e.g. a division by zero in a formula)."""
+class EvaluationError(CapcoeError, RuntimeError):
+    """A valid case that has no decision: a value of a rule beyond what decimals hold
+    (10^999999). The checker refuses every division that could fail."""
+
+    kind = "evaluation"
+
+
+class NotInForceError(CapcoeError, LookupError):
+    """A date at which a rule set, or one of its parameters, has no value."""
+
+    kind = "not_in_force"
+
+
+class RoundError(CapcoeError, ValueError):
+    """An allocation round that cannot be held (no eligible applications, an unknown method)."""
+
+    kind = "round"
+
+
+class DestinationError(CapcoeError, ValueError):
+    """Where a batch would write cannot be written: the input itself, the other output, a
+    directory. Raised before anything is written."""
+
+    kind = "destination"
+
+
+class FormatError(CapcoeError, ValueError):
+    """A rule file that cannot be formatted: not YAML, or a construct ``fmt`` does not
+    rewrite without changing what the file says."""
+
+    kind = "format"
+
+    def __init__(self, position: Position, code: str, message: str) -> None:
+        self.position = position
+        self.code = code
+        super().__init__(message)
+
+
+class ExpressionError(CapcoeError):
+    """An expression of a rule file refused by the checker (it becomes a :class:`Problem`):
+    its code, and where in the expression's text (1-based line, 0-based column)."""
+
+    kind = "expression"
+
+    def __init__(self, code: str, message: str, at: tuple[int, int]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.at = at
+
+
+class UnknownTerritoryCodeError(CapcoeError, ValueError):
+    """An ISTAT code that is not in ISTAT's list of comuni, provinces or regions."""
+
+    kind = "territory"
+
+
+class AnalysisError(CapcoeError):
+    """The rule-set analysis cannot run (e.g. the SMT solver is not installed)."""
+
+    kind = "analysis"
+
+
+class RecordError(CapcoeError):
+    """A record of a batch that could not be decided: where it is, which case, and every
+    problem. A value the batch reports in its error file, not raised."""
+
+    kind = "record"
+
+    def __init__(self, line: int, case_id: str | None, problems: Sequence[FieldProblem]) -> None:
+        self.line = line
+        self.case_id = case_id
+        self.problems = tuple(problems)
+        super().__init__(f"line {line}: " + "; ".join(str(problem) for problem in problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.line, self.case_id, self.problems))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RecordError):
+            return NotImplemented
+        return (self.line, self.case_id, self.problems) == (
+            other.line,
+            other.case_id,
+            other.problems,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.case_id, self.problems))
+
+    def to_json(self) -> str:
+        """The error file's line: ``{"line": N, "id": ..., "errors": [{"path", "message"}]}``.
+
+        Always valid UTF-8, whatever the record held (a lone surrogate shows as its escape).
+        """
+        return json.dumps(
+            {
+                "line": self.line,
+                "id": None if self.case_id is None else printable(self.case_id),
+                "errors": [
+                    {"path": printable(problem.path), "message": printable(problem.message)}
+                    for problem in self.problems
+                ],
+            },
+            ensure_ascii=False,
+        )

@@ -38,7 +38,8 @@ from capcoe_rules.allocation.rationing import (
     tie_break_key,
 )
 from capcoe_rules.allocation.report import write_csv, write_json
-from capcoe_rules.allocation.round import RoundError, allocate_round
+from capcoe_rules.allocation.round import allocate_round
+from capcoe_rules.errors import RoundError
 
 __all__ = [
     "AllocationResult",

@@ -43,20 +43,14 @@ from capcoe_rules.allocation.models import (
 from capcoe_rules.allocation.rationing import Claimant, Limits, Plan, Rationing, ordered, ration
 from capcoe_rules.engine import Engine, parse_case
 from capcoe_rules.engine.case_data import CaseInput
-from capcoe_rules.errors import CaseError
+from capcoe_rules.errors import CaseError, NotInForceError, RoundError
 from capcoe_rules.language.allocation import Allocation, Labels, Method, Pool
 from capcoe_rules.language.expressions import Ref
-from capcoe_rules.language.ruleset import NotInForceError
 from capcoe_rules.models.application import Application
 from capcoe_rules.models.decision import Decision, RuleSetRef
 
 SCORE_PLACES = Decimal("0.000001")
 SHARE_PLACES = Decimal("0.01")
-
-
-class RoundError(ValueError):
-    """A round that cannot be held: no declaration, no date, a date outside the rule set,
-    an unknown method asked for."""
 
 
 def allocate_round(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from capcoe_rules.errors import AnalysisError
+
 INSTALL_HINT = "pip install 'capcoe-rules[analysis]'  (or: pip install z3-solver)"
 
 
-class SolverMissingError(ImportError):
+class SolverMissingError(AnalysisError, ImportError):
     """z3 is not installed: ``capcoe-rules analyze`` needs the ``analysis`` extra."""
 
     def __init__(self) -> None:

@@ -11,14 +11,14 @@
 
 from capcoe_rules.atomic import atomic_writer
 from capcoe_rules.batch.pipeline import (
-    DestinationError,
     check_destinations,
     errors_path_for,
     run_batch,
 )
-from capcoe_rules.batch.reading import Record, RecordError, read_records
+from capcoe_rules.batch.reading import Record, read_records
 from capcoe_rules.batch.running import Decided, decide_records
 from capcoe_rules.batch.summary import Summary
+from capcoe_rules.errors import DestinationError, RecordError
 
 __all__ = [
     "Decided",

@@ -26,9 +26,9 @@ from typing import Any, NamedTuple, Protocol
 from pydantic import BaseModel
 
 from capcoe_rules.batch.interrupts import deferred_interrupts
-from capcoe_rules.batch.reading import Record, RecordError, parse_record
+from capcoe_rules.batch.reading import Record, parse_record
 from capcoe_rules.batch.running import CHUNK_SIZE, DecisionLike, chunked, ordered_map
-from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem, RecordError
 from capcoe_rules.language.ruleset import CheckedRuleSet
 from capcoe_rules.models.decision import RuleSetRef
 

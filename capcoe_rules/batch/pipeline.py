@@ -13,16 +13,13 @@ from pathlib import Path
 
 from capcoe_rules.atomic import atomic_writer, same_file
 from capcoe_rules.batch.interrupts import deferred_interrupts
-from capcoe_rules.batch.reading import RecordError, bounded_lines, read_records
+from capcoe_rules.batch.reading import bounded_lines, read_records
 from capcoe_rules.batch.running import CHUNK_SIZE, Evaluator, decide_records
 from capcoe_rules.batch.summary import Summary
+from capcoe_rules.errors import DestinationError, RecordError
 
 Progress = Callable[[int], None]
 """Told how many more records were handled (called about once per chunk)."""
-
-
-class DestinationError(ValueError):
-    """An output that would replace the input or the other output, or is a directory."""
 
 
 def errors_path_for(out: Path) -> Path:

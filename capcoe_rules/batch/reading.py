@@ -7,14 +7,13 @@ decided. So lines are read as bytes and parsed one by one, never the file as a w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, NamedTuple
 
 from pydantic import BaseModel
 
 from capcoe_rules.engine import parse_case
-from capcoe_rules.errors import CaseError, FieldProblem, printable
+from capcoe_rules.errors import CaseError, RecordError, printable
 from capcoe_rules.jsontext import MAX_JSON_BYTES, load_json
 from capcoe_rules.models.inputs import MAX_TEXT
 
@@ -24,31 +23,6 @@ class Record(NamedTuple):
 
     line: int
     text: bytes
-
-
-class RecordError(NamedTuple):
-    """A record that could not be decided: where it is, which case, and every problem."""
-
-    line: int
-    case_id: str | None
-    problems: tuple[FieldProblem, ...]
-
-    def to_json(self) -> str:
-        """The error file's line: ``{"line": N, "id": ..., "errors": [{"path", "message"}]}``.
-
-        Always valid UTF-8, whatever the record held (a lone surrogate shows as its escape).
-        """
-        return json.dumps(
-            {
-                "line": self.line,
-                "id": None if self.case_id is None else printable(self.case_id),
-                "errors": [
-                    {"path": printable(problem.path), "message": printable(problem.message)}
-                    for problem in self.problems
-                ],
-            },
-            ensure_ascii=False,
-        )
 
 
 def read_records(lines: Iterable[bytes]) -> Iterator[Record]:

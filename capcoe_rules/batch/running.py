@@ -26,9 +26,9 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from capcoe_rules.batch.reading import Record, RecordError, parse_record
+from capcoe_rules.batch.reading import Record, parse_record
 from capcoe_rules.batch.summary import tally_key
-from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem, RecordError
 
 CHUNK_SIZE = 256
 """Records per chunk: large enough to amortise pickling, small enough to keep order cheap."""

@@ -20,7 +20,6 @@ from rich.progress import (
 from rich.table import Table
 
 from capcoe_rules.batch.pipeline import (
-    DestinationError,
     check_destinations,
     errors_path_for,
     run_batch,
@@ -29,6 +28,7 @@ from capcoe_rules.batch.reading import count_records
 from capcoe_rules.batch.summary import Summary
 from capcoe_rules.cli.common import AsOfOption, RulesOption, app, err, fail, load_engine, out
 from capcoe_rules.engine import Engine
+from capcoe_rules.errors import DestinationError
 
 
 @app.command()

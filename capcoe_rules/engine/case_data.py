@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from capcoe_rules.engine.interpreter import read
-from capcoe_rules.errors import CaseError, FieldProblem
+from capcoe_rules.errors import CaseError, FieldProblem, NotInForceError
 from capcoe_rules.jsontext import load_json
-from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Lookup, NotInForceError
+from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Lookup
 from capcoe_rules.language.types import Schema, Type, schema_of
 from capcoe_rules.language.values import encode, normalise_number
 from capcoe_rules.models.application import Application

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from capcoe_rules.errors import Code
 from capcoe_rules.language.documents import (
     AllocationDoc,
     KeyStep,
@@ -184,7 +185,7 @@ def check_allocation(
         report(
             path,
             source.key(("allocation",)),
-            "E018",
+            Code.DUPLICATE_NAME,
             f"a rule set declares one allocation round (the first is in {found[0][0]})",
         )
     path, source, case_type, doc = found[0]
@@ -192,7 +193,7 @@ def check_allocation(
         report(
             path,
             source.key(("allocation",)),
-            "E014",
+            Code.TYPE_MISMATCH,
             f"an allocation round shares posts among applications: its file must say "
             f"'case: {ROUND_CASE}', not 'case: {case_type}'",
         )
@@ -246,11 +247,15 @@ class _AllocationChecker:
             self.report(where, error.code, f"{what}: {error.message}")
             return None
         if not isinstance(node, Ref) or node.path[0] == "params":
-            self.report(where, "E014", f"{what} must name a field, a derived value or a lookup")
+            self.report(
+                where, Code.TYPE_MISMATCH, f"{what} must name a field, a derived value or a lookup"
+            )
             return None
         if node.type.base not in bases:
             self.report(
-                where, "E014", f"{what} {text!r} is {node.type}, expected {' or '.join(bases)}"
+                where,
+                Code.TYPE_MISMATCH,
+                f"{what} {text!r} is {node.type}, expected {' or '.join(bases)}",
             )
             return None
         return node
@@ -261,7 +266,7 @@ class _AllocationChecker:
             if known is not None and value not in known:
                 self.report(
                     (*where, index),
-                    "E016",
+                    Code.UNKNOWN_VALUE,
                     f"{ref.dotted} never takes the value {value!r} "
                     f"(values: {', '.join(sorted(known))})",
                 )
@@ -269,11 +274,13 @@ class _AllocationChecker:
     def parameter(self, where: YamlPath, name: str, base: str, what: str) -> Parameter | None:
         parameter = self.parameters.get(name)
         if parameter is None:
-            self.report(where, "E013", f"{what}: unknown parameter {name!r}")
+            self.report(where, Code.UNKNOWN_PARAMETER, f"{what}: unknown parameter {name!r}")
             return None
         if parameter.type.base != base:
             self.report(
-                where, "E014", f"{what}: parameter {name!r} is {parameter.type}, expected {base}"
+                where,
+                Code.TYPE_MISMATCH,
+                f"{what}: parameter {name!r} is {parameter.type}, expected {base}",
             )
             return None
         return parameter
@@ -288,7 +295,7 @@ class _AllocationChecker:
             if value != int(value) or value < 0:
                 self.report(
                     where,
-                    "E022",
+                    Code.WRONG_VALUE_TYPE,
                     f"{what}: parameter {name!r} is {value} from {dated.from_}, not a whole "
                     "number of posts",
                 )
@@ -300,11 +307,13 @@ class _AllocationChecker:
             return None
         table = self.tables.get(doc.table)
         if table is None:
-            self.report((*where, "table"), "E023", f"unknown table {doc.table!r}")
+            self.report((*where, "table"), Code.UNKNOWN_TABLE, f"unknown table {doc.table!r}")
             return None
         if doc.column not in table.columns:
             self.report(
-                (*where, "column"), "E022", f"table {doc.table!r} has no column {doc.column!r}"
+                (*where, "column"),
+                Code.WRONG_VALUE_TYPE,
+                f"table {doc.table!r} has no column {doc.column!r}",
             )
             return None
         return Labels(table, doc.column)
@@ -336,7 +345,7 @@ class _AllocationChecker:
         }
         order = criteria.get(doc.order)
         if order is None and doc.order not in doc.criteria:
-            self.report(("order",), "E041", f"unknown criterion {doc.order!r}")
+            self.report(("order",), Code.ALLOCATION_UNKNOWN, f"unknown criterion {doc.order!r}")
         methods = {
             name: method
             for name, method_doc in doc.methods.items()
@@ -391,7 +400,7 @@ class _AllocationChecker:
                 if value in owner:
                     self.report(
                         (*where, "admits", index),
-                        "E018",
+                        Code.DUPLICATE_NAME,
                         f"{value!r} is admitted by pools {owner[value]!r} and {name!r}",
                     )
                 owner.setdefault(value, name)
@@ -416,7 +425,7 @@ class _AllocationChecker:
         if shape not in (expected, [kind for kind in expected if kind != "key"]):
             self.report(
                 where,
-                "E040",
+                Code.ALLOCATION_STEPS,
                 f"method {name!r}: steps {', '.join(kinds)} are not in the order the round "
                 f"runs them: {STEP_ORDER}",
             )
@@ -437,12 +446,12 @@ class _AllocationChecker:
     def key(self, where: YamlPath, step: KeyStep) -> Key | None:
         table = self.tables.get(step.table)
         if table is None:
-            self.report((*where, "table"), "E023", f"unknown key table {step.table!r}")
+            self.report((*where, "table"), Code.UNKNOWN_TABLE, f"unknown key table {step.table!r}")
             return None
         if table.columns.get(step.column, Type("null")).base != "number":
             self.report(
                 (*where, "column"),
-                "E022",
+                Code.WRONG_VALUE_TYPE,
                 f"key table {step.table!r} has no number column {step.column!r}",
             )
             return None
@@ -452,7 +461,7 @@ class _AllocationChecker:
                 self._report(
                     table.file,
                     row.position,
-                    "E022",
+                    Code.WRONG_VALUE_TYPE,
                     f"key table {table.name!r}, row {row.key!r}: a key is never below 0",
                 )
                 self.ok = False
@@ -460,7 +469,7 @@ class _AllocationChecker:
             if not any(weight > 0 for weight in key.weights_on(day).values()):
                 self.report(
                     (*where, "table"),
-                    "E022",
+                    Code.WRONG_VALUE_TYPE,
                     f"key table {step.table!r} gives no group a share on {day}",
                 )
                 break
@@ -479,7 +488,7 @@ class _AllocationChecker:
                     known = ", ".join(self.doc.criteria)
                     self.report(
                         (*where, name),
-                        "E041",
+                        Code.ALLOCATION_UNKNOWN,
                         f"unknown criterion {name!r} (criteria: {known})",
                         key=True,
                     )
@@ -491,7 +500,7 @@ class _AllocationChecker:
                 continue
             number = Decimal(str(weight))
             if number < 0:
-                self.report((*where, name), "E022", f"weight of {name!r} is below 0")
+                self.report((*where, name), Code.WRONG_VALUE_TYPE, f"weight of {name!r} is below 0")
                 continue
             found.append((criterion, number))
             constant += number
@@ -500,10 +509,10 @@ class _AllocationChecker:
         for day in self.days:
             values = [self.parameters[name].value_on(day) for name in parameters]
             if any(value < 0 for value in values):
-                self.report(where, "E022", f"a weight is below 0 on {day}")
+                self.report(where, Code.WRONG_VALUE_TYPE, f"a weight is below 0 on {day}")
                 return None
             if constant + sum(values, Decimal(0)) <= 0:
-                self.report(where, "E022", f"every weight is 0 on {day}")
+                self.report(where, Code.WRONG_VALUE_TYPE, f"every weight is 0 on {day}")
                 return None
         return tuple(found)
 
@@ -515,7 +524,7 @@ class _AllocationChecker:
             if dated.value not in self.doc.methods:
                 self.report(
                     ("method",),
-                    "E041",
+                    Code.ALLOCATION_UNKNOWN,
                     f"parameter {parameter.name!r} names method {dated.value!r} from "
                     f"{dated.from_} ({parameter.file}), which is not declared "
                     f"(methods: {', '.join(self.doc.methods)})",
@@ -533,7 +542,7 @@ class _AllocationChecker:
             if quotas != value[total]:
                 self.report(
                     ("pools", "quotas"),
-                    "E042",
+                    Code.ALLOCATION_CAPS,
                     f"on {day} the pools' quotas add up to {quotas}, the total "
                     f"{total!r} is {value[total]}",
                     key=True,
@@ -542,7 +551,7 @@ class _AllocationChecker:
             if caps != open_quotas:
                 self.report(
                     ("profiles",),
-                    "E042",
+                    Code.ALLOCATION_CAPS,
                     f"on {day} the profile caps add up to {caps}, the pools open to "
                     f"applications to {open_quotas}",
                     key=True,

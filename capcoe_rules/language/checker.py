@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from capcoe_rules.errors import Code
 from capcoe_rules.language.allocation import check_allocation
 from capcoe_rules.language.documents import (
     ManifestDoc,
@@ -171,7 +172,12 @@ class _Checker:
         if document is None:
             return None
         if not isinstance(document.data, dict):
-            self._report(path, Position(1, 1), "E003", "a rule file is a mapping of keys to values")
+            self._report(
+                path,
+                Position(1, 1),
+                Code.INVALID_VALUE,
+                "a rule file is a mapping of keys to values",
+            )
             return None
         try:
             return model.model_validate(document.data), document
@@ -188,13 +194,17 @@ class _Checker:
         if item["type"] == "extra_forbidden":
             allowed = _allowed_keys(model, loc[:-1])
             hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-            self._report(path, document.source.key(loc), "E002", f"unknown key {loc[-1]!r}{hint}")
+            self._report(
+                path, document.source.key(loc), Code.UNKNOWN_KEY, f"unknown key {loc[-1]!r}{hint}"
+            )
             return
         where = ".".join(str(part) for part in loc) or "document"
         if item["type"] == "missing":
-            self._report(path, document.source.value(loc[:-1]), "E003", f"missing key {where!r}")
+            self._report(
+                path, document.source.value(loc[:-1]), Code.INVALID_VALUE, f"missing key {where!r}"
+            )
             return
-        self._report(path, document.source.value(loc), "E003", f"{where}: {message}")
+        self._report(path, document.source.value(loc), Code.INVALID_VALUE, f"{where}: {message}")
 
     def _manifest(self) -> tuple[ManifestDoc, YamlDocument] | None:
         if MANIFEST in self.unreadable:
@@ -204,7 +214,7 @@ class _Checker:
                 Problem(
                     self._file(MANIFEST),
                     Position(1, 1),
-                    "E030",
+                    Code.NO_MANIFEST,
                     "no ruleset.yaml: a rule set needs its name, version and in-force period",
                 )
             )
@@ -229,7 +239,7 @@ class _Checker:
                     self._report(
                         file.path,
                         file.yaml.source.value(("rules", index, "id")),
-                        "E004",
+                        Code.DUPLICATE_RULE_ID,
                         f"duplicate rule id {rule.id!r} (first in {self._file(seen[rule.id])})",
                     )
                 else:
@@ -246,7 +256,7 @@ class _Checker:
                     self._report(
                         file.path,
                         file.yaml.source.key(where),
-                        "E018",
+                        Code.DUPLICATE_NAME,
                         f"parameter {name!r} is defined twice",
                     )
                     continue
@@ -270,7 +280,7 @@ class _Checker:
                 self._report(
                     file.path,
                     source.value((*at, "value")),
-                    "E022",
+                    Code.WRONG_VALUE_TYPE,
                     f"parameter {name!r}: value is not a {doc.type}: {error}",
                 )
                 ok = False
@@ -279,7 +289,7 @@ class _Checker:
                 self._report(
                     file.path,
                     source.value((*at, "to")),
-                    "E020",
+                    Code.DATES_OVERLAP,
                     f"parameter {name!r}: 'to' {item.to} is before 'from' {item.from_}",
                 )
                 ok = False
@@ -287,7 +297,7 @@ class _Checker:
                 self._report(
                     file.path,
                     source.value((*at, "from")),
-                    "E020",
+                    Code.DATES_OVERLAP,
                     f"parameter {name!r}: values out of order: {item.from_} is not after "
                     f"{doc.values[index - 1].from_}",
                 )
@@ -300,7 +310,7 @@ class _Checker:
                 self._report(
                     file.path,
                     source.value((*at, "from")),
-                    "E020",
+                    Code.DATES_OVERLAP,
                     f"parameter {name!r}: value from {item.from_} overlaps the one "
                     f"in force until {previous_to}",
                 )
@@ -311,7 +321,7 @@ class _Checker:
             self._report(
                 file.path,
                 source.value(("parameters", name, "values", index)),
-                "E021",
+                Code.DATES_GAP,
                 f"parameter {name!r} has no value from {gap_from} to {gap_to}, "
                 f"while the rule set is in force "
                 f"({manifest.in_force.from_} to {manifest.in_force.to})",
@@ -327,7 +337,7 @@ class _Checker:
                     self._report(
                         file.path,
                         file.yaml.source.key(("tables", name)),
-                        "E018",
+                        Code.DUPLICATE_NAME,
                         f"table {name!r} is defined twice",
                     )
                     continue
@@ -342,7 +352,7 @@ class _Checker:
             self._report(
                 file.path,
                 source.value(("tables", name, "key")),
-                "E022",
+                Code.WRONG_VALUE_TYPE,
                 f"table {name!r}: key {doc.key!r} must be one of its text columns",
             )
             return None
@@ -351,7 +361,7 @@ class _Checker:
             self._report(
                 file.path,
                 source.key(("tables", name, "columns", reserved[0])),
-                "E022",
+                Code.WRONG_VALUE_TYPE,
                 f"table {name!r}: {reserved[0]!r} is not a column name: 'from' and 'to' date a row",
             )
             return None
@@ -385,7 +395,7 @@ class _Checker:
                 self._report(
                     file.path,
                     source.key((*at, column)),
-                    "E002",
+                    Code.UNKNOWN_KEY,
                     f"table {table!r}: unknown column {column!r} (columns: {', '.join(columns)}; "
                     "a row may also have 'from' and 'to')",
                 )
@@ -393,7 +403,10 @@ class _Checker:
         for column, type_ in columns.items():
             if column not in row:
                 self._report(
-                    file.path, source.value(at), "E003", f"table {table!r}: row has no {column!r}"
+                    file.path,
+                    source.value(at),
+                    Code.INVALID_VALUE,
+                    f"table {table!r}: row has no {column!r}",
                 )
                 return None
             try:
@@ -402,7 +415,7 @@ class _Checker:
                 self._report(
                     file.path,
                     source.value((*at, column)),
-                    "E022",
+                    Code.WRONG_VALUE_TYPE,
                     f"table {table!r}, column {column!r}: {error}",
                 )
                 return None
@@ -413,7 +426,7 @@ class _Checker:
                 self._report(
                     file.path,
                     source.value((*at, end)),
-                    "E022",
+                    Code.WRONG_VALUE_TYPE,
                     f"table {table!r}: {end!r} must be a date (YYYY-MM-DD), found {value!r}",
                 )
                 return None
@@ -425,7 +438,7 @@ class _Checker:
             self._report(
                 file.path,
                 source.value((*at, "to")),
-                "E020",
+                Code.DATES_OVERLAP,
                 f"table {table!r}: row {key!r}: 'to' {to} is before 'from' {from_}",
             )
             return None
@@ -450,7 +463,7 @@ class _Checker:
                         Problem(
                             where,
                             later.position,
-                            "E018",
+                            Code.DUPLICATE_NAME,
                             f"table {table!r}: two rows with key {key!r} from {later.from_}",
                         )
                     )
@@ -461,7 +474,7 @@ class _Checker:
                         Problem(
                             where,
                             later.position,
-                            "E020",
+                            Code.DATES_OVERLAP,
                             f"table {table!r}: row {key!r} from {later.from_} overlaps the one "
                             f"in force from {earlier.from_} until {until}",
                         )
@@ -472,7 +485,7 @@ class _Checker:
                         Problem(
                             where,
                             later.position,
-                            "E021",
+                            Code.DATES_GAP,
                             f"table {table!r}: row {key!r} has no version from "
                             f"{earlier.to + dt.timedelta(days=1)} to "
                             f"{later.from_ - dt.timedelta(days=1)}",
@@ -536,7 +549,7 @@ class _Checker:
                 self._report(
                     MANIFEST,
                     manifest_yaml.source.value((*at, "table")),
-                    "E023",
+                    Code.UNKNOWN_TABLE,
                     f"lookup {name!r}: unknown table {doc.table!r}",
                 )
                 continue
@@ -555,7 +568,7 @@ class _Checker:
                 self._report(
                     MANIFEST,
                     manifest_yaml.source.value((*at, "key")),
-                    "E014",
+                    Code.TYPE_MISMATCH,
                     f"lookup {name!r}: the key must be a {wanted} field",
                 )
                 continue
@@ -573,13 +586,15 @@ class _Checker:
             self._report(
                 file,
                 position,
-                "E022",
+                Code.WRONG_VALUE_TYPE,
                 f"lookup {lookup!r}: table {table.name!r} needs number columns "
                 "'lower' and 'upper' to be read by bands",
             )
             return False
         if not table.versions:
-            self._report(file, position, "E022", f"table {table.name!r} has no valid band")
+            self._report(
+                file, position, Code.WRONG_VALUE_TYPE, f"table {table.name!r} has no valid band"
+            )
             return False
         ok = True
         for row in table.versions:
@@ -587,7 +602,7 @@ class _Checker:
                 self._report(
                     file,
                     row.position,
-                    "E022",
+                    Code.WRONG_VALUE_TYPE,
                     f"table {table.name!r}, band {row.key!r}: lower {row.values['lower']} is not "
                     f"below upper {row.values['upper']}",
                 )
@@ -604,7 +619,7 @@ class _Checker:
                     self._report(
                         file,
                         following.position,
-                        "E020",
+                        Code.DATES_OVERLAP,
                         f"table {table.name!r}: bands {band.key!r} and {following.key!r} "
                         f"overlap from {day}",
                     )
@@ -627,7 +642,7 @@ class _Checker:
                 self._report(
                     file.path,
                     file.yaml.source.value(("rules", index, "derive")),
-                    "E018",
+                    Code.DUPLICATE_NAME,
                     f"derived value {doc.derive!r} is computed by two rules",
                 )
                 continue
@@ -641,7 +656,7 @@ class _Checker:
             self._report(
                 file.path,
                 file.yaml.source.value(("rules", index, "value")),
-                "E017",
+                Code.DERIVATION_CYCLE,
                 f"derived value {name!r} depends on itself through {', '.join(sorted(cyclic))}",
             )
         for name in order:
@@ -678,7 +693,7 @@ class _Checker:
                 self._report(
                     file.path,
                     file.yaml.source.value((*at, key)),
-                    "E014",
+                    Code.TYPE_MISMATCH,
                     f"type mismatch: '{key}' must be a condition (true/false), found {node.type}",
                 )
                 ok = False
@@ -717,7 +732,12 @@ class _Checker:
             try:
                 names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
             except ValueError as error:
-                self._report(file.path, file.yaml.source.value(where), "E010", f"message: {error}")
+                self._report(
+                    file.path,
+                    file.yaml.source.value(where),
+                    Code.EXPRESSION_SYNTAX,
+                    f"message: {error}",
+                )
                 ok = False
                 continue
             for name in names:
@@ -728,7 +748,7 @@ class _Checker:
                     self._report(
                         file.path,
                         file.yaml.source.value(where),
-                        "E011",
+                        Code.FORBIDDEN_CONSTRUCT,
                         f"message placeholder {{{name}}} must name a field",
                     )
                     ok = False

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from capcoe_rules.errors import Code, ExpressionError
 from capcoe_rules.language.numbers import (
     MAX_EXPONENT,
     OPERATIONS,
@@ -152,14 +153,6 @@ def references(node: Node) -> list[Ref]:
     return list(seen.values())
 
 
-class ExpressionError(Exception):
-    def __init__(self, code: str, message: str, at: Offset) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.at = at
-
-
 @dataclass(frozen=True)
 class Scope:
     """What names mean where an expression is checked.
@@ -249,7 +242,7 @@ def parse(text: str, scope: Scope, context: Context) -> Node:
     source = text.strip()
     if len(source) > MAX_CHARACTERS:
         raise ExpressionError(
-            "E025",
+            Code.EXPRESSION_TOO_LARGE,
             f"expression of {len(source):,} characters (at most {MAX_CHARACTERS:,}): "
             "split it into derived values or put the data in a table or parameter",
             (1, 0),
@@ -259,10 +252,12 @@ def parse(text: str, scope: Scope, context: Context) -> Node:
     except SyntaxError as error:
         _refuse_statements(source)
         at = (error.lineno or 1, max((error.offset or 1) - 1, 0))
-        raise ExpressionError("E010", f"syntax error: {error.msg}", at) from None
+        raise ExpressionError(Code.EXPRESSION_SYNTAX, f"syntax error: {error.msg}", at) from None
     except (MemoryError, RecursionError):
         raise ExpressionError(
-            "E025", f"expression nested more than {MAX_DEPTH} levels deep", (1, 0)
+            Code.EXPRESSION_TOO_LARGE,
+            f"expression nested more than {MAX_DEPTH} levels deep",
+            (1, 0),
         ) from None
     _refuse_deep(tree.body)
     checker = _Checker(scope, context, source)
@@ -280,7 +275,7 @@ def _refuse_deep(tree: ast.AST) -> None:
         node, depth = pending.pop()
         if depth > MAX_DEPTH:
             raise ExpressionError(
-                "E025",
+                Code.EXPRESSION_TOO_LARGE,
                 f"expression nested more than {MAX_DEPTH} levels deep: "
                 "split it into derived values",
                 _at(node),
@@ -296,11 +291,13 @@ def _refuse_statements(source: str) -> None:
         return
     for node in ast.walk(module):
         if isinstance(node, ast.Import | ast.ImportFrom):
-            raise ExpressionError("E011", "import is not allowed in a rule", _at(node))
+            raise ExpressionError(
+                Code.FORBIDDEN_CONSTRUCT, "import is not allowed in a rule", _at(node)
+            )
     statement = module.body[0] if module.body else None
     if statement is not None and not isinstance(statement, ast.Expr):
         raise ExpressionError(
-            "E011",
+            Code.FORBIDDEN_CONSTRUCT,
             f"a rule holds one expression, not a {type(statement).__name__} statement",
             _at(statement),
         )
@@ -357,18 +354,24 @@ class _Checker:
                 return self._choice(node)
             case ast.List() | ast.Tuple():
                 return self._list(node)
-        raise ExpressionError("E011", f"{type(node).__name__} is not allowed here", _at(node))
+        raise ExpressionError(
+            Code.FORBIDDEN_CONSTRUCT, f"{type(node).__name__} is not allowed here", _at(node)
+        )
 
     # -- safety -----------------------------------------------------------------------------
 
     def refuse_forbidden(self, node: ast.AST) -> None:
         for kind, what in FORBIDDEN.items():
             if isinstance(node, kind):
-                raise ExpressionError("E011", f"{what} is not allowed in a rule", _at(node))
+                raise ExpressionError(
+                    Code.FORBIDDEN_CONSTRUCT, f"{what} is not allowed in a rule", _at(node)
+                )
         name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
         if isinstance(name, str) and name.startswith("_"):
             raise ExpressionError(
-                "E011", f"names starting with '_' are not allowed: {name!r}", _at(node)
+                Code.FORBIDDEN_CONSTRUCT,
+                f"names starting with '_' are not allowed: {name!r}",
+                _at(node),
             )
 
     # -- leaves -----------------------------------------------------------------------------
@@ -384,13 +387,15 @@ class _Checker:
         if isinstance(value, str):
             if len(value) > TEXT_LITERAL_LIMIT:
                 raise ExpressionError(
-                    "E025",
+                    Code.EXPRESSION_TOO_LARGE,
                     f"text of {len(value):,} characters (at most {TEXT_LITERAL_LIMIT:,} in a "
                     "rule): put it in a parameter",
                     _at(node),
                 )
             return Const(TEXT, _at(node), value)
-        raise ExpressionError("E011", f"constant {value!r} is not allowed", _at(node))
+        raise ExpressionError(
+            Code.FORBIDDEN_CONSTRUCT, f"constant {value!r} is not allowed", _at(node)
+        )
 
     def _operands(self, values: list[ast.expr], holds: bool) -> tuple[Node, ...]:
         """Operands of ``and`` (``holds``) or ``or``: each is evaluated only when the
@@ -412,7 +417,7 @@ class _Checker:
             number = Decimal(repr(node.value))
         if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
             raise ExpressionError(
-                "E014",
+                Code.TYPE_MISMATCH,
                 f"number {written} is out of range (at most {MAX_EXPONENT} digits before or "
                 "after the decimal point)",
                 _at(node),
@@ -430,7 +435,7 @@ class _Checker:
             current = current.value
         if not isinstance(current, ast.Name):
             raise ExpressionError(
-                "E011",
+                Code.FORBIDDEN_CONSTRUCT,
                 "attributes can only be read from names such as application.area",
                 _at(current),
             )
@@ -443,10 +448,14 @@ class _Checker:
         if root in ("params", "derived"):
             table = self.scope.params if root == "params" else self.scope.derived
             if len(rest) != 1:
-                raise ExpressionError("E012", f"write {root}.NAME, not {'.'.join(path)}", _at(node))
+                raise ExpressionError(
+                    Code.UNKNOWN_NAME, f"write {root}.NAME, not {'.'.join(path)}", _at(node)
+                )
             if rest[0] not in table:
                 code, what = (
-                    ("E013", "parameter") if root == "params" else ("E012", "derived value")
+                    (Code.UNKNOWN_PARAMETER, "parameter")
+                    if root == "params"
+                    else (Code.UNKNOWN_NAME, "derived value")
                 )
                 known = ", ".join(sorted(table)) or "none"
                 raise ExpressionError(
@@ -455,20 +464,26 @@ class _Checker:
             return table[rest[0]]
         if root not in self.scope.roots:
             known = ", ".join([*sorted(self.scope.roots), "params", "derived"])
-            raise ExpressionError("E012", f"unknown name {root!r} (known: {known})", _at(node))
+            raise ExpressionError(
+                Code.UNKNOWN_NAME, f"unknown name {root!r} (known: {known})", _at(node)
+            )
         current: Type | Schema = self.scope.roots[root]
         for depth, part in enumerate(rest, start=1):
             if not isinstance(current, dict) or part not in current:
                 where = ".".join(path[:depth])
                 known = ", ".join(sorted(current)) if isinstance(current, dict) else "none"
                 raise ExpressionError(
-                    "E012", f"unknown field {part!r} in {where} (known: {known})", _at(node)
+                    Code.UNKNOWN_NAME,
+                    f"unknown field {part!r} in {where} (known: {known})",
+                    _at(node),
                 )
             current = current[part]
         if isinstance(current, dict):
             known = ", ".join(sorted(current))
             raise ExpressionError(
-                "E012", f"{'.'.join(path)} is a group of fields: pick one of {known}", _at(node)
+                Code.UNKNOWN_NAME,
+                f"{'.'.join(path)} is a group of fields: pick one of {known}",
+                _at(node),
             )
         return current
 
@@ -493,7 +508,7 @@ class _Checker:
             raise self._mismatch(node, f"cannot compute {left.type} {op} {right.type}")
         if op == "/" and not self._nonzero(right):
             raise ExpressionError(
-                "E024",
+                Code.UNSAFE_DIVISION,
                 "division by a value that can be zero: guard it, e.g. "
                 "'a / b if b != 0 else 0' in a derived value, or "
                 "'b != 0 and a / b > 1' in a condition",
@@ -534,7 +549,9 @@ class _Checker:
                     pair = self._comparison(node, COMPARISONS[type(op_node)], left, right)
                 else:
                     raise ExpressionError(
-                        "E011", f"{type(op_node).__name__} comparison is not allowed", _at(node)
+                        Code.FORBIDDEN_CONSTRUCT,
+                        f"{type(op_node).__name__} comparison is not allowed",
+                        _at(node),
                     )
                 pairs.append(pair)
                 stack.enter_context(self._assuming(pair, True))
@@ -586,7 +603,7 @@ class _Checker:
         allowed = field_.type.values
         if isinstance(constant, Const) and allowed is not None and constant.value not in allowed:
             raise ExpressionError(
-                "E016",
+                Code.UNKNOWN_VALUE,
                 f"{constant.value!r} is not a value of {_describe(field_)} "
                 f"(one of: {', '.join(sorted(allowed))})",
                 constant.at,
@@ -594,27 +611,35 @@ class _Checker:
 
     def _call(self, node: ast.Call) -> Node:
         if not isinstance(node.func, ast.Name):
-            raise ExpressionError("E011", "only named functions can be called", _at(node))
+            raise ExpressionError(
+                Code.FORBIDDEN_CONSTRUCT, "only named functions can be called", _at(node)
+            )
         self.refuse_forbidden(node.func)
         name = node.func.id
         if node.keywords:
-            raise ExpressionError("E015", f"{name}() takes no keyword arguments", _at(node))
+            raise ExpressionError(
+                Code.MISUSED_FUNCTION, f"{name}() takes no keyword arguments", _at(node)
+            )
         if name in LITERAL_FUNCTIONS:
             return self._date_literal(node, name)
         if name not in FORMULA_FUNCTIONS:
             allowed = ", ".join(f"{fn}()" for fn in (*LITERAL_FUNCTIONS, *FORMULA_FUNCTIONS))
             raise ExpressionError(
-                "E011", f"calling {name}() is not allowed (allowed: {allowed})", _at(node)
+                Code.FORBIDDEN_CONSTRUCT,
+                f"calling {name}() is not allowed (allowed: {allowed})",
+                _at(node),
             )
         if self.context == "condition":
             raise ExpressionError(
-                "E015",
+                Code.MISUSED_FUNCTION,
                 f"{name}() can be used in a derived value, not in a condition: derive it first",
                 _at(node),
             )
         args = [self.check(arg) for arg in node.args]
         if (name == "abs" and len(args) != 1) or (name != "abs" and len(args) < 2):
-            raise ExpressionError("E015", f"wrong number of arguments to {name}()", _at(node))
+            raise ExpressionError(
+                Code.MISUSED_FUNCTION, f"wrong number of arguments to {name}()", _at(node)
+            )
         if any(arg.type.base == "money" for arg in args):
             args = [_unify_money(arg, Const(MONEY, arg.at, 0))[0] for arg in args]
         first = args[0].type.plain()
@@ -637,18 +662,22 @@ class _Checker:
             or not isinstance(node.args[0].value, str)
         ):
             raise ExpressionError(
-                "E015", f'{name}() takes one text, e.g. {name}("2024-01-30")', _at(node)
+                Code.MISUSED_FUNCTION,
+                f'{name}() takes one text, e.g. {name}("2024-01-30")',
+                _at(node),
             )
         text = node.args[0].value
         try:
             return Const(DATE if name == "date" else DATETIME, _at(node), encode(text, TYPES[name]))
         except ValueError as error:
-            raise ExpressionError("E015", f"{name}({text!r}): {error}", _at(node)) from None
+            raise ExpressionError(
+                Code.MISUSED_FUNCTION, f"{name}({text!r}): {error}", _at(node)
+            ) from None
 
     def _choice(self, node: ast.IfExp) -> Node:
         if self.context == "condition":
             raise ExpressionError(
-                "E011",
+                Code.FORBIDDEN_CONSTRUCT,
                 "'a if c else b' can be used in a derived value, not in a condition",
                 _at(node),
             )
@@ -669,7 +698,9 @@ class _Checker:
         if not items:
             return ListOf(Type("list", item=NULL), _at(node), ())
         if not all(isinstance(item, Const) for item in items):
-            raise ExpressionError("E011", "a list in a rule can only hold constants", _at(node))
+            raise ExpressionError(
+                Code.FORBIDDEN_CONSTRUCT, "a list in a rule can only hold constants", _at(node)
+            )
         first = items[0].type.plain()
         for item in items:
             if not item.type.same_kind(first):
@@ -677,7 +708,7 @@ class _Checker:
         return ListOf(Type("list", item=first), _at(node), items)
 
     def _mismatch(self, node: ast.AST, message: str) -> ExpressionError:
-        return ExpressionError("E014", f"type mismatch: {message}", _at(node))
+        return ExpressionError(Code.TYPE_MISMATCH, f"type mismatch: {message}", _at(node))
 
 
 NONZERO_WHEN_HOLDS: dict[ComparisonOp, Callable[[int | Decimal], bool]] = {
@@ -731,7 +762,7 @@ def _as_money(node: Node, other: Node) -> Node:
             cents = encode(node.value, MONEY)
         except ValueError:
             raise ExpressionError(
-                "E014",
+                Code.TYPE_MISMATCH,
                 f"type mismatch: {node.value} next to an amount is euros, with at most two "
                 "decimals (cents)",
                 node.at,

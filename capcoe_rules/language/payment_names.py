@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
+from capcoe_rules.errors import Code
 from capcoe_rules.language.documents import RuleFileDoc
 from capcoe_rules.language.problems import Position
 from capcoe_rules.language.ruleset import CaseRules, PaymentNames
@@ -58,7 +59,7 @@ def check_payment_declaration(
         report(
             file.path,
             file.yaml.source.key(("payment",)),
-            "E050",
+            Code.PAYMENT_DECLARED_TWICE,
             f"'payment:' is declared twice (first in {declaring[0].path}): declare it once",
         )
     if not declaring:
@@ -78,7 +79,7 @@ def check_payment_declaration(
             report(
                 file.path,
                 where,
-                "E012",
+                Code.UNKNOWN_NAME,
                 f"payment {key}: no rule with 'case: {case_type}' derives {name!r} "
                 f"({meaning}; derived there: {known})",
             )
@@ -87,7 +88,7 @@ def check_payment_declaration(
             report(
                 file.path,
                 where,
-                "E014",
+                Code.TYPE_MISMATCH,
                 f"payment {key}: {name!r} must be {type_name} ({meaning}), "
                 f"but its rule derives {derived[name]}",
             )
@@ -101,7 +102,7 @@ def _require_declaration(files: Sequence[RuleFile], report: Report) -> None:
             report(
                 file.path,
                 file.yaml.source.value(("case",)),
-                "E051",
+                Code.PAYMENT_UNDECLARED,
                 f"rules for 'case: {file.doc.case}' decide payment claims: some rule file "
                 "must declare 'payment:' with the derived values payable, final_missed "
                 "and recovery_share",
@@ -123,7 +124,7 @@ def _derived_once(
                 report(
                     file.path,
                     file.yaml.source.value(("rules", index, "derive")),
-                    "E018",
+                    Code.DUPLICATE_NAME,
                     f"derived value {rule.derive!r} is also derived by 'case: claim': a "
                     "payment decision shows both, so give it another name",
                 )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
+from capcoe_rules.errors import NotInForceError
 from capcoe_rules.language.documents import LookupDoc, ParameterDoc, RuleDoc, TableDoc
 from capcoe_rules.language.expressions import Node, Ref
 from capcoe_rules.language.problems import Position
@@ -17,10 +18,6 @@ from capcoe_rules.language.values import EngineValue
 
 if TYPE_CHECKING:
     from capcoe_rules.language.allocation import Allocation
-
-
-class NotInForceError(LookupError):
-    """A date at which a rule set, or one of its parameters, has no value."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from capcoe_rules.errors import Code
 from capcoe_rules.language.problems import Position, Problem, display_path
 from capcoe_rules.language.yaml_source import MAX_BYTES
 
@@ -29,7 +30,9 @@ class Sources:
 
 def missing_directory(directory: Path) -> Problem:
     origin = display_path(directory)
-    return Problem(origin, Position(1, 1), "E031", f"{origin} is not a directory of rule files")
+    return Problem(
+        origin, Position(1, 1), Code.NO_DIRECTORY, f"{origin} is not a directory of rule files"
+    )
 
 
 def read_sources(directory: Path) -> Sources:
@@ -60,14 +63,16 @@ def _read_one(path: Path, where: str, room: int) -> str | Problem:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)  # never more, whatever the file holds
     except OSError as error:
-        return Problem(where, Position(1, 1), "E006", f"cannot read the file: {error.strerror}")
+        return Problem(
+            where, Position(1, 1), Code.UNREADABLE_FILE, f"cannot read the file: {error.strerror}"
+        )
     if len(data) > limit:
         message = (
             f"a rule file may hold at most {MAX_BYTES:,} bytes"
             if limit == MAX_BYTES
             else f"the rule set's files may hold at most {MAX_TOTAL_BYTES:,} bytes in all"
         )
-        return Problem(where, Position(1, 1), "E007", f"too large: {message}")
+        return Problem(where, Position(1, 1), Code.FILE_TOO_LARGE, f"too large: {message}")
     return decode(data, where)
 
 
@@ -78,7 +83,10 @@ def decode(data: bytes, where: str) -> str | Problem:
     except UnicodeDecodeError as error:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             return Problem(
-                where, Position(1, 1), "E006", "the file is UTF-16 text: save it as UTF-8"
+                where,
+                Position(1, 1),
+                Code.UNREADABLE_FILE,
+                "the file is UTF-16 text: save it as UTF-8",
             )
         line_start = data.rfind(b"\n", 0, error.start) + 1
         column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
@@ -87,6 +95,6 @@ def decode(data: bytes, where: str) -> str | Problem:
         return Problem(
             where,
             position,
-            "E006",
+            Code.UNREADABLE_FILE,
             f"not UTF-8 text: the byte 0x{byte:02X} cannot be read (save the file as UTF-8)",
         )

@@ -22,6 +22,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
+from capcoe_rules.errors import Code
 from capcoe_rules.language.problems import Position, Problem
 
 Path = tuple[str | int, ...]
@@ -114,7 +115,7 @@ def read_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[YamlIssue
         size, fast = len(text.encode("utf-8", "surrogatepass")), False
     if size > MAX_BYTES:
         message = f"the file holds {size:,} bytes; a YAML file may hold at most {MAX_BYTES:,}"
-        return None, [YamlIssue((), Position(1, 1), "E007", message)]
+        return None, [YamlIssue((), Position(1, 1), Code.FILE_TOO_LARGE, message)]
     if fast:
         try:
             return _read(text, file, _FAST_LOADER)
@@ -144,13 +145,13 @@ def _syntax_issue(error: yaml.YAMLError, text: str) -> YamlIssue:
         mark = error.problem_mark or error.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         reason = error.problem or error.context or "invalid YAML"
-        return YamlIssue((), position, "E001", f"YAML syntax error: {reason}")
+        return YamlIssue((), position, Code.YAML_SYNTAX, f"YAML syntax error: {reason}")
     if isinstance(error, yaml.reader.ReaderError):
         character = error.character
         shown = f"U+{character:04X}" if isinstance(character, int) else repr(character)
         message = f"YAML syntax error: the character {shown} cannot appear in a YAML file"
-        return YamlIssue((), _position_of_index(text, error.position), "E001", message)
-    return YamlIssue((), Position(1, 1), "E001", f"YAML syntax error: {error}")
+        return YamlIssue((), _position_of_index(text, error.position), Code.YAML_SYNTAX, message)
+    return YamlIssue((), Position(1, 1), Code.YAML_SYNTAX, f"YAML syntax error: {error}")
 
 
 def _position_of_index(text: str, index: int) -> Position:
@@ -187,14 +188,16 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    self._refuse(event, (), "E001", "a YAML file holds one document (no '---')")
+                    self._refuse(
+                        event, (), Code.YAML_SYNTAX, "a YAML file holds one document (no '---')"
+                    )
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 stack.pop()
             elif isinstance(event, yaml.AliasEvent):
                 self._refuse(
                     event,
                     (),
-                    "E008",
+                    Code.YAML_FEATURE,
                     f"the alias *{event.anchor} is not allowed: write the value out "
                     "(anchors and aliases are refused, so that no file can expand beyond "
                     "its size)",
@@ -223,7 +226,9 @@ class _Builder:
 
     def _key(self, event: yaml.NodeEvent, frame: _Frame) -> str:
         if not isinstance(event, yaml.ScalarEvent):
-            self._refuse(event, frame.path, "E008", "a key must be plain text, not a collection")
+            self._refuse(
+                event, frame.path, Code.YAML_FEATURE, "a key must be plain text, not a collection"
+            )
         known = len(self.issues)
         value = self._scalar(event, frame.path, is_key=True)
         key = str(value) if len(self.issues) == known else event.value
@@ -231,7 +236,9 @@ class _Builder:
         assert isinstance(container, dict)
         where = _position(event)
         if key in container:
-            self.issues.append(YamlIssue(frame.path, where, "E005", f"duplicate key {key!r}"))
+            self.issues.append(
+                YamlIssue(frame.path, where, Code.DUPLICATE_YAML_KEY, f"duplicate key {key!r}")
+            )
         self.source.keys[(*frame.path, key)] = where
         return key
 
@@ -242,7 +249,9 @@ class _Builder:
             return self._scalar(event, path)
         assert isinstance(event, yaml.CollectionStartEvent)
         if depth >= MAX_DEPTH:
-            self._refuse(event, path, "E007", f"nested more than {MAX_DEPTH} levels deep")
+            self._refuse(
+                event, path, Code.FILE_TOO_LARGE, f"nested more than {MAX_DEPTH} levels deep"
+            )
         if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
             self._tag_issue(event, path)
         return {} if isinstance(event, yaml.MappingStartEvent) else []
@@ -255,7 +264,12 @@ class _Builder:
             )
         if tag == _MERGE:  # a plain << : a merge key, or the text "<<" as a value
             if is_key:
-                self._issue(event, path, "E008", "the merge key << is not allowed: write keys out")
+                self._issue(
+                    event,
+                    path,
+                    Code.YAML_FEATURE,
+                    "the merge key << is not allowed: write keys out",
+                )
             return event.value
         kind = _SCALAR_KINDS.get(tag)
         if kind is None:
@@ -267,7 +281,7 @@ class _Builder:
         # ValueError: 2024-02-30, a number of 5,000 digits; the others: an explicit tag on
         # text it does not fit (!!bool maybe, !!timestamp soon).
         except (ValueError, OverflowError, KeyError, AttributeError, ConstructorError) as error:
-            self._issue(event, path, "E003", _unreadable(event.value, kind, error))
+            self._issue(event, path, Code.INVALID_VALUE, _unreadable(event.value, kind, error))
             return None
 
     def _tag_issue(self, event: yaml.NodeEvent, path: Path) -> None:
@@ -275,7 +289,7 @@ class _Builder:
         self._issue(
             event,
             path,
-            "E008",
+            Code.YAML_FEATURE,
             f"the tag {tag.replace(_CORE, '!!')} is not allowed: YAML here holds plain "
             "text, numbers, dates, true/false, null, lists and mappings",
         )

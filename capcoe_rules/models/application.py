@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from capcoe_rules.errors import UnknownTerritoryCodeError
 from capcoe_rules.models.inputs import (
     ROME,
     Count,
@@ -27,7 +28,7 @@ from capcoe_rules.models.inputs import (
     decimal_input,
 )
 from capcoe_rules.models.money import Money
-from capcoe_rules.territory import UnknownTerritoryCodeError, resolve
+from capcoe_rules.territory import resolve
 
 BodyType = Literal[
     "comune",

@@ -21,9 +21,9 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Receive, Scope, Send
 
 from capcoe_rules.allocation import AllocationResult, RoundError, allocate_round
-from capcoe_rules.batch.reading import Record, RecordError, parse_record
+from capcoe_rules.batch.reading import Record, parse_record
 from capcoe_rules.engine import Engine
-from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem, RecordError
 from capcoe_rules.language.description import RuleSetDescription, describe
 from capcoe_rules.models.inputs import Day
 from capcoe_rules.models.round_input import AllocationRound

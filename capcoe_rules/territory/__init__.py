@@ -13,11 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+from capcoe_rules.errors import UnknownTerritoryCodeError
+
 TerritoryLevel = Literal["comune", "provincia", "regione"]
-
-
-class UnknownTerritoryCodeError(ValueError):
-    """An ISTAT code that is not in ISTAT's list of comuni, provinces or regions."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ same text.
 
 from __future__ import annotations
 
+from capcoe_rules.errors import Code, FormatError
 from capcoe_rules.language.formatting.meaning import same_meaning
 from capcoe_rules.language.formatting.source import SourceError, parse
 from capcoe_rules.language.formatting.style import MANIFEST, RULE_FILE, WIDTH
@@ -16,15 +17,6 @@ from capcoe_rules.language.formatting.writer import Writer
 from capcoe_rules.language.problems import Position
 
 __all__ = ["WIDTH", "FormatError", "format_text"]
-
-
-class FormatError(ValueError):
-    """A text that cannot be formatted: not YAML, or a construct fmt does not rewrite."""
-
-    def __init__(self, position: Position, code: str, message: str) -> None:
-        self.position = position
-        self.code = code
-        super().__init__(message)
 
 
 def format_text(text: str, manifest: bool = False) -> str:
@@ -41,7 +33,7 @@ def format_text(text: str, manifest: bool = False) -> str:
         raise FormatError(error.position, error.code, str(error)) from None
     except RecursionError:
         raise FormatError(
-            Position(1, 1), "E001", "values nested too deeply to be formatted"
+            Position(1, 1), Code.YAML_SYNTAX, "values nested too deeply to be formatted"
         ) from None
     try:
         same = same_meaning(source, parse(formatted))
@@ -50,7 +42,7 @@ def format_text(text: str, manifest: bool = False) -> str:
     if not same:
         raise FormatError(
             Position(1, 1),
-            "E001",
+            Code.YAML_SYNTAX,
             "fmt could not rewrite this file without changing a value or a comment; "
             "it is left as it is (please report it with the file)",
         )

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from capcoe_rules.errors import Code
 from capcoe_rules.language.problems import Position
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -108,7 +109,7 @@ def parse(text: str) -> Source:
         mark = error.problem_mark or error.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         reason = error.problem or error.context or "invalid YAML"
-        raise SourceError(position, "E001", f"YAML syntax error: {reason}") from None
+        raise SourceError(position, Code.YAML_SYNTAX, f"YAML syntax error: {reason}") from None
     finally:
         loader.dispose()
     found = _comments(text, loader.seen)
@@ -139,7 +140,7 @@ def _refuse_alias_bombs(root: yaml.Node) -> None:
     if size(root) > MAX_WRITTEN_NODES:
         raise SourceError(
             Position(1, 1),
-            "E001",
+            Code.YAML_SYNTAX,
             f"its aliases (*name) would write more than {MAX_WRITTEN_NODES:,} values: "
             "write the values out",
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from capcoe_rules.errors import Code
 from capcoe_rules.language.formatting import scalars
 from capcoe_rules.language.formatting.source import Source, SourceError
 from capcoe_rules.language.formatting.style import ANY, INDENT, WIDTH, Shape
@@ -215,7 +216,7 @@ class Writer:
             mark = key.start_mark
             raise SourceError(
                 Position(mark.line + 1, mark.column + 1),
-                "E001",
+                Code.YAML_SYNTAX,
                 "fmt does not rewrite a key that is a list or a mapping",
             )
         return scalars.inline_scalar(key, flow)
