@@ -17,6 +17,7 @@ from capcoe_rules.engine import Engine
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError
 from capcoe_rules.models.decision import Decision, Finding
+from capcoe_rules.models.explanation import Place
 from capcoe_rules.models.payment_decision import PaymentDecision
 
 Outcome = tuple[bool, str]
@@ -57,11 +58,8 @@ def _outcome(decision: AnyDecision) -> str:
 
 
 def findings_of(decision: AnyDecision, witness: WitnessCase) -> list[Finding]:
-    if isinstance(decision, PaymentDecision):
-        if witness.milestone_id is not None:
-            return list(decision.milestone(witness.milestone_id).findings)
-        return list(decision.findings)
-    return list(decision.findings)
+    """The findings made where the witness points: a milestone, or the case itself."""
+    return decision.explanation().at(Place(witness.milestone_id))
 
 
 def reasons_of(decision: AnyDecision, witness: WitnessCase) -> list[str]:

@@ -25,6 +25,7 @@ from capcoe_rules.cli.common import (
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError, EvaluationError
 from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
+from capcoe_rules.models.explanation import CASE, Place
 from capcoe_rules.models.payment_decision import PaymentDecision
 
 CaseArgument = Annotated[
@@ -55,12 +56,13 @@ def evaluate(
         print(decision.to_json(indent=2))
         return
     _print_summary(decision)
+    on_the_case = decision.explanation().at(CASE)
     if isinstance(decision, PaymentDecision):
         _print_payment(decision, lang)
-        _print_requirements(decision.findings, lang, "Domanda / Claim")
+        _print_requirements(on_the_case, lang, "Domanda / Claim")
         return
-    _print_requirements(decision.findings, lang, "Requisiti applicati / Requirements applied")
-    _print_derived(decision.findings, lang)
+    _print_requirements(on_the_case, lang, "Requisiti applicati / Requirements applied")
+    _print_derived(on_the_case, lang)
 
 
 @app.command()
@@ -72,16 +74,17 @@ def explain(
 ) -> None:
     """Show every rule considered: held or not, the values it read, its citation."""
     decision = _decide(case, rules, as_of)
+    explanation = decision.explanation()
     _print_summary(decision)
     if isinstance(decision, PaymentDecision):
         _print_payment(decision, lang)
         for milestone in decision.milestones:
             out.print()
             out.rule(f"Traguardo / milestone {milestone.milestone_id} ({milestone.kind})")
-            _print_findings(milestone.findings, lang)
+            _print_findings(explanation.at(Place(milestone.milestone_id)), lang)
         out.print()
         out.rule("Domanda / claim")
-    _print_findings(decision.findings, lang)
+    _print_findings(explanation.at(CASE), lang)
 
 
 def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> AnyDecision:
@@ -138,10 +141,10 @@ def _print_payment(decision: PaymentDecision, lang: str) -> None:
         table.add_column(
             column, justify="right" if column[0] in "pwr" and column != "why" else "left"
         )
+    explanation = decision.explanation()
     for milestone in decision.milestones:
-        why = [
-            f.message.pick(lang) for f in milestone.findings if f.status == "not_met" and f.message
-        ]
+        judged = explanation.at(Place(milestone.milestone_id))
+        why = [f.message.pick(lang) for f in judged if f.status == "not_met" and f.message]
         table.add_row(
             milestone.milestone_id,
             milestone.kind,

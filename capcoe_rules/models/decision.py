@@ -7,6 +7,7 @@ from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
+from capcoe_rules.models.explanation import CASE, Explanation
 from capcoe_rules.models.labels import Text
 
 FindingStatus = Literal["met", "not_met", "not_applicable", "computed"]
@@ -100,8 +101,9 @@ class Decision(DecisionModel):
     def to_json(self, indent: int | None = None) -> str:
         return self.model_dump_json(indent=indent)
 
-    def all_findings(self) -> list[Finding]:
-        return list(self.findings)
+    def explanation(self) -> Explanation:
+        """Every finding with its place (all on the case itself)."""
+        return Explanation.of([(CASE, self.findings)])
 
     def finding(self, rule_id: str) -> Finding:
         for finding in self.findings:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from capcoe_rules.models.decision import DecisionModel, Finding, RuleSetRef
+from capcoe_rules.models.explanation import CASE, Explanation, Place
 
 MilestoneStatus = Literal["payable", "withheld", "paid"]
 PaymentOutcome = Literal["payable", "nothing_payable", "refused"]
@@ -62,8 +63,15 @@ class PaymentDecision(DecisionModel):
     def to_json(self, indent: int | None = None) -> str:
         return self.model_dump_json(indent=indent)
 
-    def all_findings(self) -> list[Finding]:
-        return [*self.findings, *(f for m in self.milestones for f in m.findings)]
+    def explanation(self) -> Explanation:
+        """Every finding with its place, in the decision's order: each milestone's, then
+        the claim's."""
+        return Explanation.of(
+            [
+                *((Place(m.milestone_id), m.findings) for m in self.milestones),
+                (CASE, self.findings),
+            ]
+        )
 
     def milestone(self, milestone_id: str) -> MilestoneDecision:
         return next(m for m in self.milestones if m.milestone_id == milestone_id)

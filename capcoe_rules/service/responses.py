@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import FieldProblem
 from capcoe_rules.models.decision import Finding
-from capcoe_rules.models.payment_decision import PaymentDecision
 from capcoe_rules.service.models import Bilingual, ErrorBody, ExplanationLine, FieldProblemOut
 from capcoe_rules.translations import bilingual
 
@@ -50,19 +49,14 @@ STATUS_WORDS = {
 def explanation(decision: AnyDecision) -> list[ExplanationLine]:
     """Every rule considered, in the order the decision lists them: for a payment claim
     each milestone's rules, then the claim's."""
-    judged: list[tuple[str | None, Finding]] = []
-    if isinstance(decision, PaymentDecision):
-        for milestone in decision.milestones:
-            judged.extend((milestone.milestone_id, finding) for finding in milestone.findings)
-    judged.extend((None, finding) for finding in decision.findings)
     return [
         ExplanationLine(
-            rule_id=finding.rule_id,
-            milestone_id=milestone,
-            status=finding.status,
-            text=Bilingual(it=_sentence(finding, "it"), en=_sentence(finding, "en")),
+            rule_id=step.finding.rule_id,
+            milestone_id=step.place.milestone_id,
+            status=step.finding.status,
+            text=Bilingual(it=_sentence(step.finding, "it"), en=_sentence(step.finding, "en")),
         )
-        for milestone, finding in judged
+        for step in decision.explanation()
     ]
 
 

@@ -126,7 +126,8 @@ def coverage(ruleset: CheckedRuleSet, results: Sequence[CaseResult]) -> list[Rul
     for result in results:
         if result.decision is None or not result.passed:
             continue  # a failing example shows nothing about the rules it meant to exercise
-        for finding in result.decision.all_findings():
+        for step in result.decision.explanation():
+            finding = step.finding
             counts = seen[outcome.get(finding.status, finding.status)]
             counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
     return [
