@@ -19,15 +19,15 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import FIXTURES, MANIFEST, RULES, write_ruleset
 from typer.testing import CliRunner
 from yaml.constructor import SafeConstructor
 
 from capcoe_rules import Engine, RuleSetError, check_ruleset, load_ruleset
 from capcoe_rules.cli import app
-from capcoe_rules.language import checker
 from capcoe_rules.language.problems import CODES, Position, Problem
+from capcoe_rules.language.stages import context as checker_context
 from capcoe_rules.language.yaml_source import MAX_BYTES, MAX_DEPTH, read_yaml
-from conftest import FIXTURES, MANIFEST, RULES, write_ruleset
 
 runner = CliRunner()
 PARAMETER = """\
@@ -277,13 +277,13 @@ def test_check_reads_each_rule_file_once(tmp_path: Path, monkeypatch: pytest.Mon
     directory = tmp_path / "rules"
     shutil.copytree(RULES, directory)
     parsed: list[str] = []
-    load_yaml = checker.load_yaml
+    load_yaml = checker_context.load_yaml
 
     def counting(text: str, file: str) -> Any:
         parsed.append(file)
         return load_yaml(text, file)
 
-    monkeypatch.setattr(checker, "load_yaml", counting)
+    monkeypatch.setattr(checker_context, "load_yaml", counting)
     result = runner.invoke(app, ["check", str(directory)])
     assert result.exit_code == 0, result.output
     files = sorted(path.relative_to(tmp_path).as_posix() for path in directory.rglob("*.yaml"))

@@ -25,6 +25,8 @@ from capcoe_rules.language.numbers import (
     negate,
     normalise,
 )
+from capcoe_rules.language.syntax import Offset, Syntax, parse_syntax, refuse_forbidden
+from capcoe_rules.language.syntax import at as _at
 from capcoe_rules.language.types import (
     BOOL,
     DATE,
@@ -37,9 +39,6 @@ from capcoe_rules.language.types import (
     Type,
 )
 from capcoe_rules.language.values import encode
-
-Offset = tuple[int, int]
-"""1-based line and 0-based column of a node inside the expression text."""
 
 ComparisonOp = Literal["==", "!=", "<", "<=", ">", ">="]
 ArithmeticOp = Literal["+", "-", "*", "/"]
@@ -207,30 +206,8 @@ ARITHMETIC: dict[type[ast.operator], ArithmeticOp] = {
     ast.Mult: "*",
     ast.Div: "/",
 }
-FORBIDDEN: dict[type[ast.AST], str] = {
-    ast.Lambda: "lambda",
-    ast.ListComp: "a comprehension",
-    ast.SetComp: "a comprehension",
-    ast.DictComp: "a comprehension",
-    ast.GeneratorExp: "a comprehension",
-    ast.Subscript: "indexing ([...])",
-    ast.Starred: "unpacking (*)",
-    ast.NamedExpr: "assignment (:=)",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Dict: "a dictionary",
-    ast.Set: "a set",
-    ast.JoinedStr: "an f-string",
-    ast.Slice: "slicing",
-}
 
 
-MAX_CHARACTERS = 10_000
-"""Longest expression: a rule is read by people; longer text is data for a table."""
-MAX_DEPTH = 100
-"""Deepest nesting of an expression, so that checking and evaluating it never exhausts
-Python's stack."""
 TEXT_LITERAL_LIMIT = 10_000
 NAMED_CONSTANTS = {"true": True, "false": False}
 TYPES = {"date": DATE, "datetime": DATETIME}
@@ -239,72 +216,12 @@ TYPES = {"date": DATE, "datetime": DATETIME}
 
 def parse(text: str, scope: Scope, context: Context) -> Node:
     """Parse and type-check one expression. Raises :class:`ExpressionError`."""
-    source = text.strip()
-    if len(source) > MAX_CHARACTERS:
-        raise ExpressionError(
-            Code.EXPRESSION_TOO_LARGE,
-            f"expression of {len(source):,} characters (at most {MAX_CHARACTERS:,}): "
-            "split it into derived values or put the data in a table or parameter",
-            (1, 0),
-        )
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as error:
-        _refuse_statements(source)
-        at = (error.lineno or 1, max((error.offset or 1) - 1, 0))
-        raise ExpressionError(Code.EXPRESSION_SYNTAX, f"syntax error: {error.msg}", at) from None
-    except (MemoryError, RecursionError):
-        raise ExpressionError(
-            Code.EXPRESSION_TOO_LARGE,
-            f"expression nested more than {MAX_DEPTH} levels deep",
-            (1, 0),
-        ) from None
-    _refuse_deep(tree.body)
-    checker = _Checker(scope, context, source)
-    # Refuse every forbidden construct anywhere before giving any meaning to the tree, so
-    # that `__import__(...)` is named as such, whatever surrounds it.
-    for node in ast.walk(tree.body):
-        checker.refuse_forbidden(node)
-    return checker.check(tree.body)
+    return typecheck(parse_syntax(text), scope, context)
 
 
-def _refuse_deep(tree: ast.AST) -> None:
-    """Measure nesting without recursion, before anything recursive walks the tree."""
-    pending: list[tuple[ast.AST, int]] = [(tree, 1)]
-    while pending:
-        node, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            raise ExpressionError(
-                Code.EXPRESSION_TOO_LARGE,
-                f"expression nested more than {MAX_DEPTH} levels deep: "
-                "split it into derived values",
-                _at(node),
-            )
-        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-
-
-def _refuse_statements(source: str) -> None:
-    """Name an import or other statement for what it is, not as a mere syntax error."""
-    try:
-        module = ast.parse(source, mode="exec")
-    except SyntaxError:
-        return
-    for node in ast.walk(module):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            raise ExpressionError(
-                Code.FORBIDDEN_CONSTRUCT, "import is not allowed in a rule", _at(node)
-            )
-    statement = module.body[0] if module.body else None
-    if statement is not None and not isinstance(statement, ast.Expr):
-        raise ExpressionError(
-            Code.FORBIDDEN_CONSTRUCT,
-            f"a rule holds one expression, not a {type(statement).__name__} statement",
-            _at(statement),
-        )
-
-
-def _at(node: ast.AST) -> Offset:
-    return (getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
+def typecheck(syntax: Syntax, scope: Scope, context: Context) -> Node:
+    """The typed tree of an expression already found safe by :func:`parse_syntax`."""
+    return _Checker(scope, context, syntax.source).check(syntax.tree)
 
 
 class _Checker:
@@ -325,7 +242,7 @@ class _Checker:
             self.known.pop()
 
     def check(self, node: ast.AST) -> Node:
-        self.refuse_forbidden(node)
+        refuse_forbidden(node)
         match node:
             case ast.Constant():
                 return self._constant(node)
@@ -359,20 +276,6 @@ class _Checker:
         )
 
     # -- safety -----------------------------------------------------------------------------
-
-    def refuse_forbidden(self, node: ast.AST) -> None:
-        for kind, what in FORBIDDEN.items():
-            if isinstance(node, kind):
-                raise ExpressionError(
-                    Code.FORBIDDEN_CONSTRUCT, f"{what} is not allowed in a rule", _at(node)
-                )
-        name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
-        if isinstance(name, str) and name.startswith("_"):
-            raise ExpressionError(
-                Code.FORBIDDEN_CONSTRUCT,
-                f"names starting with '_' are not allowed: {name!r}",
-                _at(node),
-            )
 
     # -- leaves -----------------------------------------------------------------------------
 
@@ -430,7 +333,7 @@ class _Checker:
         path: list[str] = []
         current: ast.AST = node
         while isinstance(current, ast.Attribute):
-            self.refuse_forbidden(current)
+            refuse_forbidden(current)
             path.insert(0, current.attr)
             current = current.value
         if not isinstance(current, ast.Name):
@@ -439,7 +342,7 @@ class _Checker:
                 "attributes can only be read from names such as application.area",
                 _at(current),
             )
-        self.refuse_forbidden(current)
+        refuse_forbidden(current)
         path.insert(0, current.id)
         return Ref(self._resolve(path, node), _at(node), tuple(path))
 
@@ -614,7 +517,7 @@ class _Checker:
             raise ExpressionError(
                 Code.FORBIDDEN_CONSTRUCT, "only named functions can be called", _at(node)
             )
-        self.refuse_forbidden(node.func)
+        refuse_forbidden(node.func)
         name = node.func.id
         if node.keywords:
             raise ExpressionError(

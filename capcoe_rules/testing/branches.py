@@ -29,7 +29,6 @@ from capcoe_rules.engine.compiler import Exception_
 from capcoe_rules.engine.engine import ReferenceEvaluator, ReferenceMatcher
 from capcoe_rules.engine.interpreter import arithmetic, compare, read
 from capcoe_rules.errors import CaseError, EvaluationError
-from capcoe_rules.language.checker import expression_position
 from capcoe_rules.language.expressions import (
     Arithmetic,
     Call,
@@ -48,6 +47,7 @@ from capcoe_rules.language.expressions import (
 from capcoe_rules.language.numbers import absolute, negate, normalise
 from capcoe_rules.language.problems import Position
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
+from capcoe_rules.language.stages.positions import expression_position
 from capcoe_rules.language.yaml_source import YamlDocument, load_yaml
 
 
