@@ -105,11 +105,20 @@ def test_bundled_rule_set_has_only_the_explained_findings(bundled: Report) -> No
     assert all(f.witness is not None and f.witness.confirmed for f in bundled.findings)
 
 
+def line_of(path: Path, start: str) -> int:
+    """The 1-based number of the line of ``path`` that starts with ``start`` (and only one)."""
+    lines = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+             if line.startswith(start)]
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
 def test_bundled_band_gap_is_an_achievement_beyond_the_outer_bounds(bundled: Report) -> None:
     gap = found(bundled, "lookup_gap")
     assert [str(p) for p in gap.places] == [
-        "rules/ruleset.yaml:33:3",
-        "rules/pagamenti/parametri.yaml:50:3",
+        f"rules/ruleset.yaml:{line_of(RULES / 'ruleset.yaml', '  band:')}:3",
+        "rules/pagamenti/parametri.yaml:"
+        f"{line_of(RULES / 'pagamenti' / 'parametri.yaml', '  partial_achievement_bands:')}:3",
     ]
     with pytest.raises(CaseError, match="partial_achievement_bands"):
         decided(RULES, gap)
@@ -217,8 +226,9 @@ def test_exact_lookup_gap_and_band_gap(tmp_path: Path) -> None:
     edit(
         rules,
         "programma/aree_intervento.yaml",
-        "      - {body_type: camera_di_commercio, label: Camera di commercio, "
-        "max_hires_per_application: 0}\n",
+        "      - body_type: camera_di_commercio\n"
+        "        label: Camera di commercio\n"
+        "        max_hires_per_application: 0\n",
         "",
     )
     edit(
@@ -338,8 +348,8 @@ def test_base_kinds_of_case_whose_outcome_changes(tmp_path: Path) -> None:
     edit(
         base,
         "programma/aree_intervento.yaml",
-        "{body_type: comune, label: Comune, max_hires_per_application: 30}",
-        "{body_type: comune, label: Comune, max_hires_per_application: 25}",
+        "body_type: comune\n        label: Comune\n        max_hires_per_application: 30",
+        "body_type: comune\n        label: Comune\n        max_hires_per_application: 25",
     )
     plant(
         rules,
