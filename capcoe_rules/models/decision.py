@@ -7,6 +7,7 @@ from typing import Any, Literal, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
+from capcoe_rules.models.explanation import CASE, Explanation, Step
 from capcoe_rules.models.labels import Text
 
 FindingStatus = Literal["met", "not_met", "not_applicable", "computed"]
@@ -102,6 +103,10 @@ class Decision(DecisionModel):
 
     def all_findings(self) -> list[Finding]:
         return list(self.findings)
+
+    def explanation(self) -> Explanation:
+        """The findings as a structure, each at its place (here: the case)."""
+        return Explanation(tuple(Step(CASE, finding) for finding in self.findings))
 
     def finding(self, rule_id: str) -> Finding:
         for finding in self.findings:

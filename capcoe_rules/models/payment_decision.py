@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from capcoe_rules.models.decision import DecisionModel, Finding, RuleSetRef
+from capcoe_rules.models.explanation import CASE, Explanation, Place, Step
 
 MilestoneStatus = Literal["payable", "withheld", "paid"]
 PaymentOutcome = Literal["payable", "nothing_payable", "refused"]
@@ -64,6 +65,19 @@ class PaymentDecision(DecisionModel):
 
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *(f for m in self.milestones for f in m.findings)]
+
+    def explanation(self) -> Explanation:
+        """The findings as a structure: the claim's own, then each milestone's."""
+        return Explanation(
+            (
+                *(Step(CASE, finding) for finding in self.findings),
+                *(
+                    Step(Place(milestone.milestone_id), finding)
+                    for milestone in self.milestones
+                    for finding in milestone.findings
+                ),
+            )
+        )
 
     def milestone(self, milestone_id: str) -> MilestoneDecision:
         return next(m for m in self.milestones if m.milestone_id == milestone_id)
