@@ -133,6 +133,14 @@ class RuleChange(NamedTuple):
     def label(self) -> str:
         return f"{self.where}:{self.rule_id}" if self.where else self.rule_id
 
+    def describe(self) -> str:
+        """One line: ``ASS-FINESTRA met → not_met (params.hiring_window_closes)``."""
+        what = f"{self.old} → {self.new}" if self.old != self.new else "value changed"
+        causes = list(self.reads_changed)
+        if self.definition_changed:
+            causes.insert(0, "rule edited")
+        return f"{self.label} {what}" + (f" ({', '.join(causes)})" if causes else "")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule_id": self.rule_id,
