@@ -4,8 +4,11 @@ reaches, and the HTML report."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
+import subprocess
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from capcoe_rules import Engine
+from capcoe_rules.batch.diff_html import BAR_AREA
 from capcoe_rules.batch.diffing import CHANGE_KINDS
 from capcoe_rules.cli import app
 from capcoe_rules.population import national_population
@@ -337,3 +341,146 @@ def test_a_future_table_row_is_noted_with_its_table_and_key(
             "note": "no decision can show this change yet",
         }
     ]
+
+
+# -- the HTML report ---------------------------------------------------------------------
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+MEASURE = """<script>
+window.addEventListener("load", () => {
+  const bars = [...document.querySelectorAll("svg.chart rect.bar")].map((bar) => {
+    const box = bar.getBoundingClientRect();
+    return {chart: bar.closest("svg").id, label: bar.dataset.label, width: box.width,
+            height: box.height};
+  });
+  document.body.setAttribute("data-measured", JSON.stringify(bars));
+});
+</script>"""
+"""Added to a copy of the report: the browser's own layout of every bar, read back from
+the DOM it dumps."""
+
+
+def browser() -> str:
+    found = next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
+    if found is None:
+        pytest.skip("no headless browser: install chromium (apt-get install chromium)")
+    return found
+
+
+def headless(binary: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            "--window-size=1200,2400",
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def html_report(population: Path, changed: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("html") / "diff.html"
+    result = runner.invoke(
+        app,
+        [
+            "diff",
+            "--base",
+            str(RULES),
+            "--rules",
+            str(changed),
+            str(population),
+            "--html",
+            str(path),
+            "--limit",
+            "5",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"HTML report written to {path}" in result.stderr
+    return path
+
+
+def test_the_html_report_holds_summary_transitions_rules_and_money(
+    html_report: Path, report: dict[str, Any]
+) -> None:
+    page = html_report.read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    for heading in (
+        "Summary",
+        "Transitions",
+        "By rule",
+        "Money that moves",
+        "Changes by region",
+        "Changes by rule",
+    ):
+        assert heading in page
+    assert "no decision can show this change yet" in page
+    assert f"{report['changed']:,}" in page
+    for total in report["money"]:
+        assert f"{Decimal(total['difference']):,.2f}" in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in page and "<link" not in page  # self-contained, nothing fetched
+    assert f"... and {report['changed'] - 5} more" in page
+
+
+def test_the_html_charts_are_drawn_in_a_real_browser(
+    html_report: Path, report: dict[str, Any], tmp_path: Path
+) -> None:
+    binary = browser()
+    screenshot = tmp_path / "diff.png"
+    headless(binary, f"--screenshot={screenshot}", html_report.as_uri())
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert screenshot.stat().st_size > 10_000
+
+    measured_page = tmp_path / "measured.html"
+    measured_page.write_text(
+        html_report.read_text("utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
+    )
+    dom = headless(binary, "--virtual-time-budget=5000", "--dump-dom", measured_page.as_uri())
+    found = re.search(r'data-measured="([^"]*)"', dom.stdout)
+    assert found is not None, dom.stdout[:2000]
+    bars = json.loads(html.unescape(found.group(1)))
+    by_chart: dict[str, dict[str, float]] = {}
+    for bar in bars:
+        by_chart.setdefault(bar["chart"], {})[bar["label"]] = bar["width"]
+        assert bar["width"] > 0 and bar["height"] > 0
+    assert set(by_chart["by-rule"]) == set(report["by_rule"])
+    assert set(by_chart["by-region"]) == set(report["by_region"])
+    # Bars are drawn to scale: the most frequent is the widest, at the full bar width.
+    for chart, counts in (("by-rule", report["by_rule"]), ("by-region", report["by_region"])):
+        widths = by_chart[chart]
+        top = max(counts, key=counts.__getitem__)
+        assert widths[top] == pytest.approx(BAR_AREA, abs=1)
+        for label, count in counts.items():
+            assert widths[label] == pytest.approx(max(1, BAR_AREA * count / counts[top]), abs=1)
+
+
+def test_an_html_report_that_cannot_be_written_exits_2(
+    population: Path, changed: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "diff.html"
+    result = runner.invoke(
+        app,
+        [
+            "diff",
+            "--base",
+            str(RULES),
+            "--rules",
+            str(changed),
+            str(population),
+            "--html",
+            str(target),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+    assert not target.parent.exists()
