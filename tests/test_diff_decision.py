@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
-from capcoe_rules import Engine
+from capcoe_rules import CaseError, Engine
 from capcoe_rules.batch.diff_html import BAR_AREA
 from capcoe_rules.batch.diffing import CHANGE_KINDS
 from capcoe_rules.cli import app
 from capcoe_rules.population import national_population
 from capcoe_rules.territory import resolve
-from conftest import RULES
+from conftest import FIXTURES, RULES
 
 runner = CliRunner()
 MONEY = ("financeable_amount", "eu_share", "national_share")
@@ -484,3 +485,44 @@ def test_an_html_report_that_cannot_be_written_exits_2(
     assert result.exit_code == 2
     assert "cannot write" in result.output
     assert not target.parent.exists()
+
+
+def test_payment_claims_move_their_totals_and_sort_milestone_changes(tmp_path: Path) -> None:
+    rules = shutil.copytree(RULES, tmp_path / "rules")
+    edit(  # below 80% of the way to the target, half the milestone is paid
+        rules,
+        "pagamenti/parametri.yaml",
+        "upper: 0.8, proportional: false, rate: 0}",
+        "upper: 0.8, proportional: false, rate: 0.5}",
+    )
+    claims = [
+        yaml.safe_load(path.read_text("utf-8"))["case"]
+        for path in sorted((FIXTURES / "payments").glob("*.yaml"))
+    ]
+    population = tmp_path / "claims.jsonl"
+    population.write_text(
+        "".join(json.dumps(claim, default=str) + "\n" for claim in claims), encoding="utf-8"
+    )
+    report = diff_json(population, rules)
+
+    listed = [(CHANGE_KINDS.index(c["change"]), c["line"]) for c in report["changes"]]
+    assert listed == sorted(listed)
+    assert {c["change"] for c in report["changes"]} >= {"outcome", "amounts"}
+    assert any(
+        field.startswith("milestones[") and field.endswith(".payable")
+        for c in report["changes"]
+        for field in c["fields"]
+    )
+    old_engine, new_engine = Engine.from_path(RULES), Engine.from_path(rules)
+    moved = {"payable": Decimal(0), "recovered": Decimal(0), "net": Decimal(0)}
+    for claim in claims:
+        try:
+            old, new = old_engine.evaluate(claim), new_engine.evaluate(claim)
+        except CaseError:
+            continue  # a fixture of a claim refused as input, by both rule sets alike
+        for name in moved:
+            moved[name] += getattr(new.totals, name) - getattr(old.totals, name)
+    assert moved["payable"] > 0
+    assert {t["name"]: Decimal(t["difference"]) for t in report["money"]} == {
+        f"totals.{name}": difference for name, difference in moved.items()
+    }
