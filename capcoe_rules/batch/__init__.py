@@ -5,7 +5,9 @@
 - ``writing``: atomic output files (temporary file, fsync, rename);
 - ``summary``: counts by outcome and region category, for any case type;
 - ``pipeline``: a whole batch, from the input file to the decisions and error files;
+- ``ruleset_changes``: what two rule sets define differently, and from which day;
 - ``diffing``: which decisions change between two rule sets, and the rules responsible;
+- ``diff_html``: a diff as a self-contained HTML page with charts;
 - ``bench``: the performance figures of this machine against the project's targets.
 """
 

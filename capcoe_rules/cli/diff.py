@@ -5,22 +5,37 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 from rich.table import Table
 
-from capcoe_rules.batch.diffing import CaseChange, DiffReport, RuleChange, diff_population
+from capcoe_rules.batch.diff_html import write_html
+from capcoe_rules.batch.diffing import (
+    ANY,
+    ERROR,
+    NOT_YET_SHOWN,
+    CaseChange,
+    DiffReport,
+    Selection,
+    diff_population,
+    known_regions,
+)
 from capcoe_rules.batch.reading import read_records
 from capcoe_rules.cli.common import AsOfOption, RulesOption, app, fail, out
 from capcoe_rules.engine import Engine
 from capcoe_rules.language import CheckedRuleSet, RuleSetError
+from capcoe_rules.models.decision import Outcome
+from capcoe_rules.models.payment_decision import PaymentOutcome
+
+OUTCOMES: tuple[str, ...] = (*get_args(Outcome), *get_args(PaymentOutcome), ERROR)
+"""Every outcome a transition can name."""
 
 
 @app.command()
 def diff(
     population: Annotated[
-        Path, typer.Argument(help="Cases as JSON Lines (e.g. fixtures/population/national.jsonl).")
+        Path, typer.Argument(help="Cases as JSON Lines (e.g. from 'capcoe-rules population').")
     ],
     base: Annotated[
         Path, typer.Option("--base", help="Directory of the rule set before the change.")
@@ -33,22 +48,65 @@ def diff(
     limit: Annotated[
         int,
         typer.Option(
-            "--limit", min=0, help="Changed cases listed in the table (0: all); --json has all."
+            "--limit",
+            min=0,
+            help="Changed cases listed in the table and the HTML report (0: all); --json has all.",
         ),
     ] = 100,
+    transition: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--transition",
+            metavar="OLD:NEW",
+            help="Only cases going from outcome OLD to NEW (e.g. eligible:not_eligible; "
+            "'*' for any); repeat for several.",
+        ),
+    ] = None,
+    rule: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rule", metavar="ID", help="Only cases this rule changed; repeat for several."
+        ),
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            metavar="CODE-OR-NAME",
+            help="Only cases whose applicant is in this region (ISTAT code such as 15, or "
+            "name such as Campania; IT: central administrations); repeat for several.",
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            help="Also write a self-contained HTML report with charts by region and rule.",
+        ),
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", "-w", min=1, help="Worker processes (1: this one).")
     ] = 1,
 ) -> None:
     """Decide a population with two rule sets; list the cases whose decision changes.
 
-    For each changed case: old and new outcome and the rules responsible (those whose
-    finding changed, with the values they read that changed). Then a summary by
-    transition and by rule. Exit status 0 whether or not decisions change (it is a
-    report); 1 a rule set has problems; 2 unreadable population.
+    Outcome changes first, then changes of reasons, then of amounts, then the others
+    (by input line within each). For each: old and new outcome and the rules responsible
+    (those whose status or computed value changed, with the values they read that
+    changed). Then a summary by transition and by rule, the money that moves, and the
+    dated changes no decision of the population can show. The filters narrow the
+    listing, the summary and the JSON. Exit status 0 whether or not decisions change
+    (it is a report); 1 a rule set has problems; 2 bad options, unreadable population
+    or unwritable HTML file.
     """
     old_engine = _engine(base)
     new_engine = _engine(rules)
+    selection = Selection(
+        transitions=tuple(_transition(text) for text in transition or ()),
+        rules=tuple(_known_rule(text, old_engine, new_engine) for text in rule or ()),
+        regions=tuple(_known_region(text) for text in region or ()),
+    )
     day = as_of.date() if as_of is not None else None
     try:
         with population.open("rb") as handle:
@@ -57,10 +115,18 @@ def diff(
             )
     except OSError as error:
         fail(str(error), 2)
+    report = report.select(selection)
+    if html is not None:
+        try:
+            write_html(report, html, limit=limit)
+        except OSError as error:
+            fail(f"cannot write {html}: {error}", 2)
     if json_output:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        return
-    _print_report(report, base, rules, limit)
+    else:
+        _print_report(report, base, rules, limit)
+    if html is not None:
+        print(f"capcoe-rules: HTML report written to {html}", file=sys.stderr)
 
 
 def _engine(directory: Path) -> Engine:
@@ -72,32 +138,71 @@ def _engine(directory: Path) -> Engine:
         fail(f"the rule set in {directory} has problems: run 'capcoe-rules check {directory}'", 1)
 
 
+def _transition(text: str) -> tuple[str, str]:
+    old, colon, new = text.partition(":")
+    for outcome in (old, new):
+        if not colon or outcome not in (*OUTCOMES, ANY):
+            fail(
+                f"--transition {text!r}: write OLD:NEW with outcomes among "
+                f"{', '.join(OUTCOMES)} or '*' (e.g. eligible:not_eligible)",
+                2,
+            )
+    return (old, new)
+
+
+def _known_rule(rule_id: str, *engines: Engine) -> str:
+    known = {
+        rule.id
+        for engine in engines
+        for case_rules in engine.ruleset.cases.values()
+        for rule in case_rules.rules
+    }
+    if rule_id not in known:
+        fail(f"--rule {rule_id!r}: neither rule set has a rule with this id", 2)
+    return rule_id
+
+
+def _known_region(text: str) -> str:
+    regions = known_regions()
+    if not any(region.matches(text) for region in regions):
+        names = ", ".join(f"{region.code} {region.name}" for region in regions)
+        fail(f"--region {text!r}: not a region code or name; the regions are: {names}", 2)
+    return text
+
+
 def _print_report(report: DiffReport, base: Path, rules: Path, limit: int) -> None:
     out.print(
         f"base  {base}: {_identity(report.base)}\nrules {rules}: {_identity(report.rules)}",
         highlight=False,
     )
     _print_ruleset_changes(report)
-    shown = report.changes if limit == 0 else report.changes[:limit]
+    selected = report.selected()
+    shown = selected if limit == 0 else selected[:limit]
     if shown:
         table = Table(title="Decisioni che cambiano / Decisions that change", title_justify="left")
-        for column in ("line", "case", "outcome", "rules responsible", "fields changed"):
+        for column in ("line", "case", "region", "change", "outcome"):
             table.add_column(column, overflow="fold")
+        # A rule's line names its cause: it is the column that must stay whole.
+        table.add_column("rules responsible", no_wrap=True)
+        table.add_column("fields changed", overflow="fold")
         for change in shown:
             table.add_row(
                 str(change.line),
                 change.case_id or "-",
+                "-" if change.region is None else change.region.name,
+                change.kind,
                 f"{change.old_outcome} → {change.new_outcome}",
                 _responsible(change),
                 ", ".join(change.fields) or "-",
             )
         out.print(table)
-        if len(shown) < len(report.changes):
+        if len(shown) < len(selected):
             out.print(
-                f"... and {len(report.changes) - len(shown)} more (--limit 0 or --json for all)",
+                f"... and {len(selected) - len(shown)} more (--limit 0 or --json for all)",
                 highlight=False,
             )
-    _print_summary(report)
+    _print_summary(report, len(selected))
+    _print_money(report)
 
 
 def _identity(ruleset: CheckedRuleSet) -> str:
@@ -122,23 +227,23 @@ def _print_ruleset_changes(report: DiffReport) -> None:
             out.print(f"{label}: {', '.join(names)}", highlight=False, markup=False)
     if changes.period_changed:
         out.print("the period in force changed", highlight=False)
+    latest = "no case" if report.latest_as_of is None else report.latest_as_of.isoformat()
+    for dated in report.not_yet_shown():
+        out.print(
+            f"note: {dated.kind} {dated.name} changes from {dated.first_day.isoformat()}, "
+            f"after every case's as-of day (latest {latest}): {NOT_YET_SHOWN}",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _responsible(change: CaseChange) -> str:
     if change.old_error or change.new_error:
         return change.new_error or change.old_error or ""
-    return "\n".join(_rule_line(rule) for rule in change.rules) or "-"
+    return "\n".join(rule.describe() for rule in change.rules) or "-"
 
 
-def _rule_line(rule: RuleChange) -> str:
-    what = f"{rule.old} → {rule.new}" if rule.old != rule.new else "value changed"
-    causes = list(rule.reads_changed)
-    if rule.definition_changed:
-        causes.insert(0, "rule edited")
-    return f"{rule.label} {what}" + (f" ({', '.join(causes)})" if causes else "")
-
-
-def _print_summary(report: DiffReport) -> None:
+def _print_summary(report: DiffReport, selected: int) -> None:
     table = Table(title="Riepilogo / Summary", title_justify="left")
     table.add_column("transition")
     table.add_column("cases", justify="right")
@@ -146,6 +251,8 @@ def _print_summary(report: DiffReport) -> None:
     for index, ((old, new), count) in enumerate(transitions, start=1):
         label = f"{old} → {new}" if old != new else f"{old} (same outcome, other changes)"
         table.add_row(label, str(count), end_section=index == len(transitions))
+    if not report.selection.empty:
+        table.add_row("selected by the filters", str(selected), style="bold")
     table.add_row("changed", str(len(report.changes)), style="bold")
     table.add_row("unchanged", str(report.unchanged))
     if report.invalid:
@@ -158,3 +265,19 @@ def _print_summary(report: DiffReport) -> None:
             "rules responsible: " + ", ".join(f"{rule} ({count})" for rule, count in by_rule),
             highlight=False,
         )
+
+
+def _print_money(report: DiffReport) -> None:
+    totals = report.money()
+    if not totals:
+        return
+    # Summed over the changed cases shown: the unchanged ones add the same on both sides.
+    table = Table(title="Denaro che si sposta / Money that moves", title_justify="left")
+    table.add_column("amount")
+    for column in ("base", "rules", "difference"):
+        table.add_column(column, justify="right")
+    for total in totals:
+        table.add_row(
+            total.name, f"{total.old:,.2f}", f"{total.new:,.2f}", f"{total.difference:+,.2f}"
+        )
+    out.print(table)
