@@ -4,6 +4,7 @@ policy officer can make in it is refused with the file, line and column to look 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -184,7 +185,9 @@ def test_one_allocation_per_rule_set_and_a_file_must_name_its_case(tmp_path: Pat
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     text = (rules / RIPARTO).read_text(encoding="utf-8")
-    allocation = text[text.index("allocation:") : text.index("\nparameters:")]
+    start = text.index("\nallocation:") + 1
+    ends = [m.start() for m in re.finditer(r"^[a-z]", text, re.M) if m.start() > start]
+    allocation = text[start : ends[0] if ends else len(text)]
     (rules / "assunzioni" / "altro.yaml").write_text(
         "case: application\n" + allocation + "\n", encoding="utf-8"
     )
