@@ -21,7 +21,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text, ValueProblemError
+from capcoe_rules.language import document_messages
 from capcoe_rules.language.allocation import check_allocation
 from capcoe_rules.language.documents import (
     ManifestDoc,
@@ -31,6 +32,7 @@ from capcoe_rules.language.documents import (
     TableDoc,
 )
 from capcoe_rules.language.expressions import ExpressionError, Node, Ref, Scope, parse, references
+from capcoe_rules.language.mistakes import italian_date, known_names
 from capcoe_rules.language.payment_names import check_payment_declaration
 from capcoe_rules.language.problems import Position, Problem, RuleSetError, display_path
 from capcoe_rules.language.ruleset import (
@@ -112,6 +114,9 @@ class _Checker:
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)
     """Files already reported as unreadable: no other problem is reported for them."""
+    unchecked: set[str] = field(default_factory=set)
+    """Names declared where a problem is already reported (a file that cannot be read, a
+    parameter or derived value in error): a rule that uses one is not reported again."""
 
     def run(self) -> CheckedRuleSet | None:
         manifest = self._manifest()
@@ -161,8 +166,10 @@ class _Checker:
     def _file(self, path: str) -> str:
         return f"{self.origin}/{path}" if self.origin else path
 
-    def _report(self, path: str, position: Position, code: str, message: str) -> None:
-        self.problems.append(Problem(self._file(path), position, code, message))
+    def _report(
+        self, path: str, position: Position, code: str, message: Text, hint: Text | None = None
+    ) -> None:
+        self.problems.append(Problem.of(self._file(path), position, code, message, hint))
 
     # -- documents --------------------------------------------------------------------------
 
@@ -176,46 +183,59 @@ class _Checker:
                 path,
                 Position(1, 1),
                 Code.INVALID_VALUE,
-                "a rule file is a mapping of keys to values",
+                Text(
+                    "a rule file is a mapping of keys to values",
+                    "un file di regole è un elenco di chiavi e valori",
+                ),
+                Text(
+                    "start it with 'case:' or 'parameters:'", "inizialo con 'case:' o 'parameters:'"
+                ),
             )
             return None
         try:
             return model.model_validate(document.data), document
         except ValidationError as error:
-            for item in error.errors():
-                self._document_problem(path, document, model, item)
+            self.unchecked.update(_declared_names(document.data))
+            items = error.errors()
+            for item in items:
+                if not _misspelt_required(item, items):
+                    self._document_problem(path, document, model, item)
             return None
 
     def _document_problem(
         self, path: str, document: YamlDocument, model: type[BaseModel], item: Any
     ) -> None:
         loc: YamlPath = tuple(item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             allowed = _allowed_keys(model, loc[:-1])
-            hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-            self._report(
-                path, document.source.key(loc), Code.UNKNOWN_KEY, f"unknown key {loc[-1]!r}{hint}"
-            )
+            message, hint = document_messages.unknown_key(str(loc[-1]), allowed)
+            self._report(path, document.source.key(loc), Code.UNKNOWN_KEY, message, hint)
             return
-        where = ".".join(str(part) for part in loc) or "document"
         if item["type"] == "missing":
-            self._report(
-                path, document.source.value(loc[:-1]), Code.INVALID_VALUE, f"missing key {where!r}"
-            )
+            message, hint = document_messages.missing_key(str(loc[-1]) if loc else "document")
+            self._report(path, document.source.value(loc[:-1]), Code.INVALID_VALUE, message, hint)
             return
-        self._report(path, document.source.value(loc), Code.INVALID_VALUE, f"{where}: {message}")
+        message, hint = document_messages.invalid_value(item)
+        self._report(path, document.source.value(loc), Code.INVALID_VALUE, message, hint)
 
     def _manifest(self) -> tuple[ManifestDoc, YamlDocument] | None:
         if MANIFEST in self.unreadable:
             return None
         if MANIFEST not in self.sources:
             self.problems.append(
-                Problem(
+                Problem.of(
                     self._file(MANIFEST),
                     Position(1, 1),
                     Code.NO_MANIFEST,
-                    "no ruleset.yaml: a rule set needs its name, version and in-force period",
+                    Text(
+                        "no ruleset.yaml: a rule set needs its name, version and in-force period",
+                        "manca ruleset.yaml: un insieme di regole ha un nome, una versione e un "
+                        "periodo di vigenza",
+                    ),
+                    Text(
+                        "add ruleset.yaml to the folder (see the bundled rules/ruleset.yaml)",
+                        "aggiungi ruleset.yaml alla cartella (vedi rules/ruleset.yaml)",
+                    ),
                 )
             )
             return None
@@ -240,7 +260,12 @@ class _Checker:
                         file.path,
                         file.yaml.source.value(("rules", index, "id")),
                         Code.DUPLICATE_RULE_ID,
-                        f"duplicate rule id {rule.id!r} (first in {self._file(seen[rule.id])})",
+                        Text(
+                            f"duplicate rule id {rule.id!r} (first in {self._file(seen[rule.id])})",
+                            f"id di regola {rule.id!r} ripetuto (la prima volta in "
+                            f"{self._file(seen[rule.id])})",
+                        ),
+                        Text("give each rule its own id", "dai a ogni regola un id diverso"),
                     )
                 else:
                     seen[rule.id] = file.path
@@ -257,12 +282,21 @@ class _Checker:
                         file.path,
                         file.yaml.source.key(where),
                         Code.DUPLICATE_NAME,
-                        f"parameter {name!r} is defined twice",
+                        Text(
+                            f"parameter {name!r} is defined twice",
+                            f"il parametro {name!r} è definito due volte",
+                        ),
+                        Text(
+                            "keep one definition, with dated values for its changes",
+                            "tieni una sola definizione, con valori datati per le modifiche",
+                        ),
                     )
                     continue
                 values = self._dated_values(file, name, doc, manifest)
                 if values is not None:
                     parameters[name] = Parameter(name, TYPE_NAMES[doc.type], values, doc, file.path)
+                else:
+                    self.unchecked.add(name)
         return parameters
 
     def _dated_values(
@@ -277,11 +311,14 @@ class _Checker:
             try:
                 values.append(DatedValue(item.from_, item.to, encode(item.value, type_)))
             except ValueError as error:
+                reason, hint = _value_problem(error)
                 self._report(
                     file.path,
                     source.value((*at, "value")),
                     Code.WRONG_VALUE_TYPE,
-                    f"parameter {name!r}: value is not a {doc.type}: {error}",
+                    Text(f"parameter {name!r} ({doc.type}): ", f"parametro {name!r} ({doc.type}): ")
+                    + reason,
+                    hint,
                 )
                 ok = False
                 continue
@@ -290,7 +327,10 @@ class _Checker:
                     file.path,
                     source.value((*at, "to")),
                     Code.DATES_OVERLAP,
-                    f"parameter {name!r}: 'to' {item.to} is before 'from' {item.from_}",
+                    Text(
+                        f"parameter {name!r}: 'to' {item.to} is before 'from' {item.from_}",
+                        f"parametro {name!r}: 'to' {item.to} è prima di 'from' {item.from_}",
+                    ),
                 )
                 ok = False
             if index and doc.values[index - 1].from_ >= item.from_:
@@ -298,8 +338,36 @@ class _Checker:
                     file.path,
                     source.value((*at, "from")),
                     Code.DATES_OVERLAP,
-                    f"parameter {name!r}: values out of order: {item.from_} is not after "
-                    f"{doc.values[index - 1].from_}",
+                    Text(
+                        f"parameter {name!r}: values out of order: {item.from_} is not after "
+                        f"{doc.values[index - 1].from_}",
+                        f"parametro {name!r}: valori fuori ordine: {item.from_} non è dopo "
+                        f"{doc.values[index - 1].from_}",
+                    ),
+                    Text(
+                        "list the values from the oldest to the newest",
+                        "elenca i valori dal più vecchio al più recente",
+                    ),
+                )
+                ok = False
+            elif index and doc.values[index - 1].to is None:
+                assumed = item.from_ - dt.timedelta(days=1)
+                self._report(
+                    file.path,
+                    source.value((*at, "from")),
+                    Code.DATES_OVERLAP,
+                    Text(
+                        f"parameter {name!r}: the value from {doc.values[index - 1].from_} has "
+                        f"no 'to:' but a new value starts on {item.from_}; the checker assumes "
+                        f"the old one ends on {assumed}",
+                        f"parametro {name!r}: il valore dal {doc.values[index - 1].from_} non "
+                        f"ha 'to:' ma un nuovo valore inizia il {item.from_}; si assume che il "
+                        f"vecchio finisca il {assumed}",
+                    ),
+                    Text(
+                        f"close the old value: add 'to: {assumed}' to it",
+                        f"chiudi il vecchio valore: aggiungi 'to: {assumed}'",
+                    ),
                 )
                 ok = False
             elif (
@@ -311,8 +379,18 @@ class _Checker:
                     file.path,
                     source.value((*at, "from")),
                     Code.DATES_OVERLAP,
-                    f"parameter {name!r}: value from {item.from_} overlaps the one "
-                    f"in force until {previous_to}",
+                    Text(
+                        f"parameter {name!r}: value from {item.from_} overlaps the one "
+                        f"in force until {previous_to}",
+                        f"parametro {name!r}: il valore dal {item.from_} si sovrappone a quello "
+                        f"in vigore fino al {previous_to}",
+                    ),
+                    Text(
+                        "end the earlier value the day before: to: "
+                        f"{item.from_ - dt.timedelta(days=1)}",
+                        f"chiudi il valore precedente il giorno prima: to: "
+                        f"{item.from_ - dt.timedelta(days=1)}",
+                    ),
                 )
                 ok = False
         if not ok:
@@ -322,9 +400,18 @@ class _Checker:
                 file.path,
                 source.value(("parameters", name, "values", index)),
                 Code.DATES_GAP,
-                f"parameter {name!r} has no value from {gap_from} to {gap_to}, "
-                f"while the rule set is in force "
-                f"({manifest.in_force.from_} to {manifest.in_force.to})",
+                Text(
+                    f"parameter {name!r} has no value from {gap_from} to {gap_to}, "
+                    f"while the rule set is in force "
+                    f"({manifest.in_force.from_} to {manifest.in_force.to})",
+                    f"il parametro {name!r} non ha un valore dal {gap_from} al {gap_to}, "
+                    f"mentre le regole sono in vigore "
+                    f"(dal {manifest.in_force.from_} al {manifest.in_force.to})",
+                ),
+                Text(
+                    f"add a value from {gap_from}, or move 'from' or 'to' of the one next to it",
+                    f"aggiungi un valore dal {gap_from}, o sposta 'from' o 'to' di quello vicino",
+                ),
             )
             ok = False
         return tuple(values) if ok else None
@@ -338,7 +425,11 @@ class _Checker:
                         file.path,
                         file.yaml.source.key(("tables", name)),
                         Code.DUPLICATE_NAME,
-                        f"table {name!r} is defined twice",
+                        Text(
+                            f"table {name!r} is defined twice",
+                            f"la tabella {name!r} è definita due volte",
+                        ),
+                        Text("keep one definition", "tieni una sola definizione"),
                     )
                     continue
                 table = self._table(file, name, doc, manifest)
@@ -353,7 +444,12 @@ class _Checker:
                 file.path,
                 source.value(("tables", name, "key")),
                 Code.WRONG_VALUE_TYPE,
-                f"table {name!r}: key {doc.key!r} must be one of its text columns",
+                Text(
+                    f"table {name!r}: key {doc.key!r} must be one of its text columns",
+                    f"tabella {name!r}: la chiave {doc.key!r} deve essere una delle sue colonne "
+                    "di testo",
+                )
+                + known_names(doc.key, [c for c, t in doc.columns.items() if t == "text"]),
             )
             return None
         reserved = sorted(DATE_COLUMNS & doc.columns.keys())
@@ -362,7 +458,13 @@ class _Checker:
                 file.path,
                 source.key(("tables", name, "columns", reserved[0])),
                 Code.WRONG_VALUE_TYPE,
-                f"table {name!r}: {reserved[0]!r} is not a column name: 'from' and 'to' date a row",
+                Text(
+                    f"table {name!r}: {reserved[0]!r} is not a column name: 'from' and 'to' "
+                    "date a row",
+                    f"tabella {name!r}: {reserved[0]!r} non può essere il nome di una colonna: "
+                    "'from' e 'to' datano una riga",
+                ),
+                Text("rename the column", "rinomina la colonna"),
             )
             return None
         columns = {column: TYPE_NAMES[type_name] for column, type_name in doc.columns.items()}
@@ -396,8 +498,11 @@ class _Checker:
                     file.path,
                     source.key((*at, column)),
                     Code.UNKNOWN_KEY,
-                    f"table {table!r}: unknown column {column!r} (columns: {', '.join(columns)}; "
-                    "a row may also have 'from' and 'to')",
+                    Text(
+                        f"table {table!r}: unknown column {column!r}",
+                        f"tabella {table!r}: colonna {column!r} sconosciuta",
+                    )
+                    + known_names(column, [*columns, *sorted(DATE_COLUMNS)]),
                 )
                 return None
         for column, type_ in columns.items():
@@ -406,17 +511,27 @@ class _Checker:
                     file.path,
                     source.value(at),
                     Code.INVALID_VALUE,
-                    f"table {table!r}: row has no {column!r}",
+                    Text(
+                        f"table {table!r}: row has no {column!r}",
+                        f"tabella {table!r}: la riga non ha {column!r}",
+                    ),
+                    Text(f"add '{column}: ...' to the row", f"aggiungi '{column}: ...' alla riga"),
                 )
                 return None
             try:
                 converted[column] = encode(row[column], type_)
             except ValueError as error:
+                reason, hint = _value_problem(error)
                 self._report(
                     file.path,
                     source.value((*at, column)),
                     Code.WRONG_VALUE_TYPE,
-                    f"table {table!r}, column {column!r}: {error}",
+                    Text(
+                        f"table {table!r}, column {column!r}: ",
+                        f"tabella {table!r}, colonna {column!r}: ",
+                    )
+                    + reason,
+                    hint,
                 )
                 return None
         dates: dict[str, dt.date | None] = {"from": manifest.in_force.from_, "to": None}
@@ -427,7 +542,13 @@ class _Checker:
                     file.path,
                     source.value((*at, end)),
                     Code.WRONG_VALUE_TYPE,
-                    f"table {table!r}: {end!r} must be a date (YYYY-MM-DD), found {value!r}",
+                    Text(
+                        f"table {table!r}: {end!r} must be a date (year-month-day), "
+                        f"found {value!r}",
+                        f"tabella {table!r}: {end!r} deve essere una data (anno-mese-giorno), "
+                        f"trovato {value!r}",
+                    ),
+                    italian_date(value),
                 )
                 return None
             dates[end] = value
@@ -439,7 +560,10 @@ class _Checker:
                 file.path,
                 source.value((*at, "to")),
                 Code.DATES_OVERLAP,
-                f"table {table!r}: row {key!r}: 'to' {to} is before 'from' {from_}",
+                Text(
+                    f"table {table!r}: row {key!r}: 'to' {to} is before 'from' {from_}",
+                    f"tabella {table!r}: riga {key!r}: 'to' {to} è prima di 'from' {from_}",
+                ),
             )
             return None
         return TableRow(key, converted, from_, to, source.value(at))
@@ -460,35 +584,61 @@ class _Checker:
                 where = self._file(file.path)
                 if earlier.from_ == later.from_:
                     self.problems.append(
-                        Problem(
+                        Problem.of(
                             where,
                             later.position,
                             Code.DUPLICATE_NAME,
-                            f"table {table!r}: two rows with key {key!r} from {later.from_}",
+                            Text(
+                                f"table {table!r}: two rows with key {key!r} from {later.from_}",
+                                f"tabella {table!r}: due righe con chiave {key!r} dal "
+                                f"{later.from_}",
+                            ),
+                            Text("keep one of them", "tienine una sola"),
                         )
                     )
                     ok = False
                 elif earlier.to is None or earlier.to >= later.from_:
                     until = "further notice" if earlier.to is None else str(earlier.to)
                     self.problems.append(
-                        Problem(
+                        Problem.of(
                             where,
                             later.position,
                             Code.DATES_OVERLAP,
-                            f"table {table!r}: row {key!r} from {later.from_} overlaps the one "
-                            f"in force from {earlier.from_} until {until}",
+                            Text(
+                                f"table {table!r}: row {key!r} from {later.from_} overlaps the "
+                                f"one in force from {earlier.from_} until {until}",
+                                f"tabella {table!r}: la riga {key!r} dal {later.from_} si "
+                                f"sovrappone a quella in vigore dal {earlier.from_} "
+                                f"{'fino a nuovo avviso' if earlier.to is None else 'al ' + until}",
+                            ),
+                            Text(
+                                "close the earlier row the day before: "
+                                f"to: {later.from_ - dt.timedelta(days=1)}",
+                                "chiudi la riga precedente il giorno prima: "
+                                f"to: {later.from_ - dt.timedelta(days=1)}",
+                            ),
                         )
                     )
                     ok = False
                 elif earlier.to + dt.timedelta(days=1) < later.from_:
                     self.problems.append(
-                        Problem(
+                        Problem.of(
                             where,
                             later.position,
                             Code.DATES_GAP,
-                            f"table {table!r}: row {key!r} has no version from "
-                            f"{earlier.to + dt.timedelta(days=1)} to "
-                            f"{later.from_ - dt.timedelta(days=1)}",
+                            Text(
+                                f"table {table!r}: row {key!r} has no version from "
+                                f"{earlier.to + dt.timedelta(days=1)} to "
+                                f"{later.from_ - dt.timedelta(days=1)}",
+                                f"tabella {table!r}: la riga {key!r} non ha una versione dal "
+                                f"{earlier.to + dt.timedelta(days=1)} al "
+                                f"{later.from_ - dt.timedelta(days=1)}",
+                            ),
+                            Text(
+                                "make the later row start the day after the earlier one ends",
+                                "fai iniziare la riga successiva il giorno dopo la fine della "
+                                "precedente",
+                            ),
                         )
                     )
                     ok = False
@@ -550,7 +700,11 @@ class _Checker:
                     MANIFEST,
                     manifest_yaml.source.value((*at, "table")),
                     Code.UNKNOWN_TABLE,
-                    f"lookup {name!r}: unknown table {doc.table!r}",
+                    Text(
+                        f"lookup {name!r}: unknown table {doc.table!r}",
+                        f"collegamento {name!r}: tabella {doc.table!r} sconosciuta",
+                    )
+                    + known_names(doc.table, tables),
                 )
                 continue
             try:
@@ -560,7 +714,8 @@ class _Checker:
                     MANIFEST,
                     manifest_yaml.source.value((*at, "key")),
                     error.code,
-                    f"lookup {name!r}: {error.message}",
+                    Text(f"lookup {name!r}: ", f"collegamento {name!r}: ") + error.text,
+                    error.hint,
                 )
                 continue
             wanted = "text" if doc.match == "exact" else "number"
@@ -569,7 +724,10 @@ class _Checker:
                     MANIFEST,
                     manifest_yaml.source.value((*at, "key")),
                     Code.TYPE_MISMATCH,
-                    f"lookup {name!r}: the key must be a {wanted} field",
+                    Text(
+                        f"lookup {name!r}: the key must be a {wanted} field",
+                        f"collegamento {name!r}: la chiave deve essere un campo di tipo {wanted}",
+                    ),
                 )
                 continue
             if doc.match == "band" and not self._bands_make_sense(name, table):
@@ -587,13 +745,23 @@ class _Checker:
                 file,
                 position,
                 Code.WRONG_VALUE_TYPE,
-                f"lookup {lookup!r}: table {table.name!r} needs number columns "
-                "'lower' and 'upper' to be read by bands",
+                Text(
+                    f"lookup {lookup!r}: table {table.name!r} needs number columns "
+                    "'lower' and 'upper' to be read by bands",
+                    f"collegamento {lookup!r}: la tabella {table.name!r} deve avere le colonne "
+                    "numeriche 'lower' e 'upper' per essere letta per fasce",
+                ),
             )
             return False
         if not table.versions:
             self._report(
-                file, position, Code.WRONG_VALUE_TYPE, f"table {table.name!r} has no valid band"
+                file,
+                position,
+                Code.WRONG_VALUE_TYPE,
+                Text(
+                    f"table {table.name!r} has no valid band",
+                    f"la tabella {table.name!r} non ha una fascia valida",
+                ),
             )
             return False
         ok = True
@@ -603,8 +771,12 @@ class _Checker:
                     file,
                     row.position,
                     Code.WRONG_VALUE_TYPE,
-                    f"table {table.name!r}, band {row.key!r}: lower {row.values['lower']} is not "
-                    f"below upper {row.values['upper']}",
+                    Text(
+                        f"table {table.name!r}, band {row.key!r}: lower {row.values['lower']} "
+                        f"is not below upper {row.values['upper']}",
+                        f"tabella {table.name!r}, fascia {row.key!r}: lower "
+                        f"{row.values['lower']} non è sotto upper {row.values['upper']}",
+                    ),
                 )
                 ok = False
         # The bands in force together must not overlap, on every stretch of dates.
@@ -620,8 +792,16 @@ class _Checker:
                         file,
                         following.position,
                         Code.DATES_OVERLAP,
-                        f"table {table.name!r}: bands {band.key!r} and {following.key!r} "
-                        f"overlap from {day}",
+                        Text(
+                            f"table {table.name!r}: bands {band.key!r} and {following.key!r} "
+                            f"overlap from {day}",
+                            f"tabella {table.name!r}: le fasce {band.key!r} e "
+                            f"{following.key!r} si sovrappongono dal {day}",
+                        ),
+                        Text(
+                            "make each band's lower equal to the upper of the band below",
+                            "fai coincidere lower di ogni fascia con upper di quella sotto",
+                        ),
                     )
                     ok = False
         return ok
@@ -643,7 +823,11 @@ class _Checker:
                     file.path,
                     file.yaml.source.value(("rules", index, "derive")),
                     Code.DUPLICATE_NAME,
-                    f"derived value {doc.derive!r} is computed by two rules",
+                    Text(
+                        f"derived value {doc.derive!r} is computed by two rules",
+                        f"il valore calcolato {doc.derive!r} è calcolato da due regole",
+                    ),
+                    Text("give one of them another name", "dai a una delle due un altro nome"),
                 )
                 continue
             docs[doc.derive] = (file, index, doc)
@@ -657,7 +841,11 @@ class _Checker:
                 file.path,
                 file.yaml.source.value(("rules", index, "value")),
                 Code.DERIVATION_CYCLE,
-                f"derived value {name!r} depends on itself through {', '.join(sorted(cyclic))}",
+                Text(
+                    f"derived value {name!r} depends on itself through {', '.join(sorted(cyclic))}",
+                    f"il valore calcolato {name!r} dipende da se stesso attraverso "
+                    f"{', '.join(sorted(cyclic))}",
+                ),
             )
         for name in order:
             file, index, doc = docs[name]
@@ -671,6 +859,8 @@ class _Checker:
             )
             if node is not None:
                 types[name] = node.type
+            else:
+                self.unchecked.add(name)
         return types
 
     def _rule(
@@ -694,7 +884,14 @@ class _Checker:
                     file.path,
                     file.yaml.source.value((*at, key)),
                     Code.TYPE_MISMATCH,
-                    f"type mismatch: '{key}' must be a condition (true/false), found {node.type}",
+                    Text(
+                        f"'{key}' must be a condition (true or false), not a {node.type}",
+                        f"'{key}' deve essere una condizione (vera o falsa), non un {node.type}",
+                    ),
+                    Text(
+                        "compare the value, e.g. '... > 0' or '... == \"x\"'",
+                        "confronta il valore, per esempio '... > 0' o '... == \"x\"'",
+                    ),
                 )
                 ok = False
         shows = self._message_placeholders(file, index, doc, scope)
@@ -736,7 +933,14 @@ class _Checker:
                     file.path,
                     file.yaml.source.value(where),
                     Code.EXPRESSION_SYNTAX,
-                    f"message: {error}",
+                    Text(
+                        f"message: the braces {{ }} do not match ({error})",
+                        f"message: le graffe {{ }} non si corrispondono ({error})",
+                    ),
+                    Text(
+                        "write {field.name} for a value, {{ and }} for a brace",
+                        "scrivi {campo.nome} per un valore, {{ e }} per una graffa",
+                    ),
                 )
                 ok = False
                 continue
@@ -749,7 +953,10 @@ class _Checker:
                         file.path,
                         file.yaml.source.value(where),
                         Code.FORBIDDEN_CONSTRUCT,
-                        f"message placeholder {{{name}}} must name a field",
+                        Text(
+                            f"message placeholder {{{name}}} must name a field",
+                            f"il segnaposto {{{name}}} del messaggio deve nominare un campo",
+                        ),
                     )
                     ok = False
                 else:
@@ -768,8 +975,9 @@ class _Checker:
         try:
             return parse(text, scope, context)
         except ExpressionError as error:
-            position = _expression_position(file.yaml, where, error.at if offset else (1, 0))
-            self._report(file.path, position, error.code, error.message)
+            if error.subject is None or error.subject not in self.unchecked:
+                position = _expression_position(file.yaml, where, error.at if offset else (1, 0))
+                self._report(file.path, position, error.code, error.text, error.hint)
             return None
 
 
@@ -944,6 +1152,44 @@ def _indented(text: str, line: int, column: int) -> Position:
     lines = text.splitlines()
     content = lines[line - 1] if 0 < line <= len(lines) else ""
     return Position(line, len(content) - len(content.lstrip()) + column + 1)
+
+
+def _declared_names(data: object) -> set[str]:
+    """The parameters, tables and derived values a rule document declares, read from its
+    data even when the document as a whole is not valid."""
+    if not isinstance(data, dict):
+        return set()
+    names = {
+        str(name)
+        for section in ("parameters", "tables")
+        if isinstance(data.get(section), dict)
+        for name in data[section]
+    }
+    rules = data.get("rules")
+    for rule in rules if isinstance(rules, list) else ():
+        if isinstance(rule, dict) and isinstance(rule.get("derive"), str):
+            names.add(rule["derive"])
+    return names
+
+
+def _value_problem(error: ValueError) -> tuple[Text, Text | None]:
+    if isinstance(error, ValueProblemError):
+        return error.text, error.hint
+    return Text(str(error), str(error)), None
+
+
+def _misspelt_required(item: Any, items: list[Any]) -> bool:
+    """A required key missing next to an unknown key of nearly its spelling: one mistake,
+    reported once, as the unknown key (which suggests the right spelling)."""
+    if item["type"] != "missing" or not item["loc"]:
+        return False
+    parent, name = tuple(item["loc"][:-1]), str(item["loc"][-1])
+    unknown = [
+        str(other["loc"][-1])
+        for other in items
+        if other["type"] == "extra_forbidden" and tuple(other["loc"][:-1]) == parent
+    ]
+    return any(known_names(key, [name]).en.startswith(": did you mean") for key in unknown)
 
 
 def _allowed_keys(model: type[BaseModel], loc: YamlPath) -> list[str]:
