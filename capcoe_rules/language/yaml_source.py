@@ -385,7 +385,7 @@ def _unreadable(text: str, kind: str, error: Exception) -> Text:
         )
     if kind == "date":
         return Text(
-            f"{shown} is not a date that exists (year-month-day)",
+            f"{shown} is not a date that exists (year-month-day; {error})",
             f"{shown} non è una data che esiste (anno-mese-giorno)",
         )
     return Text(
