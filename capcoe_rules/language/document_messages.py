@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from capcoe_rules.errors import Text, ValueProblemError
-from capcoe_rules.language.mistakes import QUOTE_HINT, comma_number, italian_date, known_names
+from capcoe_rules.language.mistakes import (
+    QUOTE_HINT,
+    comma_number,
+    did_you_mean,
+    italian_date,
+    known_names,
+)
 from capcoe_rules.translations import BY_TYPE
 
 EXPRESSION_KEYS = {"when", "require", "value", "key"}
@@ -23,7 +29,10 @@ def where(loc: Sequence[str | int]) -> str:
 
 
 def unknown_key(key: str, allowed: Sequence[str]) -> tuple[Text, Text | None]:
-    near = known_names(key, allowed)
+    near = known_names(key, allowed) if did_you_mean(key, allowed) else Text("", "")
+    if allowed:  # the keys of a rule or a table are few: all of them, to pick from
+        listed = ", ".join(allowed)
+        near += Text(f" (allowed: {listed})", f" (ammesse: {listed})")
     message = Text(f"unknown key {key!r}", f"chiave {key!r} sconosciuta") + near
     if key.isdigit():  # {value: 0,70}: YAML reads the comma as the end of the value
         return message, Text(

@@ -135,7 +135,7 @@ def expression_mistake(source: str, names: Iterable[str] = ()) -> Mistake | None
             depth += 1
         elif token.type == tokenize.OP and token.string in ")]}":
             depth -= 1
-        elif token.type == tokenize.OP and token.string == "=":
+        elif token.type == tokenize.OP and token.string == "=" and depth == 0:
             return (
                 Text(
                     "'=' gives a value; to compare write '=='",

@@ -22,7 +22,6 @@ from typing import Protocol
 
 from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.documents import RuleFileDoc
-from capcoe_rules.language.mistakes import known_names
 from capcoe_rules.language.problems import Report
 from capcoe_rules.language.ruleset import CaseRules, PaymentNames
 from capcoe_rules.language.yaml_source import YamlDocument
@@ -101,7 +100,10 @@ def check_payment_declaration(
                     f"payment {key}: nessuna regola con 'case: {case_type}' calcola {name!r} "
                     f"({meaning.it})",
                 )
-                + known_names(name, derived),
+                + Text(
+                    f"; derived there: {', '.join(sorted(derived)) or 'none'}",
+                    f"; calcolati lì: {', '.join(sorted(derived)) or 'nessuno'}",
+                ),
             )
             ok = False
         elif derived[name].base != type_name:

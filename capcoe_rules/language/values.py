@@ -115,7 +115,10 @@ def encode(value: Any, type_: Type) -> EngineValue:
                 )
             if type_.values is not None and value not in type_.values:
                 raise ValueProblemError(
-                    Text(f"{value!r} is not allowed", f"{value!r} non è ammesso")
+                    Text(
+                        f"{value!r} is not one of the values allowed",
+                        f"{value!r} non è tra i valori ammessi",
+                    )
                     + known_names(str(value), type_.values)
                 )
             return value
