@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -51,9 +51,29 @@ __all__ = [
     "RecordError",
     "RoundError",
     "RuleSetError",
+    "Text",
     "UnknownTerritoryCodeError",
+    "ValueProblemError",
     "printable",
 ]
+
+LANGUAGES = ("it", "en")
+"""The languages of every message: Italian first, the default of the command."""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message in Italian and in English: every message written for people has both, so
+    that a check can never forget one (the type says so)."""
+
+    en: str
+    it: str
+
+    def pick(self, language: str) -> str:
+        return self.it if language == "it" else self.en
+
+    def __add__(self, other: Text) -> Text:
+        return Text(self.en + other.en, self.it + other.it)
 
 
 class Code(StrEnum):
@@ -159,12 +179,26 @@ class Problem:
     code: str
     message: str
     message_it: str | None = field(default=None, compare=False)
-    """The message in Italian, where the checker has it."""
+    """The message in Italian (every problem the checker finds has one)."""
+    hint: Text | None = field(default=None, compare=False)
+    """How to fix it, where the checker knows."""
+
+    @classmethod
+    def of(
+        cls, file: str, position: Position, code: str, text: Text, hint: Text | None = None
+    ) -> Problem:
+        return cls(file, position, code, text.en, text.it, hint)
+
+    def text(self, language: str = "en") -> str:
+        """``file:line:col: CODE message`` in ``language``, with the hint after ``; ``."""
+        message = self.message_it if language == "it" and self.message_it else self.message
+        if self.hint is not None:
+            label = "come correggere" if language == "it" else "fix"
+            message += f"; {label}: {self.hint.pick(language)}"
+        return f"{self.file}:{self.position.line}:{self.position.column}: {self.code} {message}"
 
     def __str__(self) -> str:
-        return (
-            f"{self.file}:{self.position.line}:{self.position.column}: {self.code} {self.message}"
-        )
+        return self.text("en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +211,20 @@ class FieldProblem:
     """pydantic's error type (``missing``, ``int_type``...) when pydantic found it, else ""."""
     context: Mapping[str, Any] | None = field(default=None, compare=False)
     """pydantic's error context (``{"ge": 0}``...), for messages in other languages."""
+    message_it: str | None = field(default=None, compare=False)
+    """The message in Italian, where the place that found the problem wrote it."""
+    position: Position | None = field(default=None, compare=False)
+    """Where the field is in the case file, when the case was read from one."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+    def located(self, file: str) -> str:
+        """``file:line:col: path: message`` (``file: path: message`` with no position)."""
+        where = (
+            file if self.position is None else f"{file}:{self.position.line}:{self.position.column}"
+        )
+        return f"{where}: {self}"
 
 
 # -- the family -----------------------------------------------------------------------------
@@ -209,11 +254,10 @@ class RuleSetError(CapcoeError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
     def messages(self) -> dict[str, str]:
-        lines = [
-            f"{p.file}:{p.position.line}:{p.position.column}: {p.code} {p.message_it or p.message}"
-            for p in self.problems
-        ]
-        return {"en": str(self), "it": "\n".join(lines)}
+        return {
+            language: "\n".join(problem.text(language) for problem in self.problems)
+            for language in ("it", "en")
+        }
 
 
 class CaseError(CapcoeError, ValueError):
@@ -227,8 +271,11 @@ class CaseError(CapcoeError, ValueError):
 
     def __init__(self, problems: Sequence[FieldProblem]) -> None:
         self.problems = [
-            FieldProblem(
-                printable(problem.path), printable(problem.message), problem.code, problem.context
+            replace(
+                problem,
+                path=printable(problem.path),
+                message=printable(problem.message),
+                message_it=None if problem.message_it is None else printable(problem.message_it),
             )
             for problem in problems
         ]
@@ -248,7 +295,9 @@ class CaseError(CapcoeError, ValueError):
         return cls(problems)
 
     @classmethod
-    def single(cls, path: str, message: str) -> CaseError:
+    def single(cls, path: str, message: str | Text) -> CaseError:
+        if isinstance(message, Text):
+            return cls([FieldProblem(path, message.en, message_it=message.it)])
         return cls([FieldProblem(path, message)])
 
 
@@ -296,11 +345,35 @@ class ExpressionError(CapcoeError):
 
     kind = "expression"
 
-    def __init__(self, code: str, message: str, at: tuple[int, int]) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        code: str,
+        message: Text,
+        at: tuple[int, int],
+        hint: Text | None = None,
+        subject: str | None = None,
+    ) -> None:
+        super().__init__(message.en)
         self.code = code
-        self.message = message
+        self.text = message
+        self.message = message.en
         self.at = at
+        self.hint = hint
+        self.subject = subject
+        """The name the problem is about (an unknown parameter), where there is one."""
+
+    def messages(self) -> dict[str, str]:
+        return {"it": self.text.it, "en": self.text.en}
+
+
+class ValueProblemError(ValueError):
+    """A value that does not fit (a parameter's, a column's), said in both languages, with
+    how to fix it where known; a :class:`ValueError` to every caller that only needs one."""
+
+    def __init__(self, text: Text, hint: Text | None = None) -> None:
+        super().__init__(text.en)
+        self.text = text
+        self.hint = hint
 
 
 class UnknownTerritoryCodeError(CapcoeError, ValueError):

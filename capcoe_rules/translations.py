@@ -189,6 +189,8 @@ named group of the same name; ``n`` is a number grouped by thousands)."""
 
 def italian(problem: FieldProblem) -> str | None:
     """The reason of ``problem`` in Italian, or None when no translation is known."""
+    if problem.message_it:
+        return problem.message_it
     template = BY_TYPE.get(problem.code)
     if template is not None:
         try:

@@ -44,7 +44,9 @@ def test_bundled_rules_are_clean() -> None:
 def test_yaml_syntax_error(tmp_path: Path) -> None:
     problem = only(problems_for(tmp_path, "case: application\nrules:\n  - id: [R-ONE\n"))
     assert_problem(problem, "E001", "r.yaml", 4, 1)
-    assert "YAML syntax error" in problem.message
+    assert problem.message == "a list in [ ] is not closed"
+    assert problem.message_it == "una lista tra [ ] non è chiusa"
+    assert problem.hint is not None and "']'" in problem.hint.en
 
 
 def test_unknown_key_points_at_the_key(tmp_path: Path) -> None:

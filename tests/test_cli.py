@@ -24,10 +24,13 @@ def test_check_clean_rule_set_exits_0() -> None:
 
 
 def test_check_prints_file_line_column_code_and_exits_1(tmp_path: Path) -> None:
-    directory = write_ruleset(tmp_path / "rs", {
-        "r.yaml": "case: application\nrules:\n  - {id: R-1, title: {it: x}, basis: y, provenance: source, require: params.x}\n",
-    })
-    result = runner.invoke(app, ["check", str(directory)])
+    directory = write_ruleset(
+        tmp_path / "rs",
+        {
+            "r.yaml": "case: application\nrules:\n  - {id: R-1, title: {it: x}, basis: y, provenance: source, require: params.x}\n",
+        },
+    )
+    result = runner.invoke(app, ["check", "--lang", "en", str(directory)])
     assert result.exit_code == 1
     assert f"{directory}/r.yaml:3:" in result.output
     assert "E013 unknown parameter 'x'" in result.output
@@ -72,8 +75,20 @@ def test_bad_case_gets_field_path_and_exit_2_without_traceback(tmp_path: Path) -
     del bad["submitter"]
     case.write_text(yaml.safe_dump(bad), "utf-8")
     completed = subprocess.run(
-        [sys.executable, "-m", "capcoe_rules", "evaluate", str(case), "--rules", str(RULES)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "capcoe_rules",
+            "evaluate",
+            str(case),
+            "--rules",
+            str(RULES),
+            "--lang",
+            "en",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert completed.returncode == 2
     assert "applicant.istat_code: '999999' is not an ISTAT comune" in completed.stderr
@@ -82,7 +97,9 @@ def test_bad_case_gets_field_path_and_exit_2_without_traceback(tmp_path: Path) -
 
 
 def test_unreadable_case_file_exits_2(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["evaluate", str(tmp_path / "missing.yaml"), "--rules", str(RULES)])
+    result = runner.invoke(
+        app, ["evaluate", str(tmp_path / "missing.yaml"), "--rules", str(RULES), "--lang", "en"]
+    )
     assert result.exit_code == 2
     assert "cannot read" in result.output
 

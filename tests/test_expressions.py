@@ -169,7 +169,7 @@ def test_a_choice_does_not_guard_the_wrong_branch() -> None:
         ("application.needs_analysis.reference < 'x'", "E014", "condition"),
         ("application.submitter.delegation_reference > 1", "E014", "condition"),
         ("application.area == 'assunzion'", "E016", "condition"),
-        ("application.hires.tecnico = 1", "E011", "condition"),
+        ("application.hires.tecnico = 1", "E010", "condition"),  # the mistake '=' for '=='
         ("params.unknown > 1", "E013", "condition"),
         ("application.hires.nope > 1", "E012", "condition"),
         ("1 if true else 2", "E011", "condition"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import os
 import subprocess
 import sys
@@ -243,14 +244,17 @@ def test_a_case_file_yaml_cannot_read_exits_2_with_the_field(
     case.write_text(example_text(**{old: new}), "utf-8")
     for command in ("evaluate", "explain"):
         completed = subprocess.run(
-            [sys.executable, "-m", "capcoe_rules", command, str(case), "--rules", str(RULES)],
+            [sys.executable, "-m", "capcoe_rules", command, str(case), "--rules", str(RULES)]
+            + ["--lang", "en"],
             capture_output=True,
             text=True,
             timeout=120,
             check=False,
         )
         assert completed.returncode == 2, completed.stderr
-        assert f"{case}: {path}: " in completed.stderr and "(line " in completed.stderr
+        # file:line:col: path: message
+        assert re.search(rf"{re.escape(str(case))}:\d+:\d+: {re.escape(path)}: ", completed.stderr)
+        assert "(line " in completed.stderr
         assert "Traceback" not in completed.stderr + completed.stdout
 
 
@@ -270,7 +274,7 @@ def test_an_unreadable_case_file_exits_2_with_a_message(
 ) -> None:
     case = tmp_path / name
     case.write_bytes(content)
-    completed = evaluate_file(case)
+    completed = evaluate_file(case, "--lang", "en")
     assert completed.returncode == 2, completed.stderr
     assert words in completed.stderr and "Traceback" not in completed.stderr
 

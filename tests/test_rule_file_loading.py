@@ -72,7 +72,7 @@ def the_problem(directory: Path, code: str) -> Problem:
 def check_in_subprocess(directory: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """``capcoe-rules check`` in its own process: a hang is a timeout, a crash is counted."""
     return subprocess.run(
-        [sys.executable, "-m", "capcoe_rules", "check", str(directory)],
+        [sys.executable, "-m", "capcoe_rules", "check", "--lang", "en", str(directory)],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -147,9 +147,9 @@ def test_a_date_that_does_not_exist_ends_check_with_its_problem_not_a_traceback(
     tmp_path: Path,
 ) -> None:
     directory = rule_set(tmp_path, {"p.yaml": PARAMETER.replace("DAY", "2023-02-29")})
-    result = runner.invoke(app, ["check", str(directory)])
+    result = runner.invoke(app, ["check", "--lang", "en", str(directory)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert f"{directory}/p.yaml:8:35: E003 '2023-02-29' is not a valid date" in result.output
+    assert f"{directory}/p.yaml:8:35: E003 '2023-02-29' is not a date that exists" in result.output
 
 
 def test_a_number_of_5000_digits_is_a_problem(tmp_path: Path) -> None:
@@ -284,7 +284,7 @@ def test_check_reads_each_rule_file_once(tmp_path: Path, monkeypatch: pytest.Mon
         return load_yaml(text, file)
 
     monkeypatch.setattr(checker_context, "load_yaml", counting)
-    result = runner.invoke(app, ["check", str(directory)])
+    result = runner.invoke(app, ["check", "--lang", "en", str(directory)])
     assert result.exit_code == 0, result.output
     files = sorted(path.relative_to(tmp_path).as_posix() for path in directory.rglob("*.yaml"))
     assert sorted(parsed) == [f"{tmp_path.as_posix()}/{name}" for name in files]

@@ -13,6 +13,7 @@ from capcoe_rules.cli.common import (
     RULES_HELP,
     Format,
     FormatOption,
+    LanguageOption,
     app,
     choose_rules,
     err,
@@ -28,11 +29,14 @@ def check(
         Path, typer.Argument(help=RULES_HELP, show_default=False, callback=choose_rules)
     ] = LOCAL_RULES,
     output_format: FormatOption = Format.text,
+    lang: LanguageOption = "it",
 ) -> None:
     """Check a rule set; print every problem as FILE:LINE:COL: CODE message.
 
-    With --format json: {"ok", "problems": [{"file", "line", "column", "code", "message"}],
-    "ruleset"} on stdout. Exit status: 0 clean, 1 problems, 2 no such directory.
+    Messages are in Italian by default (--lang en, or CAPCOE_LANG=en, for English). With
+    --format json: {"ok", "problems": [{"file", "line", "column", "code", "message",
+    "message_it", "hint", "hint_it"}], "ruleset"} on stdout (message in English).
+    Exit status: 0 clean, 1 problems, 2 no such directory.
     """
     if not rules.is_dir():
         fail(f"{rules} is not a directory of rule files", 2)
@@ -46,7 +50,7 @@ def check(
         print(json.dumps(_report(rules, problems, ruleset), indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            print(problem)
+            print(problem.text(lang))
     if ruleset is None:
         err.print(f"[red]{len(problems)} problem(s)[/red] in {rules}")
         raise typer.Exit(1)
@@ -70,6 +74,9 @@ def _report(rules: Path, problems: list[Problem], ruleset: CheckedRuleSet | None
                 "code": problem.code,
                 "kind": CODES.get(problem.code, ""),
                 "message": problem.message,
+                "message_it": problem.message_it or problem.message,
+                "hint": None if problem.hint is None else problem.hint.en,
+                "hint_it": None if problem.hint is None else problem.hint.it,
             }
             for problem in problems
         ],

@@ -62,8 +62,27 @@ AsOfOption = Annotated[
         help="Decide as of this date (default: the date the case carries).",
     ),
 ]
+LANGUAGES = ("it", "en")
+
+
+def _known_language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise typer.BadParameter(
+            f"{value!r} is not a language of capcoe-rules: use it (italiano) or en (English) / "
+            f"{value!r} non è una lingua di capcoe-rules: usa it (italiano) o en (English)"
+        )
+    return value
+
+
 LanguageOption = Annotated[
-    str, typer.Option("--lang", help="Language of titles and messages: it or en.")
+    str,
+    typer.Option(
+        "--lang",
+        envvar="CAPCOE_LANG",
+        callback=_known_language,
+        help="Language of titles and messages: it (default) or en; also CAPCOE_LANG. "
+        "/ Lingua di titoli e messaggi: it (predefinita) o en; anche CAPCOE_LANG.",
+    ),
 ]
 
 

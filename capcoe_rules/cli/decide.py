@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.table import Table
@@ -23,10 +24,11 @@ from capcoe_rules.cli.common import (
     out,
 )
 from capcoe_rules.engine.engine import AnyDecision
-from capcoe_rules.errors import CaseError, EvaluationError
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
 from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
 from capcoe_rules.models.explanation import CASE, Place
 from capcoe_rules.models.payment_decision import PaymentDecision
+from capcoe_rules.translations import bilingual
 
 CaseArgument = Annotated[
     Path, typer.Argument(help="A case (or an example with case: and expect:) in YAML or JSON.")
@@ -51,7 +53,7 @@ def evaluate(
     lang: LanguageOption = "it",
 ) -> None:
     """Decide one case and show the outcome, the rules applied and the values derived."""
-    decision = _decide(case, rules, as_of)
+    decision = _decide(case, rules, as_of, lang)
     if json_output:
         print(decision.to_json(indent=2))
         return
@@ -73,7 +75,7 @@ def explain(
     lang: LanguageOption = "it",
 ) -> None:
     """Show every rule considered: held or not, the values it read, its citation."""
-    decision = _decide(case, rules, as_of)
+    decision = _decide(case, rules, as_of, lang)
     explanation = decision.explanation()
     _print_summary(decision)
     if isinstance(decision, PaymentDecision):
@@ -87,19 +89,33 @@ def explain(
     _print_findings(explanation.at(CASE), lang)
 
 
-def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None) -> AnyDecision:
+def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None, lang: str) -> AnyDecision:
     try:
         case_file = read_case_file(case_path)
-        engine = load_engine(rules)
-        day = as_of.date() if as_of is not None else case_file.as_of
+    except CaseError as error:
+        _print_case_problems(case_path, error, lang)
+    engine = load_engine(rules)
+    day = as_of.date() if as_of is not None else case_file.as_of
+    try:
         return engine.evaluate(case_file.case, as_of=day)
     except CaseError as error:
-        for field_problem in error.problems:  # one line each, however long: for grep
-            line = f"{case_path}: {field_problem}"
-            err.print(line, markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        _print_case_problems(case_path, case_file.locate(error), lang)
     except EvaluationError as error:
         fail(str(error), 1)
+
+
+def _print_case_problems(case_path: Path, error: CaseError, lang: str) -> NoReturn:
+    for field_problem in error.problems:  # one line each, however long: for grep
+        line = case_problem_line(case_path, field_problem, lang)
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def case_problem_line(case_path: Path, problem: FieldProblem, lang: str) -> str:
+    """``file:line:col: path: message`` in ``lang`` (``file: ...`` where no position)."""
+    message = bilingual(problem)[lang if lang in ("it", "en") else "en"]
+    shown = replace(problem, message=message)
+    return shown.located(str(case_path))
 
 
 def _print_summary(decision: AnyDecision) -> None:

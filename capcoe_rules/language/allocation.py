@@ -20,12 +20,12 @@ The result, :class:`Allocation`, is all the generic allocator
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.documents import (
     AllocationDoc,
     KeyStep,
@@ -36,7 +36,8 @@ from capcoe_rules.language.documents import (
     ShareStep,
 )
 from capcoe_rules.language.expressions import ExpressionError, Ref, Scope, parse
-from capcoe_rules.language.problems import Position
+from capcoe_rules.language.mistakes import known_names
+from capcoe_rules.language.problems import Position, Report
 from capcoe_rules.language.ruleset import CaseRules, Parameter, Table
 from capcoe_rules.language.types import Schema, Type, schema_of
 from capcoe_rules.language.yaml_source import Path as YamlPath
@@ -44,6 +45,7 @@ from capcoe_rules.language.yaml_source import SourceMap
 from capcoe_rules.models.cases import RULE_SUBJECTS
 
 STEP_ORDER = "quotas, then key (optional), then share or serve, then profiles"
+STEP_ORDER_IT = "quotas, poi key (facoltativo), poi share o serve, poi profiles"
 ROUND_CASE = "application"
 """The kind of case a round shares posts among."""
 
@@ -172,7 +174,7 @@ def check_allocation(
     parameters: Mapping[str, Parameter],
     tables: Mapping[str, Table],
     change_days: tuple[dt.date, ...],
-    report: Callable[[str, Position, str, str], None],
+    report: Report,
 ) -> Allocation | None:
     """The rule set's allocation, checked; ``docs`` are (file, positions, case type,
     document) of every file declaring one (at most one may). ``change_days`` are the days
@@ -186,7 +188,10 @@ def check_allocation(
             path,
             source.key(("allocation",)),
             Code.DUPLICATE_NAME,
-            f"a rule set declares one allocation round (the first is in {found[0][0]})",
+            Text(
+                f"a rule set declares one allocation round (the first is in {found[0][0]})",
+                f"un insieme di regole dichiara un solo riparto (il primo è in {found[0][0]})",
+            ),
         )
     path, source, case_type, doc = found[0]
     if case_type != ROUND_CASE:
@@ -194,8 +199,12 @@ def check_allocation(
             path,
             source.key(("allocation",)),
             Code.TYPE_MISMATCH,
-            f"an allocation round shares posts among applications: its file must say "
-            f"'case: {ROUND_CASE}', not 'case: {case_type}'",
+            Text(
+                f"an allocation round shares posts among applications: its file must say "
+                f"'case: {ROUND_CASE}', not 'case: {case_type}'",
+                f"un riparto divide i posti tra le domande: il suo file deve dire "
+                f"'case: {ROUND_CASE}', non 'case: {case_type}'",
+            ),
         )
         return None
     checker = _AllocationChecker(
@@ -215,7 +224,7 @@ class _AllocationChecker:
         parameters: Mapping[str, Parameter],
         tables: Mapping[str, Table],
         change_days: tuple[dt.date, ...],
-        report: Callable[[str, Position, str, str], None],
+        report: Report,
     ) -> None:
         self.path = path
         self.source = source
@@ -231,7 +240,7 @@ class _AllocationChecker:
             roots[lookup.name] = dict(lookup.table.columns)
         self.scope = Scope(roots, {}, case_rules.derived_types)
 
-    def report(self, where: YamlPath, code: str, message: str, key: bool = False) -> None:
+    def report(self, where: YamlPath, code: str, message: Text, key: bool = False) -> None:
         at = ("allocation", *where)
         position = self.source.key(at) if key else self.source.value(at)
         self._report(self.path, position, code, message)
@@ -244,18 +253,26 @@ class _AllocationChecker:
         try:
             node = parse(text, self.scope, "formula")
         except ExpressionError as error:
-            self.report(where, error.code, f"{what}: {error.message}")
+            self.report(where, error.code, Text(f"{what}: ", f"{what}: ") + error.text)
             return None
         if not isinstance(node, Ref) or node.path[0] == "params":
             self.report(
-                where, Code.TYPE_MISMATCH, f"{what} must name a field, a derived value or a lookup"
+                where,
+                Code.TYPE_MISMATCH,
+                Text(
+                    f"{what} must name a field, a derived value or a lookup",
+                    f"{what} deve nominare un campo, un valore calcolato o un collegamento",
+                ),
             )
             return None
         if node.type.base not in bases:
             self.report(
                 where,
                 Code.TYPE_MISMATCH,
-                f"{what} {text!r} is {node.type}, expected {' or '.join(bases)}",
+                Text(
+                    f"{what} {text!r} is {node.type}, expected {' or '.join(bases)}",
+                    f"{what} {text!r} è {node.type}, atteso {' o '.join(bases)}",
+                ),
             )
             return None
         return node
@@ -267,20 +284,33 @@ class _AllocationChecker:
                 self.report(
                     (*where, index),
                     Code.UNKNOWN_VALUE,
-                    f"{ref.dotted} never takes the value {value!r} "
-                    f"(values: {', '.join(sorted(known))})",
+                    Text(
+                        f"{ref.dotted} never takes the value {value!r}",
+                        f"{ref.dotted} non assume mai il valore {value!r}",
+                    )
+                    + known_names(value, known),
                 )
 
     def parameter(self, where: YamlPath, name: str, base: str, what: str) -> Parameter | None:
         parameter = self.parameters.get(name)
         if parameter is None:
-            self.report(where, Code.UNKNOWN_PARAMETER, f"{what}: unknown parameter {name!r}")
+            self.report(
+                where,
+                Code.UNKNOWN_PARAMETER,
+                Text(
+                    f"{what}: unknown parameter {name!r}", f"{what}: parametro {name!r} sconosciuto"
+                )
+                + known_names(name, self.parameters),
+            )
             return None
         if parameter.type.base != base:
             self.report(
                 where,
                 Code.TYPE_MISMATCH,
-                f"{what}: parameter {name!r} is {parameter.type}, expected {base}",
+                Text(
+                    f"{what}: parameter {name!r} is {parameter.type}, expected {base}",
+                    f"{what}: il parametro {name!r} è {parameter.type}, atteso {base}",
+                ),
             )
             return None
         return parameter
@@ -296,8 +326,12 @@ class _AllocationChecker:
                 self.report(
                     where,
                     Code.WRONG_VALUE_TYPE,
-                    f"{what}: parameter {name!r} is {value} from {dated.from_}, not a whole "
-                    "number of posts",
+                    Text(
+                        f"{what}: parameter {name!r} is {value} from {dated.from_}, not a whole "
+                        "number of posts",
+                        f"{what}: il parametro {name!r} vale {value} dal {dated.from_}, non un "
+                        "numero intero di posti",
+                    ),
                 )
                 return None
         return name
@@ -307,13 +341,22 @@ class _AllocationChecker:
             return None
         table = self.tables.get(doc.table)
         if table is None:
-            self.report((*where, "table"), Code.UNKNOWN_TABLE, f"unknown table {doc.table!r}")
+            self.report(
+                (*where, "table"),
+                Code.UNKNOWN_TABLE,
+                Text(f"unknown table {doc.table!r}", f"tabella {doc.table!r} sconosciuta")
+                + known_names(doc.table, self.tables),
+            )
             return None
         if doc.column not in table.columns:
             self.report(
                 (*where, "column"),
                 Code.WRONG_VALUE_TYPE,
-                f"table {doc.table!r} has no column {doc.column!r}",
+                Text(
+                    f"table {doc.table!r} has no column {doc.column!r}",
+                    f"la tabella {doc.table!r} non ha la colonna {doc.column!r}",
+                )
+                + known_names(doc.column, table.columns),
             )
             return None
         return Labels(table, doc.column)
@@ -345,7 +388,12 @@ class _AllocationChecker:
         }
         order = criteria.get(doc.order)
         if order is None and doc.order not in doc.criteria:
-            self.report(("order",), Code.ALLOCATION_UNKNOWN, f"unknown criterion {doc.order!r}")
+            self.report(
+                ("order",),
+                Code.ALLOCATION_UNKNOWN,
+                Text(f"unknown criterion {doc.order!r}", f"criterio {doc.order!r} sconosciuto")
+                + known_names(doc.order, doc.criteria),
+            )
         methods = {
             name: method
             for name, method_doc in doc.methods.items()
@@ -401,7 +449,10 @@ class _AllocationChecker:
                     self.report(
                         (*where, "admits", index),
                         Code.DUPLICATE_NAME,
-                        f"{value!r} is admitted by pools {owner[value]!r} and {name!r}",
+                        Text(
+                            f"{value!r} is admitted by pools {owner[value]!r} and {name!r}",
+                            f"{value!r} è ammesso sia dalla quota {owner[value]!r} sia da {name!r}",
+                        ),
                     )
                 owner.setdefault(value, name)
             pools.append(
@@ -426,8 +477,12 @@ class _AllocationChecker:
             self.report(
                 where,
                 Code.ALLOCATION_STEPS,
-                f"method {name!r}: steps {', '.join(kinds)} are not in the order the round "
-                f"runs them: {STEP_ORDER}",
+                Text(
+                    f"method {name!r}: steps {', '.join(kinds)} are not in the order the round "
+                    f"runs them: {STEP_ORDER}",
+                    f"metodo {name!r}: i passi {', '.join(kinds)} non sono nell'ordine in cui "
+                    f"il riparto li esegue: {STEP_ORDER_IT}",
+                ),
             )
             return None
         key: Key | None = None
@@ -446,13 +501,25 @@ class _AllocationChecker:
     def key(self, where: YamlPath, step: KeyStep) -> Key | None:
         table = self.tables.get(step.table)
         if table is None:
-            self.report((*where, "table"), Code.UNKNOWN_TABLE, f"unknown key table {step.table!r}")
+            self.report(
+                (*where, "table"),
+                Code.UNKNOWN_TABLE,
+                Text(
+                    f"unknown key table {step.table!r}",
+                    f"tabella della chiave {step.table!r} sconosciuta",
+                )
+                + known_names(step.table, self.tables),
+            )
             return None
         if table.columns.get(step.column, Type("null")).base != "number":
             self.report(
                 (*where, "column"),
                 Code.WRONG_VALUE_TYPE,
-                f"key table {step.table!r} has no number column {step.column!r}",
+                Text(
+                    f"key table {step.table!r} has no number column {step.column!r}",
+                    f"la tabella della chiave {step.table!r} non ha la colonna numerica "
+                    f"{step.column!r}",
+                ),
             )
             return None
         key = Key(table, step.column)
@@ -462,7 +529,11 @@ class _AllocationChecker:
                     table.file,
                     row.position,
                     Code.WRONG_VALUE_TYPE,
-                    f"key table {table.name!r}, row {row.key!r}: a key is never below 0",
+                    Text(
+                        f"key table {table.name!r}, row {row.key!r}: a key is never below 0",
+                        f"tabella della chiave {table.name!r}, riga {row.key!r}: una chiave non "
+                        "è mai sotto 0",
+                    ),
                 )
                 self.ok = False
         for day in self.days:
@@ -470,7 +541,11 @@ class _AllocationChecker:
                 self.report(
                     (*where, "table"),
                     Code.WRONG_VALUE_TYPE,
-                    f"key table {step.table!r} gives no group a share on {day}",
+                    Text(
+                        f"key table {step.table!r} gives no group a share on {day}",
+                        f"la tabella della chiave {step.table!r} non dà una quota a nessun "
+                        f"gruppo il {day}",
+                    ),
                 )
                 break
         return key
@@ -485,11 +560,11 @@ class _AllocationChecker:
             criterion = criteria.get(name)
             if criterion is None:
                 if name not in self.doc.criteria:
-                    known = ", ".join(self.doc.criteria)
                     self.report(
                         (*where, name),
                         Code.ALLOCATION_UNKNOWN,
-                        f"unknown criterion {name!r} (criteria: {known})",
+                        Text(f"unknown criterion {name!r}", f"criterio {name!r} sconosciuto")
+                        + known_names(name, self.doc.criteria),
                         key=True,
                     )
                 continue
@@ -500,7 +575,11 @@ class _AllocationChecker:
                 continue
             number = Decimal(str(weight))
             if number < 0:
-                self.report((*where, name), Code.WRONG_VALUE_TYPE, f"weight of {name!r} is below 0")
+                self.report(
+                    (*where, name),
+                    Code.WRONG_VALUE_TYPE,
+                    Text(f"weight of {name!r} is below 0", f"il peso di {name!r} è sotto 0"),
+                )
                 continue
             found.append((criterion, number))
             constant += number
@@ -509,10 +588,18 @@ class _AllocationChecker:
         for day in self.days:
             values = [self.parameters[name].value_on(day) for name in parameters]
             if any(value < 0 for value in values):
-                self.report(where, Code.WRONG_VALUE_TYPE, f"a weight is below 0 on {day}")
+                self.report(
+                    where,
+                    Code.WRONG_VALUE_TYPE,
+                    Text(f"a weight is below 0 on {day}", f"un peso è sotto 0 il {day}"),
+                )
                 return None
             if constant + sum(values, Decimal(0)) <= 0:
-                self.report(where, Code.WRONG_VALUE_TYPE, f"every weight is 0 on {day}")
+                self.report(
+                    where,
+                    Code.WRONG_VALUE_TYPE,
+                    Text(f"every weight is 0 on {day}", f"tutti i pesi sono 0 il {day}"),
+                )
                 return None
         return tuple(found)
 
@@ -525,9 +612,13 @@ class _AllocationChecker:
                 self.report(
                     ("method",),
                     Code.ALLOCATION_UNKNOWN,
-                    f"parameter {parameter.name!r} names method {dated.value!r} from "
-                    f"{dated.from_} ({parameter.file}), which is not declared "
-                    f"(methods: {', '.join(self.doc.methods)})",
+                    Text(
+                        f"parameter {parameter.name!r} names method {dated.value!r} from "
+                        f"{dated.from_} ({parameter.file}), which is not declared",
+                        f"il parametro {parameter.name!r} nomina il metodo {dated.value!r} dal "
+                        f"{dated.from_} ({parameter.file}), che non è dichiarato",
+                    )
+                    + known_names(str(dated.value), self.doc.methods),
                 )
 
     def caps_add_up(self, total: str, pools: list[Pool], profiles: list[Profile]) -> None:
@@ -543,8 +634,12 @@ class _AllocationChecker:
                 self.report(
                     ("pools", "quotas"),
                     Code.ALLOCATION_CAPS,
-                    f"on {day} the pools' quotas add up to {quotas}, the total "
-                    f"{total!r} is {value[total]}",
+                    Text(
+                        f"on {day} the pools' quotas add up to {quotas}, the total "
+                        f"{total!r} is {value[total]}",
+                        f"il {day} le quote sommano a {quotas}, il totale {total!r} è "
+                        f"{value[total]}",
+                    ),
                     key=True,
                 )
                 return
@@ -552,8 +647,12 @@ class _AllocationChecker:
                 self.report(
                     ("profiles",),
                     Code.ALLOCATION_CAPS,
-                    f"on {day} the profile caps add up to {caps}, the pools open to "
-                    f"applications to {open_quotas}",
+                    Text(
+                        f"on {day} the profile caps add up to {caps}, the pools open to "
+                        f"applications to {open_quotas}",
+                        f"il {day} i tetti dei profili sommano a {caps}, le quote aperte alle "
+                        f"domande a {open_quotas}",
+                    ),
                     key=True,
                 )
                 return

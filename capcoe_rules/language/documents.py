@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from capcoe_rules.errors import Text, ValueProblemError
+
 TypeName = Literal[
     "number", "money", "text", "bool", "date", "datetime", "list[text]", "list[number]"
 ]
@@ -135,11 +137,30 @@ class RuleDoc(Cited):
         is_requirement = self.require is not None
         is_derivation = self.derive is not None or self.value is not None
         if is_requirement == is_derivation:
-            raise ValueError("a rule has either 'require', or 'derive' and 'value'")
+            raise ValueProblemError(
+                Text(
+                    "a rule has either 'require', or 'derive' and 'value'",
+                    "una regola ha 'require', oppure 'derive' e 'value'",
+                )
+            )
         if is_derivation and (self.derive is None or self.value is None):
-            raise ValueError("a derivation needs both 'derive' (its name) and 'value'")
+            raise ValueProblemError(
+                Text(
+                    "a derivation needs both 'derive' (its name) and 'value'",
+                    "un valore calcolato richiede sia 'derive' (il suo nome) sia 'value'",
+                )
+            )
         if is_derivation and self.when is not None:
-            raise ValueError("a derivation has no 'when': write 'a if condition else b'")
+            raise ValueProblemError(
+                Text(
+                    "a derived value has no 'when'",
+                    "un valore calcolato non ha 'when'",
+                ),
+                Text(
+                    "write the condition in the value: 'a if condition else b'",
+                    "scrivi la condizione nel valore: 'a if condizione else b'",
+                ),
+            )
         return self
 
     @property
@@ -318,13 +339,24 @@ class RuleFileDoc(Document):
     @model_validator(mode="after")
     def _rules_name_their_case(self) -> RuleFileDoc:
         if self.rules and self.case is None:
-            raise ValueError(
-                "a file with rules must say which case they judge: 'case: application', "
-                "'case: milestone', 'case: claim' or 'case: programme'"
+            raise ValueProblemError(
+                Text(
+                    "a file with rules must say which case they judge",
+                    "un file con regole deve dire quale caso giudicano",
+                ),
+                Text(
+                    "add 'case: application', 'case: milestone', 'case: claim' or "
+                    "'case: programme'",
+                    "aggiungi 'case: application', 'case: milestone', 'case: claim' o "
+                    "'case: programme'",
+                ),
             )
         if self.allocation is not None and self.case is None:
-            raise ValueError(
-                "a file with an allocation must say which case it shares posts among: "
-                "'case: application'"
+            raise ValueProblemError(
+                Text(
+                    "a file with an allocation must say which case it shares posts among",
+                    "un file con un riparto deve dire tra quali casi divide i posti",
+                ),
+                Text("add 'case: application'", "aggiungi 'case: application'"),
             )
         return self

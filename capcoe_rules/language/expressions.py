@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from capcoe_rules.errors import Code, ExpressionError
+from capcoe_rules.errors import Code, ExpressionError, Text, ValueProblemError
+from capcoe_rules.language.mistakes import expression_mistake, known_names
 from capcoe_rules.language.numbers import (
     MAX_EXPONENT,
     OPERATIONS,
@@ -25,7 +26,13 @@ from capcoe_rules.language.numbers import (
     negate,
     normalise,
 )
-from capcoe_rules.language.syntax import Offset, Syntax, parse_syntax, refuse_forbidden
+from capcoe_rules.language.syntax import (
+    MAX_CHARACTERS,
+    Offset,
+    Syntax,
+    parse_syntax,
+    refuse_forbidden,
+)
 from capcoe_rules.language.syntax import at as _at
 from capcoe_rules.language.types import (
     BOOL,
@@ -208,6 +215,16 @@ ARITHMETIC: dict[type[ast.operator], ArithmeticOp] = {
 }
 
 
+PLAIN_NODES: dict[type[ast.AST], Text] = {
+    ast.Tuple: Text("a list of values without [ ]", "un elenco di valori senza [ ]"),
+    ast.Dict: Text("a mapping { }", "un elenco di chiavi { }"),
+    ast.Set: Text("a set { }", "un insieme { }"),
+    ast.JoinedStr: Text("a text with {...} inside", "un testo con {...} dentro"),
+    ast.Starred: Text("'*'", "'*'"),
+    ast.BinOp: Text("this operator", "questo operatore"),
+    ast.UnaryOp: Text("this operator", "questo operatore"),
+}
+
 TEXT_LITERAL_LIMIT = 10_000
 NAMED_CONSTANTS = {"true": True, "false": False}
 TYPES = {"date": DATE, "datetime": DATETIME}
@@ -215,7 +232,16 @@ TYPES = {"date": DATE, "datetime": DATETIME}
 
 
 def parse(text: str, scope: Scope, context: Context) -> Node:
-    """Parse and type-check one expression. Raises :class:`ExpressionError`."""
+    """Parse and type-check one expression. Raises :class:`ExpressionError`.
+
+    A common mistake (``=`` for ``==``, Italian words for operators...) is recognised first,
+    against the names of the scope, and said in its own words."""
+    source = text.strip()
+    if len(source) <= MAX_CHARACTERS:  # a longer one is refused as too large, below
+        mistake = expression_mistake(source, scope.roots)
+        if mistake is not None:
+            message, hint, at = mistake
+            raise ExpressionError(Code.EXPRESSION_SYNTAX, message, at, hint)
     return typecheck(parse_syntax(text), scope, context)
 
 
@@ -256,7 +282,9 @@ class _Checker:
             case ast.UnaryOp(op=ast.USub()):
                 operand = self.check(node.operand)
                 if operand.type.base not in ("number", "money"):
-                    raise self._mismatch(node, f"cannot negate a {operand.type}")
+                    raise self._mismatch(
+                        node, f"cannot negate a {operand.type}", f"un {operand.type} non ha segno"
+                    )
                 if isinstance(operand, Const):
                     assert isinstance(operand.value, int | Decimal)
                     return Const(operand.type, _at(node), negate(operand.value))
@@ -271,8 +299,11 @@ class _Checker:
                 return self._choice(node)
             case ast.List() | ast.Tuple():
                 return self._list(node)
+        what = PLAIN_NODES.get(type(node), Text("this construct", "questo costrutto"))
         raise ExpressionError(
-            Code.FORBIDDEN_CONSTRUCT, f"{type(node).__name__} is not allowed here", _at(node)
+            Code.FORBIDDEN_CONSTRUCT,
+            what + Text(" is not allowed here", " non è ammesso qui"),
+            _at(node),
         )
 
     # -- safety -----------------------------------------------------------------------------
@@ -291,13 +322,20 @@ class _Checker:
             if len(value) > TEXT_LITERAL_LIMIT:
                 raise ExpressionError(
                     Code.EXPRESSION_TOO_LARGE,
-                    f"text of {len(value):,} characters (at most {TEXT_LITERAL_LIMIT:,} in a "
-                    "rule): put it in a parameter",
+                    Text(
+                        f"text of {len(value):,} characters (at most {TEXT_LITERAL_LIMIT:,} in a "
+                        "rule)",
+                        f"testo di {len(value):,} caratteri (al massimo {TEXT_LITERAL_LIMIT:,} in "
+                        "una regola)",
+                    ),
                     _at(node),
+                    Text("put it in a parameter", "mettilo in un parametro"),
                 )
             return Const(TEXT, _at(node), value)
         raise ExpressionError(
-            Code.FORBIDDEN_CONSTRUCT, f"constant {value!r} is not allowed", _at(node)
+            Code.FORBIDDEN_CONSTRUCT,
+            Text(f"constant {value!r} is not allowed", f"la costante {value!r} non è ammessa"),
+            _at(node),
         )
 
     def _operands(self, values: list[ast.expr], holds: bool) -> tuple[Node, ...]:
@@ -321,8 +359,12 @@ class _Checker:
         if not number.is_finite() or abs(number.adjusted()) > MAX_EXPONENT:
             raise ExpressionError(
                 Code.TYPE_MISMATCH,
-                f"number {written} is out of range (at most {MAX_EXPONENT} digits before or "
-                "after the decimal point)",
+                Text(
+                    f"number {written} is out of range (at most {MAX_EXPONENT} digits before or "
+                    "after the decimal point)",
+                    f"il numero {written} è fuori scala (al massimo {MAX_EXPONENT} cifre prima o "
+                    "dopo il punto decimale)",
+                ),
                 _at(node),
             )
         return normalise(number)
@@ -339,7 +381,10 @@ class _Checker:
         if not isinstance(current, ast.Name):
             raise ExpressionError(
                 Code.FORBIDDEN_CONSTRUCT,
-                "attributes can only be read from names such as application.area",
+                Text(
+                    "a field can only be read from a name such as application.area",
+                    "un campo si legge solo da un nome come application.area",
+                ),
                 _at(current),
             )
         refuse_forbidden(current)
@@ -352,40 +397,60 @@ class _Checker:
             table = self.scope.params if root == "params" else self.scope.derived
             if len(rest) != 1:
                 raise ExpressionError(
-                    Code.UNKNOWN_NAME, f"write {root}.NAME, not {'.'.join(path)}", _at(node)
+                    Code.UNKNOWN_NAME,
+                    Text(
+                        f"write {root}.NAME, not {'.'.join(path)}",
+                        f"scrivi {root}.NOME, non {'.'.join(path)}",
+                    ),
+                    _at(node),
                 )
             if rest[0] not in table:
                 code, what = (
-                    (Code.UNKNOWN_PARAMETER, "parameter")
+                    (Code.UNKNOWN_PARAMETER, Text("unknown parameter", "parametro sconosciuto"))
                     if root == "params"
-                    else (Code.UNKNOWN_NAME, "derived value")
+                    else (
+                        Code.UNKNOWN_NAME,
+                        Text("unknown derived value", "valore calcolato sconosciuto"),
+                    )
                 )
-                known = ", ".join(sorted(table)) or "none"
                 raise ExpressionError(
-                    code, f"unknown {what} {rest[0]!r} (known: {known})", _at(node)
+                    code,
+                    what + Text(f" {rest[0]!r}", f" {rest[0]!r}") + known_names(rest[0], table),
+                    _at(node),
+                    subject=rest[0],
                 )
             return table[rest[0]]
         if root not in self.scope.roots:
-            known = ", ".join([*sorted(self.scope.roots), "params", "derived"])
             raise ExpressionError(
-                Code.UNKNOWN_NAME, f"unknown name {root!r} (known: {known})", _at(node)
+                Code.UNKNOWN_NAME,
+                Text(f"unknown name {root!r}", f"nome {root!r} sconosciuto")
+                + known_names(root, [*self.scope.roots, "params", "derived"]),
+                _at(node),
+                subject=root,
             )
         current: Type | Schema = self.scope.roots[root]
         for depth, part in enumerate(rest, start=1):
             if not isinstance(current, dict) or part not in current:
                 where = ".".join(path[:depth])
-                known = ", ".join(sorted(current)) if isinstance(current, dict) else "none"
                 raise ExpressionError(
                     Code.UNKNOWN_NAME,
-                    f"unknown field {part!r} in {where} (known: {known})",
+                    Text(
+                        f"unknown field {part!r} in {where}",
+                        f"campo {part!r} sconosciuto in {where}",
+                    )
+                    + known_names(part, current if isinstance(current, dict) else ()),
                     _at(node),
+                    subject=part,
                 )
             current = current[part]
         if isinstance(current, dict):
             known = ", ".join(sorted(current))
             raise ExpressionError(
                 Code.UNKNOWN_NAME,
-                f"{'.'.join(path)} is a group of fields: pick one of {known}",
+                Text(
+                    f"{'.'.join(path)} is a group of fields: pick one of {known}",
+                    f"{'.'.join(path)} è un gruppo di campi: scegline uno tra {known}",
+                ),
                 _at(node),
             )
         return current
@@ -395,7 +460,11 @@ class _Checker:
     def _boolean(self, node: ast.AST) -> Node:
         checked = self.check(node)
         if checked.type.base != "bool" or checked.type.nullable:
-            raise self._mismatch(node, f"expected a condition (true/false), found {checked.type}")
+            raise self._mismatch(
+                node,
+                f"expected a condition (true/false), found {checked.type}",
+                f"attesa una condizione (vera o falsa), trovato {checked.type}",
+            )
         return checked
 
     def _arithmetic(self, node: ast.BinOp) -> Node:
@@ -405,17 +474,32 @@ class _Checker:
             left, right = _unify_money(left, right)
         for side in (left, right):
             if side.type.base not in ("number", "money") or side.type.nullable:
-                raise self._mismatch(node, f"arithmetic needs numbers or money, found {side.type}")
+                raise self._mismatch(
+                    node,
+                    f"arithmetic needs numbers or money, found {side.type}",
+                    f"i calcoli vogliono numeri o importi, trovato {side.type}",
+                )
         result = _arithmetic_type(op, left.type, right.type)
         if result is None:
-            raise self._mismatch(node, f"cannot compute {left.type} {op} {right.type}")
+            raise self._mismatch(
+                node,
+                f"cannot compute {left.type} {op} {right.type}",
+                f"non si può calcolare {left.type} {op} {right.type}",
+            )
         if op == "/" and not self._nonzero(right):
             raise ExpressionError(
                 Code.UNSAFE_DIVISION,
-                "division by a value that can be zero: guard it, e.g. "
-                "'a / b if b != 0 else 0' in a derived value, or "
-                "'b != 0 and a / b > 1' in a condition",
+                Text(
+                    "division by a value that can be zero",
+                    "divisione per un valore che può essere zero",
+                ),
                 _at(node.right),
+                Text(
+                    "guard it: 'a / b if b != 0 else 0' in a derived value, or "
+                    "'b != 0 and a / b > 1' in a condition",
+                    "proteggila: 'a / b if b != 0 else 0' in un valore calcolato, o "
+                    "'b != 0 and a / b > 1' in una condizione",
+                ),
             )
         if isinstance(left, Const) and isinstance(right, Const):
             assert isinstance(left.value, int | Decimal) and isinstance(right.value, int | Decimal)
@@ -453,7 +537,10 @@ class _Checker:
                 else:
                     raise ExpressionError(
                         Code.FORBIDDEN_CONSTRUCT,
-                        f"{type(op_node).__name__} comparison is not allowed",
+                        Text(
+                            "this comparison is not allowed (use == != < <= > >= in, not in)",
+                            "questo confronto non è ammesso (usa == != < <= > >= in, not in)",
+                        ),
                         _at(node),
                     )
                 pairs.append(pair)
@@ -466,24 +553,48 @@ class _Checker:
         if NULL in (left.type, right.type):
             other = right if left.type == NULL else left
             if op not in ("==", "!=") or not (other.type.nullable or other.type == NULL):
-                raise self._mismatch(node, f"{other.type} is never null: compare it with a value")
+                raise self._mismatch(
+                    node,
+                    f"{other.type} is never null: compare it with a value",
+                    f"{other.type} non è mai null: confrontalo con un valore",
+                )
             return Compare(BOOL, _at(node), op, left, right)
         if not left.type.same_kind(right.type):
-            raise self._mismatch(node, f"cannot compare {left.type} with {right.type}")
+            raise self._mismatch(
+                node,
+                f"cannot compare {left.type} with {right.type}",
+                f"non si può confrontare {left.type} con {right.type}",
+            )
         if left.type.base == "list":
-            raise self._mismatch(node, "lists cannot be compared: use 'in' or 'not in'")
+            raise self._mismatch(
+                node,
+                "lists cannot be compared: use 'in' or 'not in'",
+                "le liste non si confrontano: usa 'in' o 'not in'",
+            )
         if op not in ("==", "!="):
             if left.type.base not in ORDERED:
-                raise self._mismatch(node, f"{left.type} values have no order: use == or !=")
+                raise self._mismatch(
+                    node,
+                    f"{left.type} values have no order: use == or !=",
+                    f"i valori {left.type} non hanno un ordine: usa == o !=",
+                )
             if left.type.nullable or right.type.nullable:
-                raise self._mismatch(node, "a value that may be null cannot be ordered")
+                raise self._mismatch(
+                    node,
+                    "a value that may be null cannot be ordered",
+                    "un valore che può essere null non si ordina",
+                )
         self._known_value(left, right)
         self._known_value(right, left)
         return Compare(BOOL, _at(node), op, left, right)
 
     def _member(self, node: ast.AST, item: Node, container: Node, negated: bool) -> Node:
         if container.type.base != "list":
-            raise self._mismatch(node, f"'in' needs a list on its right, found {container.type}")
+            raise self._mismatch(
+                node,
+                f"'in' needs a list on its right, found {container.type}",
+                f"'in' vuole una lista a destra, trovato {container.type}",
+            )
         element_type = container.type.item
         assert element_type is not None
         if isinstance(container, ListOf) and element_type.base == "null":
@@ -491,7 +602,11 @@ class _Checker:
             container = ListOf(replace(container.type, item=element_type), container.at, ())
         item, _ = _unify_money(item, Const(element_type, item.at, 0))
         if not item.type.same_kind(element_type):
-            raise self._mismatch(node, f"cannot look for {item.type} in {container.type}")
+            raise self._mismatch(
+                node,
+                f"cannot look for {item.type} in {container.type}",
+                f"non si può cercare {item.type} in {container.type}",
+            )
         if isinstance(container, ListOf):
             container = ListOf(
                 container.type,
@@ -507,21 +622,34 @@ class _Checker:
         if isinstance(constant, Const) and allowed is not None and constant.value not in allowed:
             raise ExpressionError(
                 Code.UNKNOWN_VALUE,
-                f"{constant.value!r} is not a value of {_describe(field_)} "
-                f"(one of: {', '.join(sorted(allowed))})",
+                Text(
+                    f"{constant.value!r} is not a value of {_describe(field_)}",
+                    f"{constant.value!r} non è un valore di {_describe(field_)}",
+                )
+                + known_names(str(constant.value), allowed),
                 constant.at,
             )
 
     def _call(self, node: ast.Call) -> Node:
         if not isinstance(node.func, ast.Name):
             raise ExpressionError(
-                Code.FORBIDDEN_CONSTRUCT, "only named functions can be called", _at(node)
+                Code.FORBIDDEN_CONSTRUCT,
+                Text(
+                    "only named functions can be called",
+                    "si possono chiamare solo funzioni con un nome",
+                ),
+                _at(node),
             )
         refuse_forbidden(node.func)
         name = node.func.id
         if node.keywords:
             raise ExpressionError(
-                Code.MISUSED_FUNCTION, f"{name}() takes no keyword arguments", _at(node)
+                Code.MISUSED_FUNCTION,
+                Text(
+                    f"{name}() takes no 'name=value' arguments",
+                    f"{name}() non accetta argomenti 'nome=valore'",
+                ),
+                _at(node),
             )
         if name in LITERAL_FUNCTIONS:
             return self._date_literal(node, name)
@@ -529,26 +657,47 @@ class _Checker:
             allowed = ", ".join(f"{fn}()" for fn in (*LITERAL_FUNCTIONS, *FORMULA_FUNCTIONS))
             raise ExpressionError(
                 Code.FORBIDDEN_CONSTRUCT,
-                f"calling {name}() is not allowed (allowed: {allowed})",
+                Text(
+                    f"the function {name}() does not exist in rules",
+                    f"la funzione {name}() non esiste nelle regole",
+                )
+                + known_names(name, [*LITERAL_FUNCTIONS, *FORMULA_FUNCTIONS]),
                 _at(node),
+                Text(f"functions: {allowed}", f"funzioni: {allowed}"),
             )
         if self.context == "condition":
             raise ExpressionError(
                 Code.MISUSED_FUNCTION,
-                f"{name}() can be used in a derived value, not in a condition: derive it first",
+                Text(
+                    f"{name}() can be used in a derived value, not in a condition",
+                    f"{name}() si usa in un valore calcolato, non in una condizione",
+                ),
                 _at(node),
+                Text(
+                    "compute it first as a derived value (derive:, value:) and read derived.NAME",
+                    "calcolalo prima come valore (derive:, value:) e leggi derived.NOME",
+                ),
             )
         args = [self.check(arg) for arg in node.args]
         if (name == "abs" and len(args) != 1) or (name != "abs" and len(args) < 2):
             raise ExpressionError(
-                Code.MISUSED_FUNCTION, f"wrong number of arguments to {name}()", _at(node)
+                Code.MISUSED_FUNCTION,
+                Text(
+                    f"wrong number of values given to {name}()",
+                    f"numero sbagliato di valori per {name}()",
+                ),
+                _at(node),
             )
         if any(arg.type.base == "money" for arg in args):
             args = [_unify_money(arg, Const(MONEY, arg.at, 0))[0] for arg in args]
         first = args[0].type.plain()
         for arg in args:
             if arg.type.base not in ("number", "money") or not arg.type.same_kind(first):
-                raise self._mismatch(node, f"{name}() needs numbers or money of one kind")
+                raise self._mismatch(
+                    node,
+                    f"{name}() needs numbers or money of one kind",
+                    f"{name}() vuole numeri o importi di un solo tipo",
+                )
         if all(isinstance(arg, Const) for arg in args):  # abs(-2), min(3, 4): a constant
             values = [arg.value for arg in args if isinstance(arg, Const)]
             numbers = [value for value in values if isinstance(value, int | Decimal)]
@@ -566,22 +715,35 @@ class _Checker:
         ):
             raise ExpressionError(
                 Code.MISUSED_FUNCTION,
-                f'{name}() takes one text, e.g. {name}("2024-01-30")',
+                Text(f"{name}() takes one text", f"{name}() prende un testo"),
                 _at(node),
+                Text(
+                    f'write e.g. {name}("2024-01-30")', f'scrivi per esempio {name}("2024-01-30")'
+                ),
             )
         text = node.args[0].value
         try:
             return Const(DATE if name == "date" else DATETIME, _at(node), encode(text, TYPES[name]))
         except ValueError as error:
+            reason = (
+                error.text if isinstance(error, ValueProblemError) else Text(str(error), str(error))
+            )
+            hint = error.hint if isinstance(error, ValueProblemError) else None
             raise ExpressionError(
-                Code.MISUSED_FUNCTION, f"{name}({text!r}): {error}", _at(node)
+                Code.MISUSED_FUNCTION,
+                Text(f"{name}({text!r}): ", f"{name}({text!r}): ") + reason,
+                _at(node),
+                hint,
             ) from None
 
     def _choice(self, node: ast.IfExp) -> Node:
         if self.context == "condition":
             raise ExpressionError(
                 Code.FORBIDDEN_CONSTRUCT,
-                "'a if c else b' can be used in a derived value, not in a condition",
+                Text(
+                    "'a if c else b' can be used in a derived value, not in a condition",
+                    "'a if c else b' si usa in un valore calcolato, non in una condizione",
+                ),
                 _at(node),
             )
         test = self._boolean(node.test)
@@ -592,7 +754,9 @@ class _Checker:
         then, otherwise = _unify_money(then, otherwise)
         if not then.type.same_kind(otherwise.type):
             raise self._mismatch(
-                node, f"both branches need one type: {then.type} vs {otherwise.type}"
+                node,
+                f"both branches need one type: {then.type} vs {otherwise.type}",
+                f"i due rami vogliono lo stesso tipo: {then.type} e {otherwise.type}",
             )
         return Choice(then.type.plain(), _at(node), test, then, otherwise)
 
@@ -602,16 +766,27 @@ class _Checker:
             return ListOf(Type("list", item=NULL), _at(node), ())
         if not all(isinstance(item, Const) for item in items):
             raise ExpressionError(
-                Code.FORBIDDEN_CONSTRUCT, "a list in a rule can only hold constants", _at(node)
+                Code.FORBIDDEN_CONSTRUCT,
+                Text(
+                    "a list in a rule can only hold constants",
+                    "una lista in una regola può contenere solo costanti",
+                ),
+                _at(node),
             )
         first = items[0].type.plain()
         for item in items:
             if not item.type.same_kind(first):
-                raise self._mismatch(node, "a list holds values of one type")
+                raise self._mismatch(
+                    node, "a list holds values of one type", "una lista ha valori di un solo tipo"
+                )
         return ListOf(Type("list", item=first), _at(node), items)
 
-    def _mismatch(self, node: ast.AST, message: str) -> ExpressionError:
-        return ExpressionError(Code.TYPE_MISMATCH, f"type mismatch: {message}", _at(node))
+    def _mismatch(self, node: ast.AST, english: str, italian: str) -> ExpressionError:
+        return ExpressionError(
+            Code.TYPE_MISMATCH,
+            Text(f"type mismatch: {english}", f"tipi incompatibili: {italian}"),
+            _at(node),
+        )
 
 
 NONZERO_WHEN_HOLDS: dict[ComparisonOp, Callable[[int | Decimal], bool]] = {
@@ -666,8 +841,12 @@ def _as_money(node: Node, other: Node) -> Node:
         except ValueError:
             raise ExpressionError(
                 Code.TYPE_MISMATCH,
-                f"type mismatch: {node.value} next to an amount is euros, with at most two "
-                "decimals (cents)",
+                Text(
+                    f"type mismatch: {node.value} next to an amount is euros, with at most two "
+                    "decimals (cents)",
+                    f"tipi incompatibili: {node.value} accanto a un importo è in euro, con al "
+                    "massimo due decimali (centesimi)",
+                ),
                 node.at,
             ) from None
         return Const(MONEY, node.at, cents)

@@ -17,21 +17,36 @@ right case derives, a value of the wrong type, and payment rules with no declara
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.documents import RuleFileDoc
-from capcoe_rules.language.problems import Position
+from capcoe_rules.language.problems import Report
 from capcoe_rules.language.ruleset import CaseRules, PaymentNames
 from capcoe_rules.language.yaml_source import YamlDocument
 
 PAYMENT_CASES = ("milestone", "claim", "programme")
 """The kinds of case whose rules only a payment decision runs."""
-WANTED: dict[str, tuple[str, str, str]] = {
-    "payable": ("milestone", "money", "what the milestone pays with this claim"),
-    "final_missed": ("milestone", "bool", "whether a final target is missed"),
-    "recovery_share": ("claim", "number", "the share of intermediate payments to recover"),
+WANTED: dict[str, tuple[str, str, Text]] = {
+    "payable": (
+        "milestone",
+        "money",
+        Text("what the milestone pays with this claim", "quanto paga il traguardo con la domanda"),
+    ),
+    "final_missed": (
+        "milestone",
+        "bool",
+        Text("whether a final target is missed", "se un target finale è mancato"),
+    ),
+    "recovery_share": (
+        "claim",
+        "number",
+        Text(
+            "the share of intermediate payments to recover",
+            "la quota dei pagamenti intermedi da recuperare",
+        ),
+    ),
 }
 """For each declared name: the case whose rules derive it, its type, what it means."""
 
@@ -40,10 +55,6 @@ class RuleFile(Protocol):
     path: str
     yaml: YamlDocument
     doc: RuleFileDoc
-
-
-Report = Callable[[str, Position, str, str], None]
-"""Reports a problem: file, position, code, message."""
 
 
 def check_payment_declaration(
@@ -60,7 +71,11 @@ def check_payment_declaration(
             file.path,
             file.yaml.source.key(("payment",)),
             Code.PAYMENT_DECLARED_TWICE,
-            f"'payment:' is declared twice (first in {declaring[0].path}): declare it once",
+            Text(
+                f"'payment:' is declared twice (first in {declaring[0].path})",
+                f"'payment:' è dichiarato due volte (la prima in {declaring[0].path})",
+            ),
+            Text("declare it once", "dichiaralo una volta sola"),
         )
     if not declaring:
         _require_declaration(files, report)
@@ -75,13 +90,20 @@ def check_payment_declaration(
         where = file.yaml.source.value(("payment", key))
         derived = cases[case_type].derived_types
         if name not in derived:
-            known = ", ".join(sorted(derived)) or "none"
             report(
                 file.path,
                 where,
                 Code.UNKNOWN_NAME,
-                f"payment {key}: no rule with 'case: {case_type}' derives {name!r} "
-                f"({meaning}; derived there: {known})",
+                Text(
+                    f"payment {key}: no rule with 'case: {case_type}' derives {name!r} "
+                    f"({meaning.en})",
+                    f"payment {key}: nessuna regola con 'case: {case_type}' calcola {name!r} "
+                    f"({meaning.it})",
+                )
+                + Text(
+                    f"; derived there: {', '.join(sorted(derived)) or 'none'}",
+                    f"; calcolati lì: {', '.join(sorted(derived)) or 'nessuno'}",
+                ),
             )
             ok = False
         elif derived[name].base != type_name:
@@ -89,8 +111,12 @@ def check_payment_declaration(
                 file.path,
                 where,
                 Code.TYPE_MISMATCH,
-                f"payment {key}: {name!r} must be {type_name} ({meaning}), "
-                f"but its rule derives {derived[name]}",
+                Text(
+                    f"payment {key}: {name!r} must be {type_name} ({meaning.en}), "
+                    f"but its rule derives {derived[name]}",
+                    f"payment {key}: {name!r} deve essere di tipo {type_name} ({meaning.it}), "
+                    f"ma la sua regola calcola un valore {derived[name]}",
+                ),
             )
             ok = False
     return names if ok else None
@@ -103,9 +129,18 @@ def _require_declaration(files: Sequence[RuleFile], report: Report) -> None:
                 file.path,
                 file.yaml.source.value(("case",)),
                 Code.PAYMENT_UNDECLARED,
-                f"rules for 'case: {file.doc.case}' decide payment claims: some rule file "
-                "must declare 'payment:' with the derived values payable, final_missed "
-                "and recovery_share",
+                Text(
+                    f"rules for 'case: {file.doc.case}' decide payment claims, but no rule "
+                    "file declares 'payment:'",
+                    f"le regole con 'case: {file.doc.case}' decidono domande di pagamento, ma "
+                    "nessun file di regole dichiara 'payment:'",
+                ),
+                Text(
+                    "declare 'payment:' in one rule file, with the derived values payable, "
+                    "final_missed and recovery_share",
+                    "dichiara 'payment:' in un file di regole, con i valori calcolati payable, "
+                    "final_missed e recovery_share",
+                ),
             )
             return
 
@@ -125,6 +160,11 @@ def _derived_once(
                     file.path,
                     file.yaml.source.value(("rules", index, "derive")),
                     Code.DUPLICATE_NAME,
-                    f"derived value {rule.derive!r} is also derived by 'case: claim': a "
-                    "payment decision shows both, so give it another name",
+                    Text(
+                        f"derived value {rule.derive!r} is also derived by 'case: claim': a "
+                        "payment decision shows both",
+                        f"il valore calcolato {rule.derive!r} è calcolato anche da 'case: "
+                        "claim': una decisione di pagamento li mostra entrambi",
+                    ),
+                    Text("give it another name", "dagli un altro nome"),
                 )

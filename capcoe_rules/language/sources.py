@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.problems import Position, Problem, display_path
 from capcoe_rules.language.yaml_source import MAX_BYTES
 
@@ -30,8 +30,18 @@ class Sources:
 
 def missing_directory(directory: Path) -> Problem:
     origin = display_path(directory)
-    return Problem(
-        origin, Position(1, 1), Code.NO_DIRECTORY, f"{origin} is not a directory of rule files"
+    return Problem.of(
+        origin,
+        Position(1, 1),
+        Code.NO_DIRECTORY,
+        Text(
+            f"{origin} is not a directory of rule files",
+            f"{origin} non è una cartella di file di regole",
+        ),
+        Text(
+            "give the folder that holds ruleset.yaml",
+            "indica la cartella che contiene ruleset.yaml",
+        ),
     )
 
 
@@ -63,16 +73,31 @@ def _read_one(path: Path, where: str, room: int) -> str | Problem:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)  # never more, whatever the file holds
     except OSError as error:
-        return Problem(
-            where, Position(1, 1), Code.UNREADABLE_FILE, f"cannot read the file: {error.strerror}"
+        return Problem.of(
+            where,
+            Position(1, 1),
+            Code.UNREADABLE_FILE,
+            Text(
+                f"cannot read the file: {error.strerror}",
+                f"il file non si può leggere: {error.strerror}",
+            ),
         )
     if len(data) > limit:
         message = (
-            f"a rule file may hold at most {MAX_BYTES:,} bytes"
+            Text(
+                f"too large: a rule file may hold at most {MAX_BYTES:,} bytes",
+                f"troppo grande: un file di regole può contenere al massimo {MAX_BYTES:,} byte",
+            )
             if limit == MAX_BYTES
-            else f"the rule set's files may hold at most {MAX_TOTAL_BYTES:,} bytes in all"
+            else Text(
+                f"too large: the rule set's files may hold at most {MAX_TOTAL_BYTES:,} bytes "
+                "in all",
+                f"troppo grande: i file delle regole possono contenere al massimo "
+                f"{MAX_TOTAL_BYTES:,} byte in tutto",
+            )
         )
-        return Problem(where, Position(1, 1), Code.FILE_TOO_LARGE, f"too large: {message}")
+        hint = Text("split it into several files", "dividilo in più file")
+        return Problem.of(where, Position(1, 1), Code.FILE_TOO_LARGE, message, hint)
     return decode(data, where)
 
 
@@ -82,19 +107,24 @@ def decode(data: bytes, where: str) -> str | Problem:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return Problem(
+            return Problem.of(
                 where,
                 Position(1, 1),
                 Code.UNREADABLE_FILE,
-                "the file is UTF-16 text: save it as UTF-8",
+                Text("the file is UTF-16 text", "il file è un testo UTF-16"),
+                Text("save it as UTF-8", "salvalo come UTF-8"),
             )
         line_start = data.rfind(b"\n", 0, error.start) + 1
         column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         position = Position(data.count(b"\n", 0, error.start) + 1, column)
         byte = data[error.start]
-        return Problem(
+        return Problem.of(
             where,
             position,
             Code.UNREADABLE_FILE,
-            f"not UTF-8 text: the byte 0x{byte:02X} cannot be read (save the file as UTF-8)",
+            Text(
+                f"not UTF-8 text: the byte 0x{byte:02X} cannot be read",
+                f"non è un testo UTF-8: il byte 0x{byte:02X} non si può leggere",
+            ),
+            Text("save the file as UTF-8", "salva il file come UTF-8"),
         )

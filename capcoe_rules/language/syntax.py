@@ -14,35 +14,42 @@ import ast
 import functools
 from dataclasses import dataclass
 
-from capcoe_rules.errors import Code, ExpressionError
+from capcoe_rules.errors import Code, ExpressionError, Text
 
 Offset = tuple[int, int]
 """1-based line and 0-based column of a node inside the expression text."""
 
-FORBIDDEN: dict[type[ast.AST], str] = {
-    ast.Lambda: "lambda",
-    ast.ListComp: "a comprehension",
-    ast.SetComp: "a comprehension",
-    ast.DictComp: "a comprehension",
-    ast.GeneratorExp: "a comprehension",
-    ast.Subscript: "indexing ([...])",
-    ast.Starred: "unpacking (*)",
-    ast.NamedExpr: "assignment (:=)",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Dict: "a dictionary",
-    ast.Set: "a set",
-    ast.JoinedStr: "an f-string",
-    ast.Slice: "slicing",
+FORBIDDEN: dict[type[ast.AST], Text] = {
+    ast.Lambda: Text("lambda", "lambda"),
+    ast.ListComp: Text("a comprehension", "una comprensione di lista"),
+    ast.SetComp: Text("a comprehension", "una comprensione di lista"),
+    ast.DictComp: Text("a comprehension", "una comprensione di lista"),
+    ast.GeneratorExp: Text("a comprehension", "una comprensione di lista"),
+    ast.Subscript: Text("indexing ([...])", "l'indicizzazione ([...])"),
+    ast.Starred: Text("unpacking (*)", "lo spacchettamento (*)"),
+    ast.NamedExpr: Text("assignment (:=)", "l'assegnazione (:=)"),
+    ast.Await: Text("await", "await"),
+    ast.Yield: Text("yield", "yield"),
+    ast.YieldFrom: Text("yield", "yield"),
+    ast.Dict: Text("a dictionary", "un dizionario"),
+    ast.Set: Text("a set", "un insieme"),
+    ast.JoinedStr: Text("an f-string", "un testo con {...}"),
+    ast.Slice: Text("slicing", "il taglio ([a:b])"),
 }
-
 
 MAX_CHARACTERS = 10_000
 """Longest expression: a rule is read by people; longer text is data for a table."""
+
 MAX_DEPTH = 100
 """Deepest nesting of an expression, so that checking and evaluating it never exhausts
 Python's stack."""
+
+SYNTAX_HINT = Text(
+    "check the brackets and quotes, and write operators as and, or, not, == != < <= > >=",
+    "controlla parentesi e virgolette, e scrivi gli operatori come and, or, not, == != < <= > >=",
+)
+
+DEPTH_HINT = Text("split it into derived values", "dividila in valori calcolati")
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,9 +80,15 @@ def parse_syntax(text: str) -> Syntax:
     if len(source) > MAX_CHARACTERS:
         raise ExpressionError(
             Code.EXPRESSION_TOO_LARGE,
-            f"expression of {len(source):,} characters (at most {MAX_CHARACTERS:,}): "
-            "split it into derived values or put the data in a table or parameter",
+            Text(
+                f"expression of {len(source):,} characters (at most {MAX_CHARACTERS:,})",
+                f"espressione di {len(source):,} caratteri (al massimo {MAX_CHARACTERS:,})",
+            ),
             (1, 0),
+            Text(
+                "split it into derived values or put the data in a table or parameter",
+                "dividila in valori calcolati o metti i dati in una tabella o un parametro",
+            ),
         )
     try:
         tree = ast.parse(source, mode="eval")
@@ -83,13 +96,20 @@ def parse_syntax(text: str) -> Syntax:
         _refuse_statements(source)
         offset = (error.lineno or 1, max((error.offset or 1) - 1, 0))
         raise ExpressionError(
-            Code.EXPRESSION_SYNTAX, f"syntax error: {error.msg}", offset
+            Code.EXPRESSION_SYNTAX,
+            Text("the expression cannot be read here", "l'espressione non si può leggere qui"),
+            offset,
+            SYNTAX_HINT,
         ) from None
     except (MemoryError, RecursionError):
         raise ExpressionError(
             Code.EXPRESSION_TOO_LARGE,
-            f"expression nested more than {MAX_DEPTH} levels deep",
+            Text(
+                f"expression nested more than {MAX_DEPTH} levels deep",
+                f"espressione annidata per più di {MAX_DEPTH} livelli",
+            ),
             (1, 0),
+            DEPTH_HINT,
         ) from None
     _refuse_deep(tree.body)
     # Refuse every forbidden construct anywhere before giving any meaning to the tree, so
@@ -107,9 +127,12 @@ def _refuse_deep(tree: ast.AST) -> None:
         if depth > MAX_DEPTH:
             raise ExpressionError(
                 Code.EXPRESSION_TOO_LARGE,
-                f"expression nested more than {MAX_DEPTH} levels deep: "
-                "split it into derived values",
+                Text(
+                    f"expression nested more than {MAX_DEPTH} levels deep",
+                    f"espressione annidata per più di {MAX_DEPTH} livelli",
+                ),
                 at(node),
+                DEPTH_HINT,
             )
         pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
@@ -123,13 +146,19 @@ def _refuse_statements(source: str) -> None:
     for node in ast.walk(module):
         if isinstance(node, ast.Import | ast.ImportFrom):
             raise ExpressionError(
-                Code.FORBIDDEN_CONSTRUCT, "import is not allowed in a rule", at(node)
+                Code.FORBIDDEN_CONSTRUCT,
+                Text("import is not allowed in a rule", "import non è ammesso in una regola"),
+                at(node),
             )
     statement = module.body[0] if module.body else None
     if statement is not None and not isinstance(statement, ast.Expr):
         raise ExpressionError(
             Code.FORBIDDEN_CONSTRUCT,
-            f"a rule holds one expression, not a {type(statement).__name__} statement",
+            Text(
+                "a rule holds one expression (a condition or a value), not an instruction",
+                "una regola contiene un'espressione (una condizione o un valore), non "
+                "un'istruzione",
+            ),
             at(statement),
         )
 
@@ -139,13 +168,21 @@ def refuse_forbidden(node: ast.AST) -> None:
     for kind, what in FORBIDDEN.items():
         if isinstance(node, kind):
             raise ExpressionError(
-                Code.FORBIDDEN_CONSTRUCT, f"{what} is not allowed in a rule", at(node)
+                Code.FORBIDDEN_CONSTRUCT,
+                Text(
+                    f"{what.en} is not allowed in a rule",
+                    f"{what.it} non è ammesso in una regola",
+                ),
+                at(node),
             )
     name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
     if isinstance(name, str) and name.startswith("_"):
         raise ExpressionError(
             Code.FORBIDDEN_CONSTRUCT,
-            f"names starting with '_' are not allowed: {name!r}",
+            Text(
+                f"names starting with '_' are not allowed: {name!r}",
+                f"i nomi che iniziano con '_' non sono ammessi: {name!r}",
+            ),
             at(node),
         )
 

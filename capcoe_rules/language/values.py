@@ -16,6 +16,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from capcoe_rules.errors import Text, ValueProblemError
+from capcoe_rules.language.mistakes import comma_number, italian_date, known_names
 from capcoe_rules.language.numbers import MAX_EXPONENT, normalise
 from capcoe_rules.language.types import Type
 from capcoe_rules.models.inputs import EARLIEST, LATEST
@@ -35,27 +37,45 @@ MAX_ITEMS = 10_000
 
 def to_decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValueError(f"{value!r} is not a number")
+        raise _problem(value, f"{value!r} is not a number", f"{value!r} non è un numero")
     try:
         # repr of a YAML float is its shortest exact spelling: 0.49 stays 0.49.
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise _problem(value, f"{value!r} is not a number", f"{value!r} non è un numero") from None
     if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueProblemError(
+            Text(f"{value!r} is not a finite number", f"{value!r} non è un numero finito")
+        )
     if number and abs(number.adjusted()) > MAX_EXPONENT:
-        raise ValueError(f"{value!r} is out of range (at most {MAX_EXPONENT} digits)")
+        raise ValueProblemError(
+            Text(
+                f"{value!r} is out of range (at most {MAX_EXPONENT} digits)",
+                f"{value!r} è fuori scala (al massimo {MAX_EXPONENT} cifre)",
+            )
+        )
     return number
 
 
 def encode_datetime(value: dt.datetime) -> str:
     """UTC ISO text of fixed width (``0001-01-01T00:00:00.000000Z``), which orders as text."""
     if value.tzinfo is None:
-        raise ValueError(f"{value.isoformat()} has no time zone: write e.g. +01:00")
+        raise ValueProblemError(
+            Text(
+                f"{value.isoformat()} has no time zone",
+                f"{value.isoformat()} non ha il fuso orario",
+            ),
+            Text("add it, e.g. +01:00", "aggiungilo, per esempio +01:00"),
+        )
     try:
         utc = value.astimezone(dt.UTC)
     except OverflowError:
-        raise ValueError(f"{value.isoformat()} is outside the calendar in UTC") from None
+        raise ValueProblemError(
+            Text(
+                f"{value.isoformat()} is outside the calendar in UTC",
+                f"{value.isoformat()} è fuori dal calendario in UTC",
+            )
+        ) from None
     return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
@@ -63,7 +83,12 @@ def _within_calendar(day: dt.date, value: Any) -> Any:
     """Dates in rule files, as in cases, lie in 1900-2200: moved between time zones or
     shown in Rome time, a date near year 1 or 9999 would overflow."""
     if not EARLIEST <= day <= LATEST:
-        raise ValueError(f"{value} is outside {EARLIEST.year}-{LATEST.year}")
+        raise ValueProblemError(
+            Text(
+                f"{value} is outside {EARLIEST.year}-{LATEST.year}",
+                f"{value} è fuori dagli anni {EARLIEST.year}-{LATEST.year}",
+            )
+        )
     return value
 
 
@@ -72,7 +97,7 @@ def encode(value: Any, type_: Type) -> EngineValue:
     if value is None:
         if type_.nullable or type_.base == "null":
             return None
-        raise ValueError("a value is required")
+        raise ValueProblemError(Text("a value is required", "serve un valore"))
     match type_.base:
         case "money":
             return to_cents(to_decimal(value))
@@ -80,20 +105,48 @@ def encode(value: Any, type_: Type) -> EngineValue:
             return normalise_number(to_decimal(value))
         case "text":
             if not isinstance(value, str):
-                raise ValueError(f"{value!r} is not text")
+                raise ValueProblemError(Text(f"{value!r} is not text", f"{value!r} non è un testo"))
             if len(value) > MAX_TEXT:
-                raise ValueError(f"a text of {len(value):,} characters (at most {MAX_TEXT:,})")
+                raise ValueProblemError(
+                    Text(
+                        f"a text of {len(value):,} characters (at most {MAX_TEXT:,})",
+                        f"un testo di {len(value):,} caratteri (al massimo {MAX_TEXT:,})",
+                    )
+                )
             if type_.values is not None and value not in type_.values:
-                raise ValueError(f"{value!r} is not one of {sorted(type_.values)}")
+                raise ValueProblemError(
+                    Text(
+                        f"{value!r} is not one of the values allowed",
+                        f"{value!r} non è tra i valori ammessi",
+                    )
+                    + known_names(str(value), type_.values)
+                )
             return value
         case "bool":
             if not isinstance(value, bool):
-                raise ValueError(f"{value!r} is not true or false")
+                raise ValueProblemError(
+                    Text(f"{value!r} is not true or false", f"{value!r} non è true o false")
+                )
             return value
         case "date":
             if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-                raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
-            day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+                raise ValueProblemError(
+                    Text(
+                        f"{value!r} is not a date (year-month-day)",
+                        f"{value!r} non è una data (anno-mese-giorno)",
+                    ),
+                    italian_date(value),
+                )
+            try:
+                day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+            except ValueError:
+                raise ValueProblemError(
+                    Text(
+                        f"{value!r} is not a date (year-month-day)",
+                        f"{value!r} non è una data (anno-mese-giorno)",
+                    ),
+                    italian_date(value),
+                ) from None
             return _within_calendar(day, day).isoformat()
         case "datetime":
             if isinstance(value, str):
@@ -126,3 +179,7 @@ def decode(value: EngineValue, type_: Type) -> Any:
             assert type_.item is not None
             return [decode(item, type_.item) for item in value]
     return value
+
+
+def _problem(value: object, english: str, italian: str) -> ValueProblemError:
+    return ValueProblemError(Text(english, italian), comma_number(value))

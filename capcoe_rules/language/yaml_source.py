@@ -22,7 +22,8 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
+from capcoe_rules.language.mistakes import yaml_syntax
 from capcoe_rules.language.problems import Position, Problem
 
 Path = tuple[str | int, ...]
@@ -84,21 +85,28 @@ class YamlIssue:
     path: Path
     position: Position
     code: str
-    message: str
+    text: Text
+    hint: Text | None = None
+
+    @property
+    def message(self) -> str:
+        return self.text.en
 
 
 class _RefusedError(Exception):
     """The text cannot be read any further."""
 
     def __init__(self, issue: YamlIssue) -> None:
-        super().__init__(issue.message)
+        super().__init__(issue.text.en)
         self.issue = issue
 
 
 def load_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML document; on failure return the problem with its position."""
     document, issues = read_yaml(text, file)
-    problems = [Problem(file, issue.position, issue.code, issue.message) for issue in issues]
+    problems = [
+        Problem.of(file, issue.position, issue.code, issue.text, issue.hint) for issue in issues
+    ]
     return document, problems
 
 
@@ -114,8 +122,13 @@ def read_yaml(text: str, file: str) -> tuple[YamlDocument | None, list[YamlIssue
     except UnicodeEncodeError:  # a lone surrogate: libyaml, which reads UTF-8, cannot take it
         size, fast = len(text.encode("utf-8", "surrogatepass")), False
     if size > MAX_BYTES:
-        message = f"the file holds {size:,} bytes; a YAML file may hold at most {MAX_BYTES:,}"
-        return None, [YamlIssue((), Position(1, 1), Code.FILE_TOO_LARGE, message)]
+        message = Text(
+            f"the file holds {size:,} bytes; a YAML file may hold at most {MAX_BYTES:,}",
+            f"il file contiene {size:,} byte; un file YAML può contenerne al massimo "
+            f"{MAX_BYTES:,}".replace(",", "."),
+        )
+        hint = Text("split it into several files", "dividilo in più file")
+        return None, [YamlIssue((), Position(1, 1), Code.FILE_TOO_LARGE, message, hint)]
     if fast:
         try:
             return _read(text, file, _FAST_LOADER)
@@ -144,14 +157,24 @@ def _syntax_issue(error: yaml.YAMLError, text: str) -> YamlIssue:
     if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        reason = error.problem or error.context or "invalid YAML"
-        return YamlIssue((), position, Code.YAML_SYNTAX, f"YAML syntax error: {reason}")
+        reason = error.problem or error.context or ""
+        lines = text.splitlines()
+        line_text = lines[position.line - 1] if position.line <= len(lines) else ""
+        plain, hint = yaml_syntax(reason, line_text)
+        return YamlIssue((), position, Code.YAML_SYNTAX, plain, hint)
     if isinstance(error, yaml.reader.ReaderError):
         character = error.character
         shown = f"U+{character:04X}" if isinstance(character, int) else repr(character)
-        message = f"YAML syntax error: the character {shown} cannot appear in a YAML file"
-        return YamlIssue((), _position_of_index(text, error.position), Code.YAML_SYNTAX, message)
-    return YamlIssue((), Position(1, 1), Code.YAML_SYNTAX, f"YAML syntax error: {error}")
+        message = Text(
+            f"the character {shown} cannot appear in a YAML file",
+            f"il carattere {shown} non può comparire in un file YAML",
+        )
+        hint = Text("delete it, or write it as an ordinary character", "cancellalo")
+        return YamlIssue(
+            (), _position_of_index(text, error.position), Code.YAML_SYNTAX, message, hint
+        )
+    message = Text("YAML cannot read the file", "YAML non riesce a leggere il file")
+    return YamlIssue((), Position(1, 1), Code.YAML_SYNTAX, message)
 
 
 def _position_of_index(text: str, index: int) -> Position:
@@ -189,7 +212,14 @@ class _Builder:
                 documents += 1
                 if documents > 1:
                     self._refuse(
-                        event, (), Code.YAML_SYNTAX, "a YAML file holds one document (no '---')"
+                        event,
+                        (),
+                        Code.YAML_SYNTAX,
+                        Text(
+                            "a YAML file holds one document (no '---')",
+                            "un file YAML contiene un solo documento (niente '---')",
+                        ),
+                        Text("remove the '---' line", "togli la riga '---'"),
                     )
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 stack.pop()
@@ -198,9 +228,16 @@ class _Builder:
                     event,
                     (),
                     Code.YAML_FEATURE,
-                    f"the alias *{event.anchor} is not allowed: write the value out "
-                    "(anchors and aliases are refused, so that no file can expand beyond "
-                    "its size)",
+                    Text(
+                        f"the alias *{event.anchor} is not allowed (anchors and aliases are "
+                        "refused, so that no file can expand beyond its size)",
+                        f"il rimando *{event.anchor} non è ammesso (ancore e rimandi sono "
+                        "rifiutati, perché nessun file si espanda oltre la sua dimensione)",
+                    ),
+                    Text(
+                        "write the value out where it is needed",
+                        "scrivi il valore per esteso dove serve",
+                    ),
                 )
             elif isinstance(event, yaml.NodeEvent):
                 frame = stack[-1] if stack else None
@@ -227,7 +264,13 @@ class _Builder:
     def _key(self, event: yaml.NodeEvent, frame: _Frame) -> str:
         if not isinstance(event, yaml.ScalarEvent):
             self._refuse(
-                event, frame.path, Code.YAML_FEATURE, "a key must be plain text, not a collection"
+                event,
+                frame.path,
+                Code.YAML_FEATURE,
+                Text(
+                    "a key must be plain text, not a list or mapping",
+                    "una chiave deve essere un testo, non una lista o un elenco di chiavi",
+                ),
             )
         known = len(self.issues)
         value = self._scalar(event, frame.path, is_key=True)
@@ -237,7 +280,13 @@ class _Builder:
         where = _position(event)
         if key in container:
             self.issues.append(
-                YamlIssue(frame.path, where, Code.DUPLICATE_YAML_KEY, f"duplicate key {key!r}")
+                YamlIssue(
+                    frame.path,
+                    where,
+                    Code.DUPLICATE_YAML_KEY,
+                    Text(f"duplicate key {key!r}", f"chiave {key!r} ripetuta"),
+                    Text("keep one of the two", "tienine una sola"),
+                )
             )
         self.source.keys[(*frame.path, key)] = where
         return key
@@ -250,7 +299,13 @@ class _Builder:
         assert isinstance(event, yaml.CollectionStartEvent)
         if depth >= MAX_DEPTH:
             self._refuse(
-                event, path, Code.FILE_TOO_LARGE, f"nested more than {MAX_DEPTH} levels deep"
+                event,
+                path,
+                Code.FILE_TOO_LARGE,
+                Text(
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    f"annidato per più di {MAX_DEPTH} livelli",
+                ),
             )
         if event.tag not in (None, "!") and event.tag not in _COLLECTION_TAGS:
             self._tag_issue(event, path)
@@ -268,7 +323,8 @@ class _Builder:
                     event,
                     path,
                     Code.YAML_FEATURE,
-                    "the merge key << is not allowed: write keys out",
+                    Text("the merge key << is not allowed", "la chiave di unione << non è ammessa"),
+                    Text("write the keys out", "scrivi le chiavi per esteso"),
                 )
             return event.value
         kind = _SCALAR_KINDS.get(tag)
@@ -290,26 +346,51 @@ class _Builder:
             event,
             path,
             Code.YAML_FEATURE,
-            f"the tag {tag.replace(_CORE, '!!')} is not allowed: YAML here holds plain "
-            "text, numbers, dates, true/false, null, lists and mappings",
+            Text(
+                f"the tag {tag.replace(_CORE, '!!')} is not allowed: YAML here holds plain "
+                "text, numbers, dates, true/false, null, lists and mappings",
+                f"l'etichetta {tag.replace(_CORE, '!!')} non è ammessa: qui YAML contiene solo "
+                "testi, numeri, date, true/false, null, liste ed elenchi di chiavi",
+            ),
+            Text("remove it, or quote the text", "toglila, o metti il testo tra virgolette"),
         )
 
-    def _issue(self, event: yaml.Event, path: Path, code: str, message: str) -> None:
-        self.issues.append(YamlIssue(path, _position(event), code, message))
+    def _issue(
+        self, event: yaml.Event, path: Path, code: str, message: Text, hint: Text | None = None
+    ) -> None:
+        self.issues.append(YamlIssue(path, _position(event), code, message, hint))
 
-    def _refuse(self, event: yaml.Event, path: Path, code: str, message: str) -> NoReturn:
-        raise _RefusedError(YamlIssue(path, _position(event), code, message))
+    def _refuse(
+        self, event: yaml.Event, path: Path, code: str, message: Text, hint: Text | None = None
+    ) -> NoReturn:
+        raise _RefusedError(YamlIssue(path, _position(event), code, message, hint))
 
 
-def _unreadable(text: str, kind: str, error: Exception) -> str:
+KINDS_IT = {
+    "text": "testo",
+    "whole number": "numero intero",
+    "number": "numero",
+    "true/false": "valore true/false",
+    "null": "null",
+    "date": "data",
+}
+
+
+def _unreadable(text: str, kind: str, error: Exception) -> Text:
     shown = repr(text if len(text) <= 40 else text[:40] + "...")
     if kind == "whole number" and len(text) > 4000:
-        return f"{shown} is too long a number ({len(text):,} characters)"
-    if isinstance(error, ConstructorError):
-        return f"{shown} is not a valid {kind}: {error.problem}"
-    if isinstance(error, ValueError | OverflowError):
-        return f"{shown} is not a valid {kind}: {error}"
-    return f"{shown} is not a valid {kind}"
+        return Text(
+            f"{shown} is too long a number ({len(text):,} characters)",
+            f"{shown} è un numero troppo lungo ({len(text):,} caratteri)".replace(",", "."),
+        )
+    if kind == "date":
+        return Text(
+            f"{shown} is not a date that exists (year-month-day; {error})",
+            f"{shown} non è una data che esiste (anno-mese-giorno)",
+        )
+    return Text(
+        f"{shown} is not a valid {kind}", f"{shown} non è un {KINDS_IT.get(kind, kind)} valido"
+    )
 
 
 def _position(event: yaml.Event) -> Position:

@@ -9,12 +9,13 @@ import string
 import typing
 from dataclasses import replace
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.documents import (
     ManifestDoc,
     RuleDoc,
 )
 from capcoe_rules.language.expressions import ExpressionError, Node, Ref, Scope, parse, references
+from capcoe_rules.language.mistakes import known_names
 from capcoe_rules.language.ruleset import (
     CaseRules,
     Lookup,
@@ -86,7 +87,11 @@ def _lookups(
                 MANIFEST,
                 manifest_yaml.source.value((*at, "table")),
                 Code.UNKNOWN_TABLE,
-                f"lookup {name!r}: unknown table {doc.table!r}",
+                Text(
+                    f"lookup {name!r}: unknown table {doc.table!r}",
+                    f"collegamento {name!r}: tabella {doc.table!r} sconosciuta",
+                )
+                + known_names(doc.table, tables),
             )
             continue
         try:
@@ -96,7 +101,8 @@ def _lookups(
                 MANIFEST,
                 manifest_yaml.source.value((*at, "key")),
                 error.code,
-                f"lookup {name!r}: {error.message}",
+                Text(f"lookup {name!r}: ", f"collegamento {name!r}: ") + error.text,
+                error.hint,
             )
             continue
         wanted = "text" if doc.match == "exact" else "number"
@@ -105,7 +111,10 @@ def _lookups(
                 MANIFEST,
                 manifest_yaml.source.value((*at, "key")),
                 Code.TYPE_MISMATCH,
-                f"lookup {name!r}: the key must be a {wanted} field",
+                Text(
+                    f"lookup {name!r}: the key must be a {wanted} field",
+                    f"collegamento {name!r}: la chiave deve essere un campo di tipo {wanted}",
+                ),
             )
             continue
         if doc.match == "band" and not _bands_make_sense(ctx, name, table):
@@ -124,12 +133,24 @@ def _bands_make_sense(ctx: CheckContext, lookup: str, table: Table) -> bool:
             file,
             position,
             Code.WRONG_VALUE_TYPE,
-            f"lookup {lookup!r}: table {table.name!r} needs number columns "
-            "'lower' and 'upper' to be read by bands",
+            Text(
+                f"lookup {lookup!r}: table {table.name!r} needs number columns "
+                "'lower' and 'upper' to be read by bands",
+                f"collegamento {lookup!r}: la tabella {table.name!r} deve avere le colonne "
+                "numeriche 'lower' e 'upper' per essere letta per fasce",
+            ),
         )
         return False
     if not table.versions:
-        ctx.report(file, position, Code.WRONG_VALUE_TYPE, f"table {table.name!r} has no valid band")
+        ctx.report(
+            file,
+            position,
+            Code.WRONG_VALUE_TYPE,
+            Text(
+                f"table {table.name!r} has no valid band",
+                f"la tabella {table.name!r} non ha una fascia valida",
+            ),
+        )
         return False
     ok = True
     for row in table.versions:
@@ -138,8 +159,12 @@ def _bands_make_sense(ctx: CheckContext, lookup: str, table: Table) -> bool:
                 file,
                 row.position,
                 Code.WRONG_VALUE_TYPE,
-                f"table {table.name!r}, band {row.key!r}: lower {row.values['lower']} is not "
-                f"below upper {row.values['upper']}",
+                Text(
+                    f"table {table.name!r}, band {row.key!r}: lower {row.values['lower']} "
+                    f"is not below upper {row.values['upper']}",
+                    f"tabella {table.name!r}, fascia {row.key!r}: lower "
+                    f"{row.values['lower']} non è sotto upper {row.values['upper']}",
+                ),
             )
             ok = False
     # The bands in force together must not overlap, on every stretch of dates.
@@ -155,8 +180,16 @@ def _bands_make_sense(ctx: CheckContext, lookup: str, table: Table) -> bool:
                     file,
                     following.position,
                     Code.DATES_OVERLAP,
-                    f"table {table.name!r}: bands {band.key!r} and {following.key!r} "
-                    f"overlap from {day}",
+                    Text(
+                        f"table {table.name!r}: bands {band.key!r} and {following.key!r} "
+                        f"overlap from {day}",
+                        f"tabella {table.name!r}: le fasce {band.key!r} e "
+                        f"{following.key!r} si sovrappongono dal {day}",
+                    ),
+                    Text(
+                        "make each band's lower equal to the upper of the band below",
+                        "fai coincidere lower di ogni fascia con upper di quella sotto",
+                    ),
                 )
                 ok = False
     return ok
@@ -179,7 +212,11 @@ def _derivations(
                 file.path,
                 file.yaml.source.value(("rules", index, "derive")),
                 Code.DUPLICATE_NAME,
-                f"derived value {doc.derive!r} is computed by two rules",
+                Text(
+                    f"derived value {doc.derive!r} is computed by two rules",
+                    f"il valore calcolato {doc.derive!r} è calcolato da due regole",
+                ),
+                Text("give one of them another name", "dai a una delle due un altro nome"),
             )
             continue
         docs[doc.derive] = (file, index, doc)
@@ -193,7 +230,11 @@ def _derivations(
             file.path,
             file.yaml.source.value(("rules", index, "value")),
             Code.DERIVATION_CYCLE,
-            f"derived value {name!r} depends on itself through {', '.join(sorted(cyclic))}",
+            Text(
+                f"derived value {name!r} depends on itself through {', '.join(sorted(cyclic))}",
+                f"il valore calcolato {name!r} dipende da se stesso attraverso "
+                f"{', '.join(sorted(cyclic))}",
+            ),
         )
     for name in order:
         file, index, doc = docs[name]
@@ -208,6 +249,8 @@ def _derivations(
         )
         if node is not None:
             types[name] = node.type
+        else:
+            ctx.unchecked.add(name)
     return types
 
 
@@ -232,7 +275,14 @@ def _rule(
                 file.path,
                 file.yaml.source.value((*at, key)),
                 Code.TYPE_MISMATCH,
-                f"type mismatch: '{key}' must be a condition (true/false), found {node.type}",
+                Text(
+                    f"'{key}' must be a condition (true or false), not a {node.type}",
+                    f"'{key}' deve essere una condizione (vera o falsa), non un {node.type}",
+                ),
+                Text(
+                    "compare the value, e.g. '... > 0' or '... == \"x\"'",
+                    "confronta il valore, per esempio '... > 0' o '... == \"x\"'",
+                ),
             )
             ok = False
     shows = _message_placeholders(ctx, file, index, doc, scope)
@@ -275,7 +325,14 @@ def _message_placeholders(
                 file.path,
                 file.yaml.source.value(where),
                 Code.EXPRESSION_SYNTAX,
-                f"message: {error}",
+                Text(
+                    f"message: the braces {{ }} do not match ({error})",
+                    f"message: le graffe {{ }} non si corrispondono ({error})",
+                ),
+                Text(
+                    "write {field.name} for a value, {{ and }} for a brace",
+                    "scrivi {campo.nome} per un valore, {{ e }} per una graffa",
+                ),
             )
             ok = False
             continue
@@ -288,7 +345,10 @@ def _message_placeholders(
                     file.path,
                     file.yaml.source.value(where),
                     Code.FORBIDDEN_CONSTRUCT,
-                    f"message placeholder {{{name}}} must name a field",
+                    Text(
+                        f"message placeholder {{{name}}} must name a field",
+                        f"il segnaposto {{{name}}} del messaggio deve nominare un campo",
+                    ),
                 )
                 ok = False
             else:
@@ -308,8 +368,9 @@ def _expression(
     try:
         return parse(text, scope, context)
     except ExpressionError as error:
-        position = expression_position(file.yaml, where, error.at if offset else (1, 0))
-        ctx.report(file.path, position, error.code, error.message)
+        if error.subject is None or error.subject not in ctx.unchecked:
+            position = expression_position(file.yaml, where, error.at if offset else (1, 0))
+            ctx.report(file.path, position, error.code, error.text, error.hint)
         return None
 
 

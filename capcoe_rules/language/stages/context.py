@@ -10,12 +10,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text, ValueProblemError
+from capcoe_rules.language import document_messages
 from capcoe_rules.language.allocation import Allocation
 from capcoe_rules.language.documents import (
     ManifestDoc,
     RuleFileDoc,
 )
+from capcoe_rules.language.mistakes import known_names
 from capcoe_rules.language.problems import Position, Problem
 from capcoe_rules.language.ruleset import (
     CaseRules,
@@ -51,6 +53,9 @@ class CheckContext:
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)
     """Files already reported as unreadable: no other problem is reported for them."""
+    unchecked: set[str] = field(default_factory=set)
+    """Names declared where a problem is already reported (a file that cannot be read, a
+    parameter or derived value in error): a rule that uses one is not reported again."""
     manifest: tuple[ManifestDoc, YamlDocument] | None = None
     files: list[RuleFile] = field(default_factory=list)
     parameters: dict[str, Parameter] = field(default_factory=dict)
@@ -62,8 +67,10 @@ class CheckContext:
     def file(self, path: str) -> str:
         return f"{self.origin}/{path}" if self.origin else path
 
-    def report(self, path: str, position: Position, code: str, message: str) -> None:
-        self.problems.append(Problem(self.file(path), position, code, message))
+    def report(
+        self, path: str, position: Position, code: str, message: Text, hint: Text | None = None
+    ) -> None:
+        self.problems.append(Problem.of(self.file(path), position, code, message, hint))
 
     def parse(self, path: str, model: type[DocT]) -> tuple[DocT, YamlDocument] | None:
         document, problems = load_yaml(self.sources[path], self.file(path))
@@ -75,35 +82,78 @@ class CheckContext:
                 path,
                 Position(1, 1),
                 Code.INVALID_VALUE,
-                "a rule file is a mapping of keys to values",
+                Text(
+                    "a rule file is a mapping of keys to values",
+                    "un file di regole è un elenco di chiavi e valori",
+                ),
+                Text(
+                    "start it with 'case:' or 'parameters:'", "inizialo con 'case:' o 'parameters:'"
+                ),
             )
             return None
         try:
             return model.model_validate(document.data), document
         except ValidationError as error:
-            for item in error.errors():
-                self.document_problem(path, document, model, item)
+            self.unchecked.update(declared_names(document.data))
+            items = error.errors()
+            for item in items:
+                if not misspelt_required(item, items):
+                    self.document_problem(path, document, model, item)
             return None
 
     def document_problem(
         self, path: str, document: YamlDocument, model: type[BaseModel], item: Any
     ) -> None:
         loc: YamlPath = tuple(item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             allowed = allowed_keys(model, loc[:-1])
-            hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-            self.report(
-                path, document.source.key(loc), Code.UNKNOWN_KEY, f"unknown key {loc[-1]!r}{hint}"
-            )
+            message, hint = document_messages.unknown_key(str(loc[-1]), allowed)
+            self.report(path, document.source.key(loc), Code.UNKNOWN_KEY, message, hint)
             return
-        where = ".".join(str(part) for part in loc) or "document"
         if item["type"] == "missing":
-            self.report(
-                path, document.source.value(loc[:-1]), Code.INVALID_VALUE, f"missing key {where!r}"
-            )
+            message, hint = document_messages.missing_key(str(loc[-1]) if loc else "document")
+            self.report(path, document.source.value(loc[:-1]), Code.INVALID_VALUE, message, hint)
             return
-        self.report(path, document.source.value(loc), Code.INVALID_VALUE, f"{where}: {message}")
+        message, hint = document_messages.invalid_value(item)
+        self.report(path, document.source.value(loc), Code.INVALID_VALUE, message, hint)
+
+
+def declared_names(data: object) -> set[str]:
+    """The parameters, tables and derived values a rule document declares, read from its
+    data even when the document as a whole is not valid."""
+    if not isinstance(data, dict):
+        return set()
+    names = {
+        str(name)
+        for section in ("parameters", "tables")
+        if isinstance(data.get(section), dict)
+        for name in data[section]
+    }
+    rules = data.get("rules")
+    for rule in rules if isinstance(rules, list) else ():
+        if isinstance(rule, dict) and isinstance(rule.get("derive"), str):
+            names.add(rule["derive"])
+    return names
+
+
+def value_problem(error: ValueError) -> tuple[Text, Text | None]:
+    if isinstance(error, ValueProblemError):
+        return error.text, error.hint
+    return Text(str(error), str(error)), None
+
+
+def misspelt_required(item: Any, items: list[Any]) -> bool:
+    """A required key missing next to an unknown key of nearly its spelling: one mistake,
+    reported once, as the unknown key (which suggests the right spelling)."""
+    if item["type"] != "missing" or not item["loc"]:
+        return False
+    parent, name = tuple(item["loc"][:-1]), str(item["loc"][-1])
+    unknown = [
+        str(other["loc"][-1])
+        for other in items
+        if other["type"] == "extra_forbidden" and tuple(other["loc"][:-1]) == parent
+    ]
+    return any(known_names(key, [name]).en.startswith(": did you mean") for key in unknown)
 
 
 def allowed_keys(model: type[BaseModel], loc: YamlPath) -> list[str]:

@@ -1,8 +1,10 @@
-"""Stage 1: the manifest (ruleset.yaml) and the rule files, each read into its document model."""
+"""Stages 1 and 2: the manifest (ruleset.yaml) and the rule files, each read into its
+document model.
+"""
 
 from __future__ import annotations
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.documents import (
     ManifestDoc,
     RuleFileDoc,
@@ -17,11 +19,19 @@ def manifest(ctx: CheckContext) -> tuple[ManifestDoc, YamlDocument] | None:
         return None
     if MANIFEST not in ctx.sources:
         ctx.problems.append(
-            Problem(
+            Problem.of(
                 ctx.file(MANIFEST),
                 Position(1, 1),
                 Code.NO_MANIFEST,
-                "no ruleset.yaml: a rule set needs its name, version and in-force period",
+                Text(
+                    "no ruleset.yaml: a rule set needs its name, version and in-force period",
+                    "manca ruleset.yaml: un insieme di regole ha un nome, una versione e un "
+                    "periodo di vigenza",
+                ),
+                Text(
+                    "add ruleset.yaml to the folder (see the bundled rules/ruleset.yaml)",
+                    "aggiungi ruleset.yaml alla cartella (vedi rules/ruleset.yaml)",
+                ),
             )
         )
         return None

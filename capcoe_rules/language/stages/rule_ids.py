@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.stages.context import CheckContext, RuleFile
 
 
@@ -15,7 +15,12 @@ def unique_rule_ids(ctx: CheckContext, files: list[RuleFile]) -> None:
                     file.path,
                     file.yaml.source.value(("rules", index, "id")),
                     Code.DUPLICATE_RULE_ID,
-                    f"duplicate rule id {rule.id!r} (first in {ctx.file(seen[rule.id])})",
+                    Text(
+                        f"duplicate rule id {rule.id!r} (first in {ctx.file(seen[rule.id])})",
+                        f"id di regola {rule.id!r} ripetuto (la prima volta in "
+                        f"{ctx.file(seen[rule.id])})",
+                    ),
+                    Text("give each rule its own id", "dai a ogni regola un id diverso"),
                 )
             else:
                 seen[rule.id] = file.path

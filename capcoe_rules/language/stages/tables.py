@@ -6,22 +6,24 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.documents import (
     ManifestDoc,
     TableDoc,
 )
+from capcoe_rules.language.mistakes import italian_date, known_names
 from capcoe_rules.language.problems import Problem
 from capcoe_rules.language.ruleset import (
     Table,
     TableRow,
 )
-from capcoe_rules.language.stages.context import CheckContext, RuleFile
+from capcoe_rules.language.stages.context import CheckContext, RuleFile, value_problem
 from capcoe_rules.language.types import TYPE_NAMES, Type
 from capcoe_rules.language.values import encode
 from capcoe_rules.language.yaml_source import Path as YamlPath
 
 DATE_COLUMNS = frozenset({"from", "to"})
+"""Keys of a table row that date it rather than hold a value."""
 
 
 def tables(ctx: CheckContext, files: list[RuleFile], manifest: ManifestDoc) -> dict[str, Table]:
@@ -33,7 +35,11 @@ def tables(ctx: CheckContext, files: list[RuleFile], manifest: ManifestDoc) -> d
                     file.path,
                     file.yaml.source.key(("tables", name)),
                     Code.DUPLICATE_NAME,
-                    f"table {name!r} is defined twice",
+                    Text(
+                        f"table {name!r} is defined twice",
+                        f"la tabella {name!r} è definita due volte",
+                    ),
+                    Text("keep one definition", "tieni una sola definizione"),
                 )
                 continue
             table = _table(ctx, file, name, doc, manifest)
@@ -51,7 +57,12 @@ def _table(
             file.path,
             source.value(("tables", name, "key")),
             Code.WRONG_VALUE_TYPE,
-            f"table {name!r}: key {doc.key!r} must be one of its text columns",
+            Text(
+                f"table {name!r}: key {doc.key!r} must be one of its text columns",
+                f"tabella {name!r}: la chiave {doc.key!r} deve essere una delle sue colonne "
+                "di testo",
+            )
+            + known_names(doc.key, [c for c, t in doc.columns.items() if t == "text"]),
         )
         return None
     reserved = sorted(DATE_COLUMNS & doc.columns.keys())
@@ -60,7 +71,12 @@ def _table(
             file.path,
             source.key(("tables", name, "columns", reserved[0])),
             Code.WRONG_VALUE_TYPE,
-            f"table {name!r}: {reserved[0]!r} is not a column name: 'from' and 'to' date a row",
+            Text(
+                f"table {name!r}: {reserved[0]!r} is not a column name: 'from' and 'to' date a row",
+                f"tabella {name!r}: {reserved[0]!r} non può essere il nome di una colonna: "
+                "'from' e 'to' datano una riga",
+            ),
+            Text("rename the column", "rinomina la colonna"),
         )
         return None
     columns = {column: TYPE_NAMES[type_name] for column, type_name in doc.columns.items()}
@@ -95,8 +111,11 @@ def _table_row(
                 file.path,
                 source.key((*at, column)),
                 Code.UNKNOWN_KEY,
-                f"table {table!r}: unknown column {column!r} (columns: {', '.join(columns)}; "
-                "a row may also have 'from' and 'to')",
+                Text(
+                    f"table {table!r}: unknown column {column!r}",
+                    f"tabella {table!r}: colonna {column!r} sconosciuta",
+                )
+                + known_names(column, [*columns, *sorted(DATE_COLUMNS)]),
             )
             return None
     for column, type_ in columns.items():
@@ -105,17 +124,27 @@ def _table_row(
                 file.path,
                 source.value(at),
                 Code.INVALID_VALUE,
-                f"table {table!r}: row has no {column!r}",
+                Text(
+                    f"table {table!r}: row has no {column!r}",
+                    f"tabella {table!r}: la riga non ha {column!r}",
+                ),
+                Text(f"add '{column}: ...' to the row", f"aggiungi '{column}: ...' alla riga"),
             )
             return None
         try:
             converted[column] = encode(row[column], type_)
         except ValueError as error:
+            reason, hint = value_problem(error)
             ctx.report(
                 file.path,
                 source.value((*at, column)),
                 Code.WRONG_VALUE_TYPE,
-                f"table {table!r}, column {column!r}: {error}",
+                Text(
+                    f"table {table!r}, column {column!r}: ",
+                    f"tabella {table!r}, colonna {column!r}: ",
+                )
+                + reason,
+                hint,
             )
             return None
     dates: dict[str, dt.date | None] = {"from": manifest.in_force.from_, "to": None}
@@ -126,7 +155,12 @@ def _table_row(
                 file.path,
                 source.value((*at, end)),
                 Code.WRONG_VALUE_TYPE,
-                f"table {table!r}: {end!r} must be a date (YYYY-MM-DD), found {value!r}",
+                Text(
+                    f"table {table!r}: {end!r} must be a date (year-month-day), found {value!r}",
+                    f"tabella {table!r}: {end!r} deve essere una data (anno-mese-giorno), "
+                    f"trovato {value!r}",
+                ),
+                italian_date(value),
             )
             return None
         dates[end] = value
@@ -138,7 +172,10 @@ def _table_row(
             file.path,
             source.value((*at, "to")),
             Code.DATES_OVERLAP,
-            f"table {table!r}: row {key!r}: 'to' {to} is before 'from' {from_}",
+            Text(
+                f"table {table!r}: row {key!r}: 'to' {to} is before 'from' {from_}",
+                f"tabella {table!r}: riga {key!r}: 'to' {to} è prima di 'from' {from_}",
+            ),
         )
         return None
     return TableRow(key, converted, from_, to, source.value(at))
@@ -160,35 +197,60 @@ def _versions_follow_each_other(
             where = ctx.file(file.path)
             if earlier.from_ == later.from_:
                 ctx.problems.append(
-                    Problem(
+                    Problem.of(
                         where,
                         later.position,
                         Code.DUPLICATE_NAME,
-                        f"table {table!r}: two rows with key {key!r} from {later.from_}",
+                        Text(
+                            f"table {table!r}: two rows with key {key!r} from {later.from_}",
+                            f"tabella {table!r}: due righe con chiave {key!r} dal {later.from_}",
+                        ),
+                        Text("keep one of them", "tienine una sola"),
                     )
                 )
                 ok = False
             elif earlier.to is None or earlier.to >= later.from_:
                 until = "further notice" if earlier.to is None else str(earlier.to)
                 ctx.problems.append(
-                    Problem(
+                    Problem.of(
                         where,
                         later.position,
                         Code.DATES_OVERLAP,
-                        f"table {table!r}: row {key!r} from {later.from_} overlaps the one "
-                        f"in force from {earlier.from_} until {until}",
+                        Text(
+                            f"table {table!r}: row {key!r} from {later.from_} overlaps the "
+                            f"one in force from {earlier.from_} until {until}",
+                            f"tabella {table!r}: la riga {key!r} dal {later.from_} si "
+                            f"sovrappone a quella in vigore dal {earlier.from_} "
+                            f"{'fino a nuovo avviso' if earlier.to is None else 'al ' + until}",
+                        ),
+                        Text(
+                            "close the earlier row the day before: "
+                            f"to: {later.from_ - dt.timedelta(days=1)}",
+                            "chiudi la riga precedente il giorno prima: "
+                            f"to: {later.from_ - dt.timedelta(days=1)}",
+                        ),
                     )
                 )
                 ok = False
             elif earlier.to + dt.timedelta(days=1) < later.from_:
                 ctx.problems.append(
-                    Problem(
+                    Problem.of(
                         where,
                         later.position,
                         Code.DATES_GAP,
-                        f"table {table!r}: row {key!r} has no version from "
-                        f"{earlier.to + dt.timedelta(days=1)} to "
-                        f"{later.from_ - dt.timedelta(days=1)}",
+                        Text(
+                            f"table {table!r}: row {key!r} has no version from "
+                            f"{earlier.to + dt.timedelta(days=1)} to "
+                            f"{later.from_ - dt.timedelta(days=1)}",
+                            f"tabella {table!r}: la riga {key!r} non ha una versione dal "
+                            f"{earlier.to + dt.timedelta(days=1)} al "
+                            f"{later.from_ - dt.timedelta(days=1)}",
+                        ),
+                        Text(
+                            "make the later row start the day after the earlier one ends",
+                            "fai iniziare la riga successiva il giorno dopo la fine della "
+                            "precedente",
+                        ),
                     )
                 )
                 ok = False
