@@ -66,6 +66,10 @@ class Decider:
             RulePlan.of(rule, models.findings[rule.id], compiled) for rule in case_rules.rules
         )
         by_id = {plan.rule.id: plan for plan in self.plans}
+        self._plan_index = {plan.rule.id: index for index, plan in enumerate(self.plans)}
+        self._usual_statuses: tuple[FindingStatus, ...] = tuple(
+            plan.usual_status for plan in self.plans
+        )
         self._derivations = tuple(by_id[rule.id] for rule in case_rules.derivations)
         self.derived_shown = {
             name: reader(("derived", name), type_)
@@ -96,8 +100,11 @@ class Decider:
             # production (DURABLE_RULES.md): count outcomes per rule, not per firing.
             if outcomes.setdefault(rule.id, outcome) != outcome:
                 raise EvaluationError(f"rule {rule.id} found {outcomes[rule.id]} and {outcome}")
-        statuses = tuple(outcomes.get(plan.rule.id, plan.usual_status) for plan in self.plans)
-        return Judgement(str(getattr(case, "id", "")), as_of, data, statuses)
+        statuses: list[FindingStatus] = list(self._usual_statuses)
+        index = self._plan_index
+        for rule_id, status in outcomes.items():
+            statuses[index[rule_id]] = status
+        return Judgement(str(getattr(case, "id", "")), as_of, data, tuple(statuses))
 
     def decide(self, matcher: Matcher, case: BaseModel, as_of: dt.date) -> Decision:
         return self.build(self.judge(matcher, case, as_of))

@@ -122,6 +122,8 @@ def render(template: Template, data: dict[str, Any]) -> str:
 
 
 def _as_text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, list):
         return ", ".join(_as_text(item) for item in value) or "-"
     if isinstance(value, dt.datetime):
