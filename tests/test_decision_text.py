@@ -226,3 +226,25 @@ def test_expand_says_which_decision_does_not_match_its_case(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "line 2" in result.output and "T-0002" in result.output
     assert not out.exists()
+
+
+def test_compact_decisions_validate_against_their_schema_and_read_back_typed(
+    engine: Engine,
+) -> None:
+    from jsonschema import Draft202012Validator
+
+    from capcoe_rules.schemas import json_schema
+
+    schema = json_schema("compact_decision", engine.decision_models)
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    typed = engine.decision_models.compact
+    for case in list(national_population())[::200]:
+        text = engine.evaluate_json(case, compact=True).json
+        assert list(validator.iter_errors(json.loads(text))) == []
+        read = typed.model_validate_json(text)
+        assert isinstance(read.derived["eu_share"], Decimal)
+        assert read.to_json() == text
+    wrong = json.loads(engine.evaluate_json(make_application(), compact=True).json)
+    wrong["derived"]["eu_share"] = 441000  # money is written as text
+    assert list(validator.iter_errors(wrong))
