@@ -19,6 +19,7 @@ import pytest
 from conftest import FIXTURES, RULES, make_application
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from capcoe_rules import Engine
@@ -31,6 +32,7 @@ from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision
 from capcoe_rules.population import national_population
 from capcoe_rules.population.national_round import national_round_applications
+from capcoe_rules.schemas import json_schema
 from capcoe_rules.testing.runner import discover
 from capcoe_rules.testing.strategies import (
     GeneratedRuleSet,
@@ -45,6 +47,7 @@ from capcoe_rules.testing.strategies.rulesets import numbers_of
 FACTS = RuleSetFacts.from_ruleset(load_ruleset(RULES))
 CASES = st.one_of(applications(facts=FACTS), boundary_applications(facts=FACTS))
 runner = CliRunner()
+PAYMENT_FIXTURE = "comune-catania-finale-respinto-recupero-meta-intermedi.yaml"
 
 
 def examples() -> list[tuple[Any, dt.date | None]]:
@@ -184,8 +187,9 @@ def test_expand_refuses_a_compact_decision_its_case_does_not_give(engine: Engine
 def test_batch_writes_compact_decisions_unless_explain_and_expand_restores_them(
     tmp_path: Path, engine: Engine
 ) -> None:
-    cases = list(national_population())[::500]
-    lines = [json.dumps(case) for case in cases]
+    claim = read_case_file(FIXTURES / "payments" / PAYMENT_FIXTURE).case
+    cases = [*list(national_population())[::500], claim]  # a claim: no compact shape
+    lines = [json.dumps(case, default=lambda value: value.isoformat()) for case in cases]
     lines.insert(3, "{not json")  # a bad record: no decision, and expand keeps in step
     source = tmp_path / "cases.jsonl"
     source.write_text("".join(line + "\n" for line in lines), "utf-8")
@@ -200,9 +204,10 @@ def test_batch_writes_compact_decisions_unless_explain_and_expand_restores_them(
     )
 
     assert result.exit_code == 0, result.output
+    applications = [engine.evaluate(case) for case in cases[:-1]]
     assert compact.read_text("utf-8").splitlines() == [
-        CompactDecision.of(engine.evaluate(case)).to_json()
-        for case in cases  # type: ignore[arg-type]
+        *(CompactDecision.of(decision).to_json() for decision in applications),  # type: ignore[arg-type]
+        engine.evaluate(claim).to_json(),
     ]
     assert full.read_text("utf-8").splitlines() == [engine.evaluate(c).to_json() for c in cases]
     assert expanded.read_bytes() == full.read_bytes()
@@ -231,10 +236,6 @@ def test_expand_says_which_decision_does_not_match_its_case(tmp_path: Path) -> N
 def test_compact_decisions_validate_against_their_schema_and_read_back_typed(
     engine: Engine,
 ) -> None:
-    from jsonschema import Draft202012Validator
-
-    from capcoe_rules.schemas import json_schema
-
     schema = json_schema("compact_decision", engine.decision_models)
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)

@@ -10,15 +10,18 @@ regenerated.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from capcoe_rules.atomic import atomic_writer
 from capcoe_rules.batch.reading import Record, bounded_lines, parse_record, read_records
 from capcoe_rules.engine import Engine
 from capcoe_rules.errors import CaseError, DecisionMismatchError, EvaluationError, RecordError
+from capcoe_rules.models.payment import PaymentClaim
 
 
 def expand_decisions(engine: Engine, decisions: Path, cases: Path, out: Path) -> int:
@@ -45,12 +48,27 @@ def _expanded(engine: Engine, cases: Iterator[Record], compact: Iterator[Record]
         if pending is None:
             raise DecisionMismatchError(f"no decision for the case on line {case_record.line}")
         try:
-            full = engine.expand(pending.text, case)
+            full = _full(engine, pending.text.rstrip(b"\n"), case)
         except (CaseError, EvaluationError):
             continue  # not decidable as of the batch's date: no decision was written for it
         except (DecisionMismatchError, ValidationError) as error:
             raise DecisionMismatchError(f"line {pending.line}: {error}") from None
-        yield full.to_json()
+        yield full
         pending = next(compact, None)
     if pending is not None:
         raise DecisionMismatchError(f"line {pending.line}: a decision after the last case")
+
+
+def _full(engine: Engine, text: bytes, case: BaseModel) -> str:
+    """The full decision of one line: a compact one expanded; one already full (a payment
+    claim's: they have no compact shape) checked against what its case gives."""
+    if not isinstance(case, PaymentClaim):
+        return engine.expand(text, case).to_json()
+    try:
+        as_of = dt.date.fromisoformat(json.loads(text)["as_of"])
+    except (ValueError, TypeError, KeyError) as error:
+        raise DecisionMismatchError(f"not a payment decision ({error})") from None
+    full = engine.evaluate(case, as_of=as_of).to_json()
+    if full.encode() != text:
+        raise DecisionMismatchError(f"case {case.id!r} does not give this payment decision")
+    return full
