@@ -5,7 +5,8 @@
 keys again for every case. Here everything that does not change from case to case is
 written once per rule set, as JSON fragments: each finding's opening up to its message for
 each status it can have, its ``values`` keys, its closing; a lookup row's JSON once per
-row. Per case only the values are written, by :func:`value_json`, which writes exactly
+row. Per case only the values are written, each once however many findings show it, by
+:func:`value_json`, which writes exactly
 what pydantic writes for a value of a decision (and hands pydantic whatever it is not sure
 of). The tests compare the two writers byte for byte on every fixture, the national
 population and generated cases.
@@ -17,7 +18,7 @@ the same judgement.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from json.encoder import encode_basestring
@@ -87,10 +88,8 @@ class _FindingWriter:
     """The JSON of one rule's findings: its fixed fragments, written once."""
 
     def __init__(
-        self, plan: RulePlan, derived_shown: Mapping[str, Compiled], stable: frozenset[str]
+        self, plan: RulePlan, slots: _Slots, derived_shown: Mapping[str, Compiled]
     ) -> None:
-        """``stable``: the names of engine data whose every value is the same for all
-        cases holding the same object there (the parameters of a day, a lookup row)."""
         rule = plan.rule
         self.plan = plan
         self.rule_id = rule.id
@@ -114,15 +113,17 @@ class _FindingWriter:
         self.reads = tuple(
             (
                 ("{" if index == 0 else ",") + _key(reading.name),
-                reading.value,
-                reading.path[0],
-                _Shown() if reading.path[0] in stable else None,
+                slots.index(reading.path, reading.value),
             )
             for index, reading in enumerate(plan.reads)
         )
         self.values_open = ',"values":' + ("" if plan.reads else "{")
         self.tail = '},"derives":' + _pydantic(rule.derive) + ',"value":'
-        self.value: Compiled | None = None if rule.derive is None else derived_shown[rule.derive]
+        self.value: int | None = (
+            None
+            if rule.derive is None
+            else slots.index(("derived", rule.derive), derived_shown[rule.derive])
+        )
         self.compact_head = '{"rule_id":' + _pydantic(rule.id) + ',"message":'
 
     def message(self, data: dict[str, Any]) -> str:
@@ -132,27 +133,51 @@ class _FindingWriter:
         english = "null" if plan.message_en is None else value_json(render(plan.message_en, data))
         return '{"it":' + value_json(render(plan.message_it, data)) + ',"en":' + english + "}"
 
-    def values(self, parts: list[str], data: dict[str, Any]) -> None:
-        parts.append(self.values_open)
-        for key, read, root, shown in self.reads:
-            parts.append(key)
-            if shown is None:
-                parts.append(value_json(read(data)))
-            else:
-                parts.append(shown.json(data[root], read, data))
-
-    def write(self, parts: list[str], status: FindingStatus, data: dict[str, Any]) -> None:
+    def write(
+        self, parts: list[str], status: FindingStatus, data: dict[str, Any], texts: list[str]
+    ) -> None:
+        """Append the finding's JSON; ``texts``: the JSON of every value, by slot."""
         parts.append(self.heads[status])
         parts.append(self.message(data) if status == "not_met" else "null")
-        self.values(parts, data)
+        parts.append(self.values_open)
+        for key, index in self.reads:
+            parts.append(key)
+            parts.append(texts[index])
         parts.append(self.tail)
-        parts.append("null" if self.value is None else value_json(self.value(data)))
-        parts.append("}")
+        parts.append("null}" if self.value is None else texts[self.value] + "}")
 
     def write_compact(self, parts: list[str], data: dict[str, Any]) -> None:
         parts.append(self.compact_head)
         parts.append(self.message(data))
         parts.append("}")
+
+
+class _Slots:
+    """Every value a full decision writes, each written once per case however many
+    findings show it (``application.area`` is read by a dozen rules)."""
+
+    def __init__(self, stable: frozenset[str]) -> None:
+        """``stable``: the names of engine data whose every value is the same for all
+        cases holding the same object there (the parameters of a day, a lookup row)."""
+        self._stable = stable
+        self._indices: dict[tuple[str, ...], int] = {}
+        self._readers: list[tuple[Compiled, str, _Shown | None]] = []
+
+    def index(self, path: tuple[str, ...], read: Compiled) -> int:
+        """The slot of the value at ``path`` (of one type wherever a rule reads it)."""
+        found = self._indices.get(path)
+        if found is None:
+            found = self._indices[path] = len(self._readers)
+            root = path[0]
+            self._readers.append((read, root, _Shown() if root in self._stable else None))
+        return found
+
+    def texts(self, data: dict[str, Any]) -> list[str]:
+        """The JSON of every value, by slot."""
+        return [
+            value_json(read(data)) if shown is None else shown.json(data[root], read, data)
+            for read, root, shown in self._readers
+        ]
 
 
 class _Shown:
@@ -199,15 +224,17 @@ class DecisionWriter:
 
     def __init__(self, decider: Decider) -> None:
         derived_shown = decider.derived_shown
-        stable = frozenset(("params", *decider.lookup_shown))
-        self._findings = tuple(
-            _FindingWriter(plan, derived_shown, stable) for plan in decider.plans
-        )
+        self._slots = slots = _Slots(frozenset(("params", *decider.lookup_shown)))
+        self._findings = tuple(_FindingWriter(plan, slots, derived_shown) for plan in decider.plans)
         self._lookups = tuple(
             _LookupWriter(name, columns) for name, columns in decider.lookup_shown.items()
         )
-        self._derived: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
-            (("{" if index == 0 else ",") + _key(name), derived_shown[name])
+        self._derived: tuple[tuple[str, Compiled, int], ...] = tuple(
+            (
+                ("{" if index == 0 else ",") + _key(name),
+                derived_shown[name],
+                slots.index(("derived", name), derived_shown[name]),
+            )
             for index, name in enumerate(
                 plan.rule.derive for plan in decider.plans if plan.rule.derive is not None
             )
@@ -244,19 +271,20 @@ class DecisionWriter:
             ',"warnings":',
             value_json(warnings),
         ]
-        texts = []
+        rows = []
         for lookup in self._lookups:
             shown, text = lookup.shown(data)
             lookups[lookup.name] = shown
-            texts.append(_key(lookup.name) + text)
+            rows.append(_key(lookup.name) + text)
+        texts = [] if compact else self._slots.texts(data)
         if not compact:
-            parts.append(',"lookups":{' + ",".join(texts) + "}")
+            parts.append(',"lookups":{' + ",".join(rows) + "}")
         parts.append(',"derived":')
         if not self._derived:
             parts.append("{")
-        for key, show in self._derived:
+        for key, show, index in self._derived:
             parts.append(key)
-            parts.append(value_json(show(data)))
+            parts.append(value_json(show(data)) if compact else texts[index])
         parts.append('},"findings":[')
         separator = ""
         for writer, status in zip(self._findings, statuses, strict=True):
@@ -267,6 +295,6 @@ class DecisionWriter:
             if compact:
                 writer.write_compact(parts, data)
             else:
-                writer.write(parts, status, data)
+                writer.write(parts, status, data, texts)
         parts.append("]}")
         return DecisionText("".join(parts), outcome, lookups)
