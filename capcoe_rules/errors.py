@@ -40,6 +40,7 @@ __all__ = [
     "CapcoeError",
     "CaseError",
     "Code",
+    "DecisionMismatchError",
     "DestinationError",
     "EvaluationError",
     "ExpressionError",
@@ -325,6 +326,13 @@ class DestinationError(CapcoeError, ValueError):
     directory. Raised before anything is written."""
 
     kind = "destination"
+
+
+class DecisionMismatchError(CapcoeError, ValueError):
+    """A compact decision that its case and rule set do not give (another rule set, another
+    case, or an edited decision): the full decision cannot be regenerated from it."""
+
+    kind = "decision_mismatch"
 
 
 class FormatError(CapcoeError, ValueError):

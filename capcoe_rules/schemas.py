@@ -6,7 +6,8 @@ cannot drift from what the engine accepts and gives:
 - what comes in (``application``, ``payment_claim``, ``allocation_round``, and the rule
   files ``ruleset`` and ``rule_file``) in pydantic's *validation* mode, which is what is
   accepted;
-- what goes out (``decision``, ``payment_decision``, ``allocation_result``) in
+- what goes out (``decision``, ``compact_decision``, ``payment_decision``,
+  ``allocation_result``) in
   *serialization* mode, which is what is written; the two decisions are typed by the rule
   set (:mod:`capcoe_rules.engine.decision_models`): every derived value, lookup column and
   finding value with its type.
@@ -63,6 +64,10 @@ SCHEMAS: dict[str, SchemaKind] = {
         SchemaKind(
             "decision", "The decision on an application", "serialization",
             lambda models: models.application,
+        ),
+        SchemaKind(
+            "compact_decision", "The compact decision on an application", "serialization",
+            lambda models: models.compact,
         ),
         SchemaKind(
             "payment_decision", "The decision on a payment claim", "serialization",

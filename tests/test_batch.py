@@ -22,6 +22,8 @@ from capcoe_rules import Engine, atomic
 from capcoe_rules.batch import atomic_writer, errors_path_for, run_batch
 from capcoe_rules.batch.summary import Summary, tally_key
 from capcoe_rules.cli import app
+from capcoe_rules.models.compact import CompactDecision
+from capcoe_rules.models.decision import Decision
 from capcoe_rules.population import national_population
 from conftest import RULES, make_application
 
@@ -37,6 +39,13 @@ def population_sample(count: int) -> list[dict[str, Any]]:
 def write_lines(path: Path, lines: list[str]) -> Path:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
+
+
+def compact_json(engine: Engine, case: dict[str, Any]) -> str:
+    """The compact decision a batch writes for ``case`` (the default; --explain: full)."""
+    decision = engine.evaluate(case)
+    assert isinstance(decision, Decision)
+    return CompactDecision.of(decision).to_json()
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -83,7 +92,7 @@ def test_bad_records_go_to_the_error_file_with_line_and_reason(
     assert errors[4]["errors"][0]["message"] == "a case is a mapping of fields to values"
     # Every good record is still decided, in input order, exactly as the engine decides it.
     decided = out.read_text("utf-8").splitlines()
-    assert decided == [engine.evaluate(case).to_json() for case in good]
+    assert decided == [compact_json(engine, case) for case in good]
     assert "bad records" in result.output
 
 
@@ -103,7 +112,9 @@ def test_a_date_at_the_end_of_the_calendar_is_a_bad_record_not_a_crash(tmp_path:
     assert [decision["case_id"] for decision in read_jsonl(out)] == ["T-0001"]
 
 
-def test_a_clean_batch_exits_0_with_an_empty_error_file_and_a_summary(tmp_path: Path) -> None:
+def test_a_clean_batch_exits_0_with_an_empty_error_file_and_a_summary(
+    tmp_path: Path, engine: Engine
+) -> None:
     cases = population_sample(60)
     source = write_lines(tmp_path / "cases.jsonl", [json.dumps(case) for case in cases])
     out = tmp_path / "decisions.jsonl"
@@ -118,8 +129,9 @@ def test_a_clean_batch_exits_0_with_an_empty_error_file_and_a_summary(tmp_path: 
     assert [decision["case_id"] for decision in decisions] == [case["id"] for case in cases]
     table = summary_rows(result.stdout)
     expected: dict[str, dict[str, int]] = {}
-    for decision in decisions:
-        row = expected.setdefault(decision["lookups"]["region"]["category"], {})
+    for case, decision in zip(cases, decisions, strict=True):
+        category = engine.evaluate(case).lookups["region"]["category"]  # type: ignore[union-attr]
+        row = expected.setdefault(category, {})
         row[decision["outcome"]] = row.get(decision["outcome"], 0) + 1
     outcomes = sorted({decision["outcome"] for decision in decisions})
     for category, counts in expected.items():
@@ -162,17 +174,17 @@ def test_a_crash_mid_batch_leaves_no_file_and_the_old_one_untouched(
     out = tmp_path / "decisions.jsonl"
     out.write_text("the decisions of yesterday\n", "utf-8")
     errors = errors_path_for(out)
-    evaluate = Engine.evaluate
+    evaluate = Engine.evaluate_json
     calls = 0
 
-    def failing(self: Engine, case: Any, as_of: Any = None) -> Any:
+    def failing(self: Engine, case: Any, as_of: Any = None, *, compact: bool = False) -> Any:
         nonlocal calls
         calls += 1
         if calls == 25:
             raise RuntimeError("the engine broke down")
-        return evaluate(self, case, as_of)
+        return evaluate(self, case, as_of, compact=compact)
 
-    monkeypatch.setattr(Engine, "evaluate", failing)
+    monkeypatch.setattr(Engine, "evaluate_json", failing)
     result = runner.invoke(app, ["batch", str(source), "--out", str(out), "--rules", str(RULES)])
 
     assert isinstance(result.exception, RuntimeError)
@@ -189,16 +201,16 @@ def test_keyboard_interrupt_mid_batch_removes_the_temporary_files(
     source = write_lines(tmp_path / "cases.jsonl", [json.dumps(case) for case in cases])
     out = tmp_path / "decisions.jsonl"
     calls = 0
-    evaluate = Engine.evaluate
+    evaluate = Engine.evaluate_json
 
-    def interrupted(self: Engine, case: Any, as_of: Any = None) -> Any:
+    def interrupted(self: Engine, case: Any, as_of: Any = None, *, compact: bool = False) -> Any:
         nonlocal calls
         calls += 1
         if calls == 10:
             raise KeyboardInterrupt
-        return evaluate(self, case, as_of)
+        return evaluate(self, case, as_of, compact=compact)
 
-    monkeypatch.setattr(Engine, "evaluate", interrupted)
+    monkeypatch.setattr(Engine, "evaluate_json", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_batch(engine, source, out)
     assert os.listdir(tmp_path) == ["cases.jsonl"]
@@ -523,7 +535,7 @@ def test_a_line_with_a_lone_surrogate_or_deep_nesting_loses_no_other_decision(
     )
 
     assert result.exit_code == 1, result.output
-    assert out.read_text("utf-8").splitlines() == [engine.evaluate(c).to_json() for c in good]
+    assert out.read_text("utf-8").splitlines() == [compact_json(engine, c) for c in good]
     errors = read_jsonl(tmp_path / "decisions.errors.jsonl")
     assert [(error["line"], error["id"]) for error in errors] == [
         (3, "\\ud800"),

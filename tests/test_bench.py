@@ -12,7 +12,10 @@ from capcoe_rules.cli import app
 from conftest import RULES
 
 runner = CliRunner()
-TINY = ["--cases", "200", "--memory-cases", "1000", "--load-runs", "2", "--rules", str(RULES)]
+TINY = [
+    *("--cases", "200", "--memory-cases", "1000", "--load-runs", "2", "--rules", str(RULES)),
+    *("--batch-rounds", "2", "--startup-rounds", "1", "--large-rules", "150"),
+]
 NO_SERVICE = [*TINY, "--no-service"]
 
 
@@ -58,10 +61,31 @@ def test_bench_json_has_values_targets_and_verdicts() -> None:
         "batch_throughput",
         "batch_reference_seconds",
         "batch_reference_ratio",
+        "batch_cpu",
+        "batch_explain_seconds",
+        "batch_baseline_cpu",
+        "batch_speedup",
+        "batch_explain_speedup",
+        "batch_bytes",
+        "batch_explain_bytes",
+        "batch_load_average",
+        "load_check_compile_large",
+        "startup_python",
+        "startup_help_ratio",
+        "startup_evaluate_ratio",
         "rss_growth",
         "peak_rss",
     ):
         assert key in figures, key
+    # Ratios are medians of interleaved rounds, against today's way kept as the baseline.
+    speedup = figures["batch_baseline_cpu"]["value"] / figures["batch_cpu"]["value"]
+    assert figures["batch_speedup"]["value"] == pytest.approx(speedup)
+    assert figures["batch_bytes"]["value"] < figures["batch_explain_bytes"]["value"]
+    assert figures["batch_speedup"]["target"] == 3.0
+    assert "load average" in figures["batch_load_average"]["note"]
+    assert "150 rules" in figures["load_check_compile_large"]["label"]
+    help_ratio = figures["startup_help"]["value"] / figures["startup_python"]["value"]
+    assert figures["startup_help_ratio"]["value"] == pytest.approx(help_ratio)
     assert figures["single_p50"]["value"] <= figures["single_p99"]["value"]
     assert figures["single_p99"]["value"] <= figures["single_max"]["value"]
     assert figures["batch_seconds"]["value"] > 0 and figures["peak_rss"]["value"] > 0

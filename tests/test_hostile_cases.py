@@ -288,7 +288,9 @@ def test_json_with_a_byte_order_mark_is_decided_by_evaluate_as_by_batch(tmp_path
     source = tmp_path / "cases.jsonl"
     source.write_bytes(b"\xef\xbb\xbf" + text.encode() + b"\n")
     out = tmp_path / "decisions.jsonl"
-    batch = runner.invoke(app, ["batch", str(source), "-o", str(out), "--rules", str(RULES)])
+    batch = runner.invoke(
+        app, ["batch", str(source), "-o", str(out), "--explain", "--rules", str(RULES)]
+    )
     assert batch.exit_code == 0, batch.output
     assert json.loads(out.read_text("utf-8")) == json.loads(evaluated.stdout)
 

@@ -8,8 +8,12 @@ it. ``capcoe-rules bench`` measures, on the bundled rule set and the national po
 1. rule set load + check + compile time (median of several runs);
 2. single-evaluation latency percentiles, on validated models and on JSON text;
 3. the end-to-end batch on one core (JSON Lines in, validate, decide, JSON Lines out,
-   through the same function as ``capcoe-rules batch``), wall time and cases/s;
-4. the same work through the plain-Python ``ReferenceEvaluator``, and the ratios;
+   through the same function as ``capcoe-rules batch``), with compact decisions, with
+   full ones, with today's way to full ones kept as the baseline (decision objects, then
+   ``to_json``) and through the plain-Python ``ReferenceEvaluator``: interleaved round by
+   round (:mod:`.interleaved`), CPU and wall time, the ratios and the load average;
+4. whole processes (an empty Python, ``--help``, ``evaluate`` of one case), interleaved,
+   and the load + check + compile time of a rule set enlarged to 1,000 rules;
 5. the HTTP service (``POST /v1/decisions``, N concurrent clients) next to in-process
    evaluation (:mod:`.service_bench`), when the ``serve`` extra is installed;
 6. peak resident memory, and its growth over many evaluations.
@@ -35,6 +39,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from capcoe_rules.batch.interleaved import interleave, interleave_commands
 from capcoe_rules.batch.pipeline import run_batch
 from capcoe_rules.batch.running import Evaluator
 from capcoe_rules.batch.service_bench import (
@@ -42,8 +47,11 @@ from capcoe_rules.batch.service_bench import (
     compare_service,
     service_available,
 )
+from capcoe_rules.batch.workloads import enlarged_sources
 from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
+from capcoe_rules.engine.decision_json import DecisionText
 from capcoe_rules.language import load_ruleset
+from capcoe_rules.language.sources import read_sources
 from capcoe_rules.population import national_population
 
 NATIONAL_CASES = 7896
@@ -53,6 +61,11 @@ TARGET_P99_MS = 1.0
 TARGET_LOAD_SECONDS = 0.5
 TARGET_REFERENCE_RATIO = 5.0
 TARGET_GROWTH_MB = 10.0
+TARGET_COMPACT_SPEEDUP = 3.0
+TARGET_FULL_SPEEDUP = 1.8
+TARGET_COMPACT_BYTES = 1500.0
+TARGET_HELP_RATIO = 4.0
+TARGET_EVALUATE_RATIO = 12.0
 TARGET_GROWTH_EVALUATIONS = 1_000_000
 MB = 1024 * 1024
 
@@ -125,6 +138,9 @@ def run_bench(
     service: bool = True,
     clients: int = 4,
     service_requests: int = 2000,
+    batch_rounds: int = 5,
+    startup_rounds: int = 5,
+    large_rules: int = 1000,
     step: Step | None = None,
 ) -> BenchReport:
     """Measure everything on ``rules`` and the first ``cases`` of the national population.
@@ -140,6 +156,9 @@ def run_bench(
 
     say("loading, checking and compiling the rule set")
     _measure_load(report, rules, load_runs)
+    if large_rules:
+        say(f"loading, checking and compiling a rule set of {large_rules:,} rules")
+        _measure_large_load(report, rules, large_rules, load_runs)
     engine = Engine.from_path(rules)
     reference = ReferenceEvaluator.from_path(rules)
     models = [parse_case(text) for text in texts]
@@ -161,26 +180,17 @@ def run_bench(
     )
 
     with tempfile.TemporaryDirectory(prefix="capcoe-bench-") as directory:
-        source = Path(directory) / "population.jsonl"
+        here = Path(directory)
+        source = here / "population.jsonl"
         source.write_text("".join(text + "\n" for text in texts), encoding="utf-8")
-        say("end-to-end batch on durable_rules")
-        durable_seconds = _batch_seconds(engine, source, Path(directory))
-        _batch_figures(report, "batch", "end-to-end batch, 1 core", durable_seconds, True)
-        say("end-to-end batch on the reference evaluator")
-        reference_seconds = _batch_seconds(reference, source, Path(directory))
-        _batch_figures(report, "batch_reference", "same batch, reference", reference_seconds, False)
-        report.add(
-            Figure(
-                "batch_reference_ratio",
-                "end-to-end batch, durable_rules / reference",
-                durable_seconds / reference_seconds,
-                "x",
-                TARGET_REFERENCE_RATIO,
-            )
+        say(
+            f"end-to-end batch, {batch_rounds} interleaved rounds: compact, full, "
+            "today's objects, the reference"
         )
+        _batch_comparison(report, engine, reference, source, here, batch_rounds)
         if workers > 1:
             say(f"end-to-end batch with {workers} worker processes")
-            parallel = _batch_seconds(engine, source, Path(directory), workers=workers)
+            parallel = _batch_seconds(engine, source, here, workers=workers)
             _batch_figures(
                 report,
                 "batch_workers",
@@ -189,6 +199,9 @@ def run_bench(
                 False,
                 note=f"includes starting {workers} processes and compiling the rules in each",
             )
+        if startup_rounds:
+            say(f"whole-process start-up, {startup_rounds} interleaved rounds")
+            _startup_figures(report, rules, texts[0], here, startup_rounds)
 
     if service and service_available():
         say(f"the HTTP service with {clients} clients, next to in-process evaluation")
@@ -256,6 +269,22 @@ def _measure_load(report: BenchReport, rules: Path, runs: int) -> None:
     )
 
 
+def _measure_large_load(report: BenchReport, rules: Path, count: int, runs: int) -> None:
+    """The bundled rule set enlarged to ``count`` rules (``workloads.enlarged_sources``)."""
+    sources = enlarged_sources(read_sources(rules).texts, count)
+    timed = interleave({"large": lambda: Engine.from_sources(sources)}, min(runs, 3))
+    timing = timed.timings["large"]
+    report.add(
+        Figure(
+            "load_check_compile_large",
+            f"rule set of {count:,} rules: load + check + compile",
+            timing.median_wall,
+            "s",
+            note=f"median of {timed.rounds}; CPU {timing.median_cpu:.3f} s",
+        )
+    )
+
+
 def _latencies(evaluate: Callable[[Any], Any], cases: Sequence[BaseModel | str]) -> list[int]:
     """Nanoseconds of each call, after a short warm-up (first-call caches, imports)."""
     for case in cases[:50]:
@@ -300,6 +329,167 @@ def _latency_figures(report: BenchReport, key: str, label: str, timings: list[in
             "cases/s",
         )
     )
+
+
+class ObjectsBaseline:
+    """Today's way to a decision's bytes, kept as the benchmark's baseline: the decision
+    built as objects, then ``to_json`` (what ``batch`` wrote before ``evaluate_json``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def evaluate_json(
+        self, case: BaseModel, as_of: dt.date | None = None, *, compact: bool = False
+    ) -> DecisionText:
+        decision = self._engine.evaluate(case, as_of=as_of)
+        return DecisionText(decision.to_json(), decision.outcome, getattr(decision, "lookups", {}))
+
+
+def _batch_comparison(
+    report: BenchReport,
+    engine: Engine,
+    reference: ReferenceEvaluator,
+    source: Path,
+    directory: Path,
+    rounds: int,
+) -> None:
+    """The end-to-end batch four ways, interleaved round by round, with the ratios."""
+    outputs = {
+        name: directory / f"{name}.jsonl"
+        for name in ("batch", "batch_explain", "batch_baseline", "batch_reference")
+    }
+    baseline = ObjectsBaseline(engine)
+    contenders: dict[str, Callable[[], object]] = {
+        "batch": lambda: _batch_run(engine, source, outputs["batch"], False),
+        "batch_explain": lambda: _batch_run(engine, source, outputs["batch_explain"], True),
+        "batch_baseline": lambda: _batch_run(baseline, source, outputs["batch_baseline"], True),
+        "batch_reference": lambda: _batch_run(reference, source, outputs["batch_reference"], False),
+    }
+    timed = interleave(contenders, rounds)
+    if outputs["batch_explain"].read_bytes() != outputs["batch_baseline"].read_bytes():
+        raise RuntimeError("full decisions written differ from today's: a bug, not a figure")
+    labels = {
+        "batch": ("end-to-end batch, 1 core", True),
+        "batch_explain": ("same batch, full decisions (--explain)", False),
+        "batch_baseline": ("same batch, today's objects + to_json (baseline)", False),
+        "batch_reference": ("same batch, reference", False),
+    }
+    for key, (label, with_target) in labels.items():
+        timing = timed.timings[key]
+        _batch_figures(
+            report,
+            key,
+            label,
+            timing.median_wall,
+            with_target,
+            note=f"CPU {timing.median_cpu:.3f} s; median of {timed.rounds} interleaved rounds",
+        )
+        report.add(Figure(f"{key}_cpu", f"{label}: CPU time", timing.median_cpu, "s"))
+    for key, label, target in (
+        ("batch", "compact decisions", TARGET_COMPACT_SPEEDUP),
+        ("batch_explain", "full decisions", TARGET_FULL_SPEEDUP),
+    ):
+        report.add(
+            Figure(
+                f"{key}_speedup",
+                f"end-to-end batch, {label}: times faster than today's (CPU)",
+                timed.ratio("batch_baseline", key),
+                "x",
+                target,
+                better="higher",
+                note=f"wall {timed.ratio('batch_baseline', key, 'wall'):.2f}x",
+            )
+        )
+    report.add(
+        Figure(
+            "batch_reference_ratio",
+            "end-to-end batch, durable_rules / reference",
+            1 / timed.ratio("batch_reference", "batch"),
+            "x",
+            TARGET_REFERENCE_RATIO,
+            note="CPU time",
+        )
+    )
+    sizes: tuple[tuple[str, str, float | None], ...] = (
+        ("batch", "compact decision", TARGET_COMPACT_BYTES),
+        ("batch_explain", "full decision", None),
+    )
+    for key, label, limit in sizes:
+        report.add(
+            Figure(
+                f"{key}_bytes",
+                f"{label}: average size",
+                outputs[key].stat().st_size / report.cases,
+                "bytes",
+                limit,
+                note="JSON, with its newline",
+            )
+        )
+    report.add(
+        Figure(
+            "batch_load_average",
+            "load average (1 min) after the batch rounds",
+            timed.load_after[0],
+            "",
+            note=timed.load_note,
+        )
+    )
+
+
+def _batch_run(evaluator: Evaluator, source: Path, out: Path, explain: bool) -> None:
+    summary = run_batch(evaluator, source, out, explain=explain)
+    if summary.errors:
+        raise RuntimeError(f"the benchmark population has {summary.errors} bad records")
+
+
+def _startup_figures(
+    report: BenchReport, rules: Path, case_text: str, directory: Path, rounds: int
+) -> None:
+    """Whole processes, interleaved: an empty Python, ``--help``, ``evaluate`` of one case."""
+    case = directory / "case.json"
+    case.write_text(case_text, encoding="utf-8")
+    command = [sys.executable, "-m", "capcoe_rules"]
+    timed = interleave_commands(
+        {
+            "python": [sys.executable, "-c", "pass"],
+            "help": [*command, "--help"],
+            "evaluate": [*command, "evaluate", str(case), "--rules", str(rules)],
+        },
+        rounds,
+    )
+    report.add(
+        Figure(
+            "startup_python",
+            "empty Python start (python -c pass)",
+            timed.timings["python"].median_wall,
+            "s",
+            note=f"CPU {timed.timings['python'].median_cpu:.3f} s",
+        )
+    )
+    for key, label, target in (
+        ("help", "capcoe-rules --help", TARGET_HELP_RATIO),
+        ("evaluate", "capcoe-rules evaluate of one case", TARGET_EVALUATE_RATIO),
+    ):
+        timing = timed.timings[key]
+        report.add(
+            Figure(
+                f"startup_{key}",
+                f"{label}: wall time",
+                timing.median_wall,
+                "s",
+                note=f"CPU {timing.median_cpu:.3f} s; median of {timed.rounds} interleaved rounds",
+            )
+        )
+        report.add(
+            Figure(
+                f"startup_{key}_ratio",
+                f"{label} / empty Python start (wall)",
+                timed.ratio(key, "python", "wall"),
+                "x",
+                target,
+                note=timed.load_note,
+            )
+        )
 
 
 def _batch_seconds(evaluator: Evaluator, source: Path, directory: Path, workers: int = 1) -> float:

@@ -36,10 +36,12 @@ def run_batch(
     as_of: dt.date | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    explain: bool = False,
 ) -> Summary:
     """Decide every record of ``source`` into ``out``; bad records go to ``errors``.
 
-    Decisions are written one JSON per line in input order, errors as
+    Decisions are written one JSON per line in input order (compact decisions; with
+    ``explain``, full ones, every rule explained), errors as
     ``{"line", "id", "errors"}``. The error file is always written, empty when every
     record was decided, so that a stale one from an earlier run never lingers next to
     fresh decisions. :class:`DestinationError` (an output that is the input, also through
@@ -56,7 +58,11 @@ def run_batch(
         interrupted = stack.enter_context(deferred_interrupts())
         unreported = 0
         for outcome in decide_records(
-            evaluator, read_records(bounded_lines(handle)), as_of=as_of, workers=workers
+            evaluator,
+            read_records(bounded_lines(handle)),
+            as_of=as_of,
+            workers=workers,
+            explain=explain,
         ):
             interrupted()
             if isinstance(outcome, RecordError):

@@ -46,10 +46,28 @@ class DecisionLike(Protocol):
     def to_json(self, indent: int | None = None) -> str: ...
 
 
+class DecisionText(Protocol):
+    """A decision written as JSON text (``outcome``/``lookups`` are optional)."""
+
+    @property
+    def json(self) -> str: ...
+
+
 class Evaluator(Protocol):
     """An :class:`~capcoe_rules.engine.Engine` or a ``ReferenceEvaluator``."""
 
-    def evaluate(self, case: BaseModel, as_of: dt.date | None = None) -> DecisionLike: ...
+    def evaluate_json(
+        self, case: BaseModel, as_of: dt.date | None = None, *, compact: bool = False
+    ) -> DecisionText: ...
+
+
+class Work(NamedTuple):
+    """What every record of a batch is decided with (sent once to each worker)."""
+
+    evaluator: Evaluator
+    as_of: dt.date | None = None
+    explain: bool = False
+    """Write full decisions, every rule explained, instead of compact ones."""
 
 
 class Decided(NamedTuple):
@@ -64,32 +82,33 @@ class Decided(NamedTuple):
 Outcome = Decided | RecordError
 
 
-def decide_record(evaluator: Evaluator, record: Record, as_of: dt.date | None) -> Outcome:
+def decide_record(
+    evaluator: Evaluator, record: Record, as_of: dt.date | None, explain: bool = False
+) -> Outcome:
     """Decide one record; a malformed case or one the rules cannot judge becomes an error.
 
     ``EvaluationError`` (a formula that fails on this case, such as a division by zero)
     is the case's problem, not the batch's: it is reported and the batch goes on. Any
-    other exception is a bug and stops the batch, leaving no output behind.
+    other exception is a bug and stops the batch, leaving no output behind. The decision
+    is the compact one unless ``explain`` (:mod:`capcoe_rules.models.compact`).
     """
     case = parse_record(record)
     if isinstance(case, RecordError):
         return case
     try:
-        decision = evaluator.evaluate(case, as_of=as_of)
+        decision = evaluator.evaluate_json(case, as_of=as_of, compact=not explain)
     except CaseError as error:
         return RecordError(record.line, _case_id(case), tuple(error.problems))
     except EvaluationError as error:
         return RecordError(record.line, _case_id(case), (FieldProblem("", str(error)),))
     outcome, category = tally_key(decision)
-    return Decided(record.line, decision.to_json(), outcome, category)
+    return Decided(record.line, decision.json, outcome, category)
 
 
-def decide_chunk(
-    state: tuple[Evaluator, dt.date | None], records: Sequence[Record]
-) -> list[Outcome]:
+def decide_chunk(work: Work, records: Sequence[Record]) -> list[Outcome]:
     """Decide a chunk of records (the unit of work sent to a worker)."""
-    evaluator, as_of = state
-    return [decide_record(evaluator, record, as_of) for record in records]
+    evaluator, as_of, explain = work
+    return [decide_record(evaluator, record, as_of, explain) for record in records]
 
 
 def decide_records(
@@ -99,14 +118,15 @@ def decide_records(
     as_of: dt.date | None = None,
     workers: int = 1,
     chunk_size: int = CHUNK_SIZE,
+    explain: bool = False,
 ) -> Iterator[Outcome]:
-    """Decide every record, yielding outcomes in input order.
+    """Decide every record, yielding outcomes in input order: compact decisions, or with
+    ``explain`` full ones.
 
     With ``workers`` > 1 the evaluator must pickle (an ``Engine`` does).
     """
-    for outcomes in ordered_map(
-        decide_chunk, (evaluator, as_of), chunked(records, chunk_size), workers
-    ):
+    work = Work(evaluator, as_of, explain)
+    for outcomes in ordered_map(decide_chunk, work, chunked(records, chunk_size), workers):
         yield from outcomes
 
 

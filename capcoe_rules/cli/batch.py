@@ -52,6 +52,14 @@ def batch(
     workers: Annotated[
         int, typer.Option("--workers", "-w", min=1, help="Worker processes (1: this one).")
     ] = 1,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Write full decisions, every rule explained (default: compact decisions; "
+            "'capcoe-rules expand' regenerates the full ones).",
+        ),
+    ] = False,
 ) -> None:
     """Decide every case of a JSON Lines file; write decisions in input order.
 
@@ -71,9 +79,11 @@ def batch(
     started = time.perf_counter()
     try:
         if err.is_terminal:
-            summary = _with_progress(engine, source, out_path, errors_path, day, workers)
+            summary = _with_progress(engine, source, out_path, errors_path, day, workers, explain)
         else:
-            summary = run_batch(engine, source, out_path, errors_path, as_of=day, workers=workers)
+            summary = run_batch(
+                engine, source, out_path, errors_path, as_of=day, workers=workers, explain=explain
+            )
     except (OSError, DestinationError) as error:
         fail(str(error), 2)
     except BrokenProcessPool:
@@ -98,6 +108,7 @@ def _with_progress(
     errors_path: Path,
     day: dt.date | None,
     workers: int,
+    explain: bool,
 ) -> Summary:
     with source.open("rb") as handle:
         total = count_records(handle)
@@ -118,6 +129,7 @@ def _with_progress(
             as_of=day,
             workers=workers,
             progress=lambda count: progress.advance(task, count),
+            explain=explain,
         )
 
 

@@ -48,6 +48,22 @@ def bench(
         int,
         typer.Option("--service-requests", min=1, help="Requests timed (and as many in process)."),
     ] = 2000,
+    batch_rounds: Annotated[
+        int,
+        typer.Option("--batch-rounds", min=1, help="Interleaved rounds of the batch contenders."),
+    ] = 5,
+    startup_rounds: Annotated[
+        int,
+        typer.Option(
+            "--startup-rounds", min=0, help="Interleaved rounds of whole processes (0: none)."
+        ),
+    ] = 5,
+    large_rules: Annotated[
+        int,
+        typer.Option(
+            "--large-rules", min=0, help="Also build a rule set of N rules and time it (0: no)."
+        ),
+    ] = 1000,
     json_output: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure load time, latency, batch throughput, the reference ratio and memory.
@@ -65,6 +81,9 @@ def bench(
             service=service,
             clients=clients,
             service_requests=service_requests,
+            batch_rounds=batch_rounds,
+            startup_rounds=startup_rounds,
+            large_rules=large_rules,
             step=None if json_output else _step,
         )
     except RuleSetError as error:
@@ -113,6 +132,8 @@ def _print_report(report: BenchReport) -> None:
 
 def _amount(value: float, unit: str) -> str:
     if unit == "cases/s":
+        return f"{value:,.0f} {unit}"
+    if unit == "bytes":
         return f"{value:,.0f} {unit}"
     if unit == "x":
         return f"{value:.2f}{unit}"

@@ -67,7 +67,10 @@ def compile_requirements(case_rules: CaseRules) -> CompiledRequirements:
             labelled.extend(((rule, outcome), branch) for branch in form)
     order = canonical_order(branch for _, branch in labelled)
     ordered = [(label, tuple(sorted(branch, key=order.__getitem__))) for label, branch in labelled]
-    return CompiledRequirements(tuple(_ruleset(group) for group in partition(ordered)))
+    # The parameters of a day and a lookup row are shared by every case that reads them:
+    # their codes are computed once per object, not once per case.
+    stable = frozenset(("params", *(lookup.name for lookup in case_rules.lookups)))
+    return CompiledRequirements(tuple(_ruleset(group, stable) for group in partition(ordered)))
 
 
 def _exceptions(rule: Rule) -> list[tuple[Exception_, Normal]]:
@@ -84,7 +87,7 @@ def _and(when: Node, require: Node) -> Node:
     return Logic(when.type, when.at, "and", (when, Not(require.type, require.at, require)))
 
 
-def _ruleset(group: Group[tuple[Rule, Exception_]]) -> CompiledRuleset:
+def _ruleset(group: Group[tuple[Rule, Exception_]], stable: frozenset[str]) -> CompiledRuleset:
     keys = {slot: f"k{index}" for index, slot in enumerate(group.slots)}
     definition: dict[str, Json] = {}
     productions: dict[str, tuple[Rule, Exception_]] = {}
@@ -96,7 +99,7 @@ def _ruleset(group: Group[tuple[Rule, Exception_]]) -> CompiledRuleset:
         tests = [_test_json(test, keys) for test in branch]
         definition[name] = {"all": [{"m": {"$and": [CASE_TAG, *tests]}}]}
         productions[name] = (rule, outcome)
-    readers = tuple((keys[slot], _reader(slot)) for slot in group.slots)
+    readers = tuple((keys[slot], _reader(slot, stable)) for slot in group.slots)
     return CompiledRuleset(definition, productions, readers)
 
 
@@ -113,15 +116,40 @@ def _test_json(test: Test, keys: dict[Slot, str]) -> Json:
     return {OPERATOR[test.op]: {key: operand}}
 
 
-def _reader(slot: Slot) -> Reader:
+def _reader(slot: Slot, stable: frozenset[str]) -> Reader:
     match slot.kind:
         case "field":
             assert isinstance(slot.node, Ref)
-            read, code = getter(slot.node.path), coder(slot.type)
-            return lambda data: code(read(data))
+            path = slot.node.path
+            read, code = getter(path), coder(slot.type)
+            reader: Reader = lambda data: code(read(data))  # noqa: E731
+            return _per_holder(path[0], reader) if path[0] in stable else reader
         case "term":
             return _term_reader(compile_expression(slot.node))
     return _atom_reader(compile_expression(slot.node))
+
+
+_HOLDERS = 4096
+"""Bound of each cache of codes per object of engine data."""
+
+
+def _per_holder(root: str, read: Reader) -> Reader:
+    """``read``, computed once per object at ``root`` of engine data (kept, so that its id
+    cannot be reused by another object)."""
+    codes: dict[int, tuple[object, Code]] = {}
+
+    def cached(data: Any) -> Code:
+        holder = data[root]
+        found = codes.get(id(holder))
+        if found is not None and found[0] is holder:
+            return found[1]
+        if len(codes) >= _HOLDERS:
+            codes.clear()
+        code = read(data)
+        codes[id(holder)] = (holder, code)
+        return code
+
+    return cached
 
 
 class UncomputableFactError(Exception):

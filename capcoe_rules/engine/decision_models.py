@@ -38,6 +38,7 @@ from typing_extensions import TypedDict
 
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.language.types import Type
+from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision, DecisionModel, Finding
 from capcoe_rules.models.payment_decision import MilestoneDecision, PaymentDecision
 
@@ -85,6 +86,8 @@ class DecisionModels:
     """By rule id."""
     milestone: type[MilestoneDecision]
     payment: type[PaymentDecision]
+    compact: type[CompactDecision] = CompactDecision
+    """The compact decision on an application, its derived values typed."""
 
     @property
     def application(self) -> type[Decision]:
@@ -165,7 +168,15 @@ def _build(ruleset: CheckedRuleSet) -> DecisionModels:
             ...,
         ),
     )
-    return DecisionModels(ruleset.content_hash, decisions, findings, milestone, payment)
+    _, application_derived, _ = kinds["application"]
+    compact = _subclass(
+        CompactDecision,
+        f"CompactDecision_{tag}",
+        ruleset.content_hash,
+        f"Compact decision on an application ({ruleset.name} {ruleset.version})",
+        derived=(application_derived, ...),
+    )
+    return DecisionModels(ruleset.content_hash, decisions, findings, milestone, payment, compact)
 
 
 def _finding_model(rule: Rule, case_rules: CaseRules, tag: str, content_hash: str) -> type[Finding]:
@@ -265,6 +276,7 @@ def _all_models(models: DecisionModels) -> Iterable[type[DecisionModel]]:
     yield from models.findings.values()
     yield models.milestone
     yield models.payment
+    yield models.compact
 
 
 def _identifier(text: str) -> str:

@@ -18,15 +18,17 @@ from capcoe_rules.engine.compiler import (
     UncomputableFactError,
     compile_requirements,
 )
+from capcoe_rules.engine.decision_json import DecisionText
 from capcoe_rules.engine.decision_models import decision_models
 from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.engine.payments import PaymentDecider
-from capcoe_rules.errors import EvaluationError
+from capcoe_rules.errors import DecisionMismatchError, EvaluationError
 from capcoe_rules.language.checker import load_ruleset, load_sources
 from capcoe_rules.language.numbers import CONTEXT
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
+from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision
 from capcoe_rules.models.payment import PaymentClaim
 from capcoe_rules.models.payment_decision import PaymentDecision
@@ -66,6 +68,51 @@ class _Evaluator:
                 return self._payments.decide(model, day)
             decider, matcher = self._deciders[case_type_of(model)]
             return decider.decide(matcher, model, day)
+
+    def evaluate_json(
+        self, case: CaseInput, as_of: dt.date | None = None, *, compact: bool = False
+    ) -> DecisionText:
+        """The decision on ``case`` as JSON text: byte for byte ``evaluate(case,
+        as_of).to_json()``, written without building the decision (what a batch needs).
+
+        With ``compact``, the compact decision instead (:mod:`capcoe_rules.models.compact`).
+        """
+        with localcontext(CONTEXT):
+            model = parse_case(case)
+            day = as_of if as_of is not None else model.default_as_of()
+            if isinstance(model, PaymentClaim):
+                decision = self._payments.decide(model, day)
+                return DecisionText(decision.to_json(), decision.outcome, {})
+            decider, matcher = self._deciders[case_type_of(model)]
+            return decider.decide_json(matcher, model, day, compact=compact)
+
+    def expand(self, compact: CompactDecision | str | bytes, case: CaseInput) -> Decision:
+        """The full decision of which ``compact`` is the compact form, regenerated from
+        ``case`` as of the compact decision's date.
+
+        Raises :class:`~capcoe_rules.errors.DecisionMismatchError` when the compact decision
+        was taken with another rule set (by content hash), or when this case does not give
+        it; pydantic's ``ValidationError`` for text that is not a compact decision.
+        """
+        if not isinstance(compact, CompactDecision):
+            compact = CompactDecision.model_validate_json(compact)
+        ours = self.ruleset.content_hash
+        if compact.ruleset.content_hash != ours:
+            raise DecisionMismatchError(
+                f"decision {compact.case_id!r} was taken with rule set "
+                f"{compact.ruleset.content_hash}, not this one ({ours})"
+            )
+        decision = self.evaluate(case, as_of=compact.as_of)
+        if not isinstance(decision, Decision) or decision.case_id != compact.case_id:
+            raise DecisionMismatchError(
+                f"the case is {decision.case_id!r}, the decision is on {compact.case_id!r}"
+            )
+        if CompactDecision.of(decision).to_json() != compact.to_json():
+            raise DecisionMismatchError(
+                f"case {compact.case_id!r} does not give this decision with this rule set: "
+                "the case or the decision was changed"
+            )
+        return decision
 
     def read_decision(self, text: str | bytes) -> AnyDecision:
         """A decision of this rule set read back from its JSON, typed as ``evaluate`` gives
