@@ -114,3 +114,24 @@ def test_generated_applications_read_back_equal(engine: Engine, case: dict[str, 
 def test_generated_claims_read_back_equal(engine: Engine, claim: dict[str, Any]) -> None:
     decision = engine.evaluate(claim)
     assert type(decision).model_validate_json(decision.to_json()) == decision
+
+
+def test_typed_models_are_built_only_when_a_decision_object_is(tmp_path: Path) -> None:
+    # A pydantic model per rule costs about a millisecond each: a batch, which writes
+    # decisions as JSON text, never pays for them; the first decision object does.
+    from capcoe_rules.engine.decision_models import models_for
+
+    rules = write_ruleset(tmp_path / "rs", {"r.yaml": """\
+        case: application
+        rules:
+          - {id: R-LAZY, title: {it: x}, basis: y, provenance: source,
+             require: application.hires.total >= 0}
+        """})
+    engine = Engine.from_path(rules)
+    content_hash = engine.ruleset.content_hash
+    text = engine.evaluate_json(make_application()).json
+    assert models_for(content_hash) is None
+    decision = engine.evaluate(make_application())
+    models = models_for(content_hash)
+    assert models is not None and type(decision) is models.application
+    assert decision.to_json() == text

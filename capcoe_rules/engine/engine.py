@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import localcontext
@@ -19,7 +20,7 @@ from capcoe_rules.engine.compiler import (
     compile_requirements,
 )
 from capcoe_rules.engine.decision_json import DecisionText
-from capcoe_rules.engine.decision_models import decision_models
+from capcoe_rules.engine.decision_models import DecisionModels, decision_models
 from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
@@ -50,8 +51,12 @@ class _Evaluator:
             for subject, case_rules in ruleset.cases.items()
         }
         self._payments = PaymentDecider(self._deciders)
-        self.decision_models = decision_models(ruleset)
-        """The decision models typed by this rule set (what ``evaluate`` returns)."""
+
+    @functools.cached_property
+    def decision_models(self) -> DecisionModels:
+        """The decision models typed by this rule set (what ``evaluate`` returns), built
+        on first use: ``evaluate_json`` and ``batch`` never need them."""
+        return decision_models(self.ruleset)
 
     def evaluate(self, case: CaseInput, as_of: dt.date | None = None) -> AnyDecision:
         """Decide ``case`` as of ``as_of`` (default: the date the case carries).

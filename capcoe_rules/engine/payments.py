@@ -45,9 +45,6 @@ class PaymentDecider:
         self._milestones = deciders["milestone"]
         self._claims = deciders["claim"]
         self._programme = deciders["programme"]
-        models = self._milestones[0].models
-        self._milestone_decision = models.milestone
-        self._payment_decision = models.payment
         self._names = self._claims[0].ruleset.payment
         self._payable_rule = next(
             (
@@ -107,7 +104,7 @@ class PaymentDecider:
         capped_by = self._payable_rule if beyond else ""
         milestones = [
             _milestone(
-                self._milestone_decision,
+                self._milestones[0].models.milestone,
                 review,
                 decision,
                 payable[review.id],
@@ -117,7 +114,7 @@ class PaymentDecider:
             for review, decision in reviewed
         ]
         totals = _totals(claim, milestones)
-        return self._payment_decision.trusted(
+        return self._milestones[0].models.payment.trusted(
             case_type="payment_claim",
             case_id=claim.id,
             outcome="refused" if reasons else "payable" if totals.payable else "nothing_payable",

@@ -21,7 +21,7 @@ from capcoe_rules.language.expressions import Ref
 from capcoe_rules.language.ruleset import Rule
 from capcoe_rules.language.types import Type
 from capcoe_rules.language.values import decode
-from capcoe_rules.models.decision import Finding, FindingStatus
+from capcoe_rules.models.decision import FindingStatus
 from capcoe_rules.models.inputs import ROME
 from capcoe_rules.models.labels import Text
 
@@ -73,8 +73,6 @@ class RulePlan:
     """What a finding of one rule needs, prepared once per rule set."""
 
     rule: Rule
-    finding: type[Finding]
-    """The rule's own finding model, typed by the rule set (see ``decision_models``)."""
     title: Text
     severity: Literal["blocking", "warning"] | None
     reads: tuple[Reading, ...]
@@ -89,7 +87,7 @@ class RulePlan:
         return "met" if self.rule.derive is None else "computed"
 
     @classmethod
-    def of(cls, rule: Rule, finding: type[Finding], compiled: bool) -> RulePlan:
+    def of(cls, rule: Rule, compiled: bool) -> RulePlan:
         doc = rule.doc
         shows = {ref.dotted: Reading.of(ref) for ref in rule.shows}
         message = doc.message
@@ -99,7 +97,6 @@ class RulePlan:
             compute = compile_expression(formula) if compiled else partial(evaluate, formula)
         return cls(
             rule=rule,
-            finding=finding,
             title=Text(it=doc.title.it, en=doc.title.en),
             severity=doc.severity if rule.kind == "requirement" else None,
             reads=tuple(Reading.of(ref) for ref in rule.reads),
