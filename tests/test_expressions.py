@@ -180,3 +180,28 @@ def test_a_choice_does_not_guard_the_wrong_branch() -> None:
 )
 def test_refusals_carry_their_code(text: str, code: str, context: str) -> None:
     assert refused(text, context).code == code
+
+
+# -- what cannot be read, and where -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        (f"{POSTS} > 0; 1", (1, 29)),  # the ';', 0-based column
+        (f"{POSTS} > 0 ;", (1, 30)),
+        ("(1 +\n 2))", (2, 3)),  # the second line's extra ')'
+    ],
+)
+def test_a_syntax_error_is_placed_where_python_stops_reading(
+    text: str, at: tuple[int, int]
+) -> None:
+    error = refused(text)
+    assert (error.code, error.at) == ("E010", at)
+
+
+@pytest.mark.parametrize("text", ["pass", f"assert {POSTS}", "x += 1", "del x"])
+def test_a_statement_is_named_an_instruction_not_a_syntax_error(text: str) -> None:
+    error = refused(text)
+    assert (error.code, error.at) == ("E011", (1, 0))
+    assert "not an instruction" in str(error.message)
