@@ -125,16 +125,7 @@ def _ruleset_changes(report: DiffReport) -> str:
     if changes.empty:
         return "<p>The two rule sets define the same rules, parameters and tables.</p>"
     items = [
-        f"<li>{escape(label)}: {escape(', '.join(names))}</li>"
-        for label, names in (
-            ("rules changed", changes.rules_changed),
-            ("rules added", changes.rules_added),
-            ("rules removed", changes.rules_removed),
-            ("parameters changed", changes.parameters_changed),
-            ("tables changed", changes.tables_changed),
-            ("table rows changed", changes.table_rows_changed),
-        )
-        if names
+        f"<li>{escape(label)}: {escape(', '.join(names))}</li>" for label, names in changes.listed()
     ]
     if changes.period_changed:
         items.append("<li>the period in force changed</li>")

@@ -58,6 +58,18 @@ class RuleSetChanges:
             or self.period_changed
         )
 
+    def listed(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each kind of change that has names, with its label, in the order reports show."""
+        kinds = [
+            ("rules changed", self.rules_changed),
+            ("rules added", self.rules_added),
+            ("rules removed", self.rules_removed),
+            ("parameters changed", self.parameters_changed),
+            ("tables changed", self.tables_changed),
+            ("table rows changed", self.table_rows_changed),
+        ]
+        return [(label, names) for label, names in kinds if names]
+
     @property
     def redefined_rules(self) -> frozenset[str]:
         return frozenset((*self.rules_added, *self.rules_removed, *self.rules_changed))

@@ -214,17 +214,8 @@ def _print_ruleset_changes(report: DiffReport) -> None:
     if changes.empty:
         out.print("the two rule sets define the same rules, parameters and tables")
         return
-    parts = [
-        ("rules changed", changes.rules_changed),
-        ("rules added", changes.rules_added),
-        ("rules removed", changes.rules_removed),
-        ("parameters changed", changes.parameters_changed),
-        ("tables changed", changes.tables_changed),
-        ("table rows changed", changes.table_rows_changed),
-    ]
-    for label, names in parts:
-        if names:
-            out.print(f"{label}: {', '.join(names)}", highlight=False, markup=False)
+    for label, names in changes.listed():
+        out.print(f"{label}: {', '.join(names)}", highlight=False, markup=False)
     if changes.period_changed:
         out.print("the period in force changed", highlight=False)
     latest = "no case" if report.latest_as_of is None else report.latest_as_of.isoformat()
