@@ -36,10 +36,14 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Stage:
+    """One step of the checker: it reads what earlier stages left in the context and adds
+    its own findings and problems."""
+
     name: str
     does: str
     run: Callable[[CheckContext], None]
     needs_manifest: bool = True
+    """Skipped without a readable ruleset.yaml (every date and name depends on it)."""
 
 
 def _read_manifest(ctx: CheckContext) -> None:
