@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -95,10 +95,6 @@ class Decider:
     def _decision(self) -> type[Decision]:
         return self.models.decisions[self.case_rules.case_type]
 
-    @functools.cached_property
-    def _finding_models(self) -> Mapping[str, type[Finding]]:
-        return self.models.findings
-
     def judge(self, matcher: Matcher, case: BaseModel, as_of: dt.date) -> Judgement:
         """Compute the derived values of ``case`` and the status of every rule."""
         data = self._case_data.build(case, as_of)
@@ -159,7 +155,7 @@ class Decider:
     def _finding(self, plan: RulePlan, status: FindingStatus, data: dict[str, Any]) -> Finding:
         rule = plan.rule
         # In the order of Finding's fields: pydantic serialises a model's __dict__ in order.
-        return self._finding_models[rule.id].from_trusted(
+        return self.models.findings[rule.id].from_trusted(
             {
                 "rule_id": rule.id,
                 "kind": rule.kind,
