@@ -9,6 +9,7 @@ is always primed before it is used and freed, and nothing else, when it goes.
 from __future__ import annotations
 
 import gc
+import json
 from typing import Any
 
 import pytest
@@ -108,3 +109,33 @@ def test_each_fact_is_its_own_in_the_one_session(durable: Recording) -> None:
     session.fire(second)
     assert first["sid"] == second["sid"] == durable_session.SESSION_ID
     assert first["id"] != second["id"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "5",
+        "'comune",
+        'a "quoted" \\ back\\slash',
+        "\x00\x1f\x7f control",
+        "città di Napoli",
+        "\U0001f600 emoji",
+        "\ud800 lone surrogate",
+        ["'14", "'15", "~end"],
+    ],
+)
+def test_a_fact_is_written_as_json_dumps_writes_it(value: object) -> None:
+    """Byte for byte ``json.dumps``' text (ASCII, every other character escaped alike), so
+    that durable_rules compares it with the rules' constants, which ``json.dumps`` writes."""
+    fact = {"t": "case", "k0": value, "sid": "0", "id": "1"}
+    assert durable_session.fact_text(fact) in (
+        json.dumps(fact),
+        json.dumps(fact, separators=(",", ":")),
+    )
+
+
+@pytest.mark.parametrize("name", ["città", "Napoli", "\U0001f600", "a\x01b", "a\x7fb"])
+def test_text_beyond_ascii_in_a_fact_matches_the_same_constant(name: str) -> None:
+    session = DurableSession({"same": {"all": [{"m": {"$and": [{"t": "case"}, {"k0": name}]}}]}})
+    assert session.fire({"t": "case", "k0": name}) == ["same"]
+    assert session.fire({"t": "case", "k0": name + "x"}) == []
