@@ -5,27 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from capcoe_rules.allocation import (
-    AllocationResult,
-    CapUse,
-    GroupUse,
-    Invalid,
-    RoundError,
-    allocate_round,
-    write_csv,
-    write_json,
-)
-from capcoe_rules.atomic import same_file
 from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.errors import CaseError, EvaluationError
-from capcoe_rules.jsontext import decode_utf8, load_json
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from capcoe_rules.allocation import AllocationResult, CapUse, GroupUse, Invalid
+    from capcoe_rules.engine import Engine
 
 
 @app.command()
@@ -69,6 +59,14 @@ def allocate(
     were bad, or a bad rule set; 2 unreadable input, unwritable output or a round that
     cannot be held.
     """
+    from capcoe_rules.allocation import (  # start-up: see cli.common
+        RoundError,
+        allocate_round,
+        write_csv,
+        write_json,
+    )
+    from capcoe_rules.errors import EvaluationError
+
     started = time.perf_counter()
     _refuse_overwriting(applications, out_path, csv_path)
     cases, sources, bad_lines = _read_lines(applications)
@@ -104,6 +102,8 @@ def allocate(
 
 
 def _refuse_overwriting(source: Path, out_path: Path, csv_path: Path | None) -> None:
+    from capcoe_rules.atomic import same_file
+
     outputs = [("--out", out_path)] + ([("--csv", csv_path)] if csv_path is not None else [])
     if csv_path is not None and same_file(out_path, csv_path):
         fail("--csv cannot be the --out file", 2)
@@ -121,6 +121,10 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     Lines end at ``\\n`` only: U+2028 and the other Unicode line breaks, valid inside a
     JSON string, are data.
     """
+    from capcoe_rules.allocation import Invalid
+    from capcoe_rules.errors import CaseError
+    from capcoe_rules.jsontext import decode_utf8, load_json
+
     try:
         text = decode_utf8(path.read_bytes())
     except OSError as error:
@@ -187,6 +191,9 @@ def _print_summary(engine: Engine, result: AllocationResult, elapsed: float) -> 
 def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
     """Each group's posts next to its key share, and why they differ; ``assumed``: the
     key's values are marked as an assumption in the rule files."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left")
     keyed = any(use.key_share is not None for use in uses)
     table.add_column("")
@@ -209,6 +216,9 @@ def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
 
 
 def _table(title: str, uses: list[CapUse]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left")
     table.add_column("")
     table.add_column("tetto / cap", justify="right")

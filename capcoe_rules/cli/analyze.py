@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, app, err, fail, out
-from capcoe_rules.language import CheckedRuleSet, RuleSetError, load_ruleset
 
 if TYPE_CHECKING:
     from capcoe_rules.analysis import Report
+    from capcoe_rules.language import CheckedRuleSet
 
 FORMATS = ("text", "json")
 
@@ -69,7 +68,7 @@ def analyze(
     if as_of is not None and all_dates:
         fail("--as-of and --all-dates exclude each other", 2)
     try:
-        from capcoe_rules.analysis import DateMode, SolverMissingError, analyse  # noqa: PLC0415
+        from capcoe_rules.analysis import DateMode, SolverMissingError, analyse
     except ImportError as error:  # the 'analysis' extra is not installed
         fail(str(error), 2)
     dates = (
@@ -100,6 +99,8 @@ def analyze(
 
 
 def _ruleset(directory: Path) -> CheckedRuleSet:
+    from capcoe_rules.language import RuleSetError, load_ruleset
+
     try:
         return load_ruleset(directory)
     except RuleSetError as error:
@@ -133,7 +134,9 @@ def _write_witnesses(report: Report, directory: Path) -> None:
 
 
 def _print(report: Report, lang: str, witnesses: Path | None) -> None:
-    from capcoe_rules.analysis.report import KIND_TITLES  # noqa: PLC0415
+    from rich.table import Table
+
+    from capcoe_rules.analysis.report import KIND_TITLES
 
     english = lang == "en"
     out.print(f"rules {report.ruleset}" + (f"\nbase  {report.base}" if report.base else ""))

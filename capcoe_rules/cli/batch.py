@@ -4,31 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
-from capcoe_rules.batch.pipeline import (
-    check_destinations,
-    errors_path_for,
-    run_batch,
+from capcoe_rules.cli.common import (
+    AsOfOption,
+    RulesOption,
+    app,
+    err,
+    fail,
+    load_engine,
+    out,
+    stderr_console,
 )
-from capcoe_rules.batch.reading import count_records
-from capcoe_rules.batch.summary import Summary
-from capcoe_rules.cli.common import AsOfOption, RulesOption, app, err, fail, load_engine, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.errors import DestinationError
+
+if TYPE_CHECKING:
+    from capcoe_rules.batch.summary import Summary
+    from capcoe_rules.engine import Engine
 
 
 @app.command()
@@ -69,6 +63,11 @@ def batch(
     SIGTERM stops the batch and leaves nothing behind. Exit status: 0 all decided, 1 some
     records bad (or a bad rule set), 2 unreadable input or unwritable output.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
+    from capcoe_rules.batch.pipeline import check_destinations, errors_path_for, run_batch
+    from capcoe_rules.errors import DestinationError
+
     errors_path = errors_path if errors_path is not None else errors_path_for(out_path)
     try:
         check_destinations(source, out_path, errors_path)
@@ -110,6 +109,18 @@ def _with_progress(
     workers: int,
     explain: bool,
 ) -> Summary:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from capcoe_rules.batch.pipeline import run_batch
+    from capcoe_rules.batch.reading import count_records
+
     with source.open("rb") as handle:
         total = count_records(handle)
     columns = (
@@ -119,7 +130,7 @@ def _with_progress(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=stderr_console(), transient=True) as progress:
         task = progress.add_task(f"deciding {source.name}", total=total)
         return run_batch(
             engine,
@@ -135,6 +146,8 @@ def _with_progress(
 
 def _print_summary(summary: Summary) -> None:
     """Decisions by region category (rows) and outcome (columns), with totals."""
+    from rich.table import Table
+
     outcomes = summary.outcomes
     table = Table(title="Decisioni / Decisions", title_justify="left")
     table.add_column("region category")

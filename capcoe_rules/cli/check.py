@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,8 +19,9 @@ from capcoe_rules.cli.common import (
     err,
     fail,
 )
-from capcoe_rules.language import CheckedRuleSet, Problem, RuleSetError, load_ruleset
-from capcoe_rules.language.problems import CODES
+
+if TYPE_CHECKING:
+    from capcoe_rules.language import CheckedRuleSet, Problem
 
 
 @app.command()
@@ -38,6 +39,8 @@ def check(
     "message_it", "hint", "hint_it"}], "ruleset"} on stdout (message in English).
     Exit status: 0 clean, 1 problems, 2 no such directory.
     """
+    from capcoe_rules.language import RuleSetError, load_ruleset  # start-up: see cli.common
+
     if not rules.is_dir():
         fail(f"{rules} is not a directory of rule files", 2)
     ruleset: CheckedRuleSet | None = None
@@ -63,6 +66,8 @@ def check(
 
 
 def _report(rules: Path, problems: list[Problem], ruleset: CheckedRuleSet | None) -> dict[str, Any]:
+    from capcoe_rules.language.problems import CODES
+
     return {
         "rules": rules.as_posix(),
         "ok": ruleset is not None,

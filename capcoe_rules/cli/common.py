@@ -1,19 +1,30 @@
-"""What every command shares: the application, consoles, options, error exits."""
+"""What every command shares: the application, consoles, options, error exits.
+
+Start-up matters (``capcoe-rules --help`` in a few hundredths of a second): this module and
+every command module import only the standard library and typer at the top. The engine,
+pydantic, rich's consoles and tables are imported inside the commands that use them, and
+typer renders help with click's plain formatter (``rich_markup_mode=None``), not rich's,
+which alone costs more than the rest of the start-up.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
 
 from capcoe_rules.bundled import bundled_rules_path
-from capcoe_rules.engine import Engine
-from capcoe_rules.errors import RuleSetError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from capcoe_rules.engine import Engine
 
 app = typer.Typer(
     name="capcoe-rules",
@@ -21,10 +32,45 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-# Not on a terminal (pipes, CI, tests): a fixed width, so output does not depend on $COLUMNS.
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+def _console(stderr: bool) -> Console:
+    from rich.console import Console  # 70 ms that --help does not pay
+
+    stream = sys.stderr if stderr else sys.stdout
+    # Not on a terminal (pipes, CI, tests): a fixed width, so output does not depend on $COLUMNS.
+    width = None if stream.isatty() else 160
+    return Console(stderr=stderr, soft_wrap=False, width=width)
+
+
+@functools.cache
+def stdout_console() -> Console:
+    """The console of the commands' results (made on first use)."""
+    return _console(stderr=False)
+
+
+@functools.cache
+def stderr_console() -> Console:
+    """The console of progress, summaries and errors (made on first use)."""
+    return _console(stderr=True)
+
+
+class _Deferred:
+    """Stands for a console that is made the first time one of its attributes is used."""
+
+    def __init__(self, make: Callable[[], Console]) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._make(), name)
+
+
+# Typed as consoles: every attribute is the console's own. Where a real Console object is
+# needed (rich's Progress enters it as a context manager), use stderr_console().
+out = cast("Console", _Deferred(stdout_console))
+err = cast("Console", _Deferred(stderr_console))
 
 LOCAL_RULES = Path("rules")
 RULES_HELP = "Directory of the rule set (default: ./rules if there is one, else the bundled set)."
@@ -106,6 +152,9 @@ def fail(message: str, code: int) -> NoReturn:
 
 def load_engine(rules: Path) -> Engine:
     """The engine of the rule set in ``rules``; else its problems on stderr and exit 1."""
+    from capcoe_rules.engine import Engine  # start-up: see the module docstring
+    from capcoe_rules.errors import RuleSetError
+
     try:
         return Engine.from_path(rules)
     except RuleSetError as error:
@@ -118,7 +167,7 @@ def load_engine(rules: Path) -> Engine:
 
 def _print_version(value: bool) -> None:
     if value:
-        from capcoe_rules import __version__  # noqa: PLC0415 (the package imports this module)
+        from capcoe_rules import __version__
 
         print(f"capcoe-rules {__version__}")
         raise typer.Exit()

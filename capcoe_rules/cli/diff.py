@@ -5,31 +5,25 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
-from rich.table import Table
 
-from capcoe_rules.batch.diff_html import write_html
-from capcoe_rules.batch.diffing import (
-    ANY,
-    ERROR,
-    NOT_YET_SHOWN,
-    CaseChange,
-    DiffReport,
-    Selection,
-    diff_population,
-    known_regions,
-)
-from capcoe_rules.batch.reading import read_records
 from capcoe_rules.cli.common import AsOfOption, RulesOption, app, fail, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.language import CheckedRuleSet, RuleSetError
-from capcoe_rules.models.decision import Outcome
-from capcoe_rules.models.payment_decision import PaymentOutcome
 
-OUTCOMES: tuple[str, ...] = (*get_args(Outcome), *get_args(PaymentOutcome), ERROR)
-"""Every outcome a transition can name."""
+if TYPE_CHECKING:
+    from capcoe_rules.batch.diffing import CaseChange, DiffReport
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import CheckedRuleSet
+
+
+def outcomes() -> tuple[str, ...]:
+    """Every outcome a transition can name."""
+    from capcoe_rules.batch.diffing import ERROR
+    from capcoe_rules.models.decision import Outcome
+    from capcoe_rules.models.payment_decision import PaymentOutcome
+
+    return (*get_args(Outcome), *get_args(PaymentOutcome), ERROR)
 
 
 @app.command()
@@ -100,6 +94,10 @@ def diff(
     (it is a report); 1 a rule set has problems; 2 bad options, unreadable population
     or unwritable HTML file.
     """
+    from capcoe_rules.batch.diff_html import write_html  # start-up: see cli.common
+    from capcoe_rules.batch.diffing import Selection, diff_population
+    from capcoe_rules.batch.reading import read_records
+
     old_engine = _engine(base)
     new_engine = _engine(rules)
     selection = Selection(
@@ -130,6 +128,9 @@ def diff(
 
 
 def _engine(directory: Path) -> Engine:
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import RuleSetError
+
     try:
         return Engine.from_path(directory)
     except RuleSetError as error:
@@ -139,12 +140,15 @@ def _engine(directory: Path) -> Engine:
 
 
 def _transition(text: str) -> tuple[str, str]:
+    from capcoe_rules.batch.diffing import ANY
+
+    known = outcomes()
     old, colon, new = text.partition(":")
     for outcome in (old, new):
-        if not colon or outcome not in (*OUTCOMES, ANY):
+        if not colon or outcome not in (*known, ANY):
             fail(
                 f"--transition {text!r}: write OLD:NEW with outcomes among "
-                f"{', '.join(OUTCOMES)} or '*' (e.g. eligible:not_eligible)",
+                f"{', '.join(known)} or '*' (e.g. eligible:not_eligible)",
                 2,
             )
     return (old, new)
@@ -163,6 +167,8 @@ def _known_rule(rule_id: str, *engines: Engine) -> str:
 
 
 def _known_region(text: str) -> str:
+    from capcoe_rules.batch.diffing import known_regions
+
     regions = known_regions()
     if not any(region.matches(text) for region in regions):
         names = ", ".join(f"{region.code} {region.name}" for region in regions)
@@ -171,6 +177,8 @@ def _known_region(text: str) -> str:
 
 
 def _print_report(report: DiffReport, base: Path, rules: Path, limit: int) -> None:
+    from rich.table import Table
+
     out.print(
         f"base  {base}: {_identity(report.base)}\nrules {rules}: {_identity(report.rules)}",
         highlight=False,
@@ -210,6 +218,8 @@ def _identity(ruleset: CheckedRuleSet) -> str:
 
 
 def _print_ruleset_changes(report: DiffReport) -> None:
+    from capcoe_rules.batch.diffing import NOT_YET_SHOWN
+
     changes = report.changes_in_rules
     if changes.empty:
         out.print("the two rule sets define the same rules, parameters and tables")
@@ -235,6 +245,8 @@ def _responsible(change: CaseChange) -> str:
 
 
 def _print_summary(report: DiffReport, selected: int) -> None:
+    from rich.table import Table
+
     table = Table(title="Riepilogo / Summary", title_justify="left")
     table.add_column("transition")
     table.add_column("cases", justify="right")
@@ -259,6 +271,8 @@ def _print_summary(report: DiffReport, selected: int) -> None:
 
 
 def _print_money(report: DiffReport) -> None:
+    from rich.table import Table
+
     totals = report.money()
     if not totals:
         return

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from capcoe_rules.atomic import write_atomically
 from capcoe_rules.cli.common import Format, RulesOption, app, err, fail, load_engine, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.testing.reports import junit_xml, results_json
-from capcoe_rules.testing.runner import (
-    CaseResult,
-    branches,
-    coverage,
-    coverage_ratio,
-    discover,
-    run_example,
-)
+
+if TYPE_CHECKING:
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.testing.runner import CaseResult
 
 
 @app.command("test")
@@ -62,6 +54,10 @@ def test_examples(
     A file that holds a case: or an expect: but cannot be read as an example (a misspelt
     key, no expect:) fails rather than being skipped.
     """
+    from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
+    from capcoe_rules.testing.reports import junit_xml, results_json
+    from capcoe_rules.testing.runner import coverage, discover
+
     engine = load_engine(rules)
     try:
         found = discover(paths or [Path("fixtures")])
@@ -88,6 +84,8 @@ def test_examples(
 
 
 def _run(engine: Engine, paths: list[Path]) -> tuple[list[CaseResult], dict[Path, float]]:
+    from capcoe_rules.testing.runner import run_example
+
     results: list[CaseResult] = []
     durations: dict[Path, float] = {}
     for path in paths:
@@ -115,6 +113,10 @@ def _print_result(result: CaseResult) -> None:
 
 
 def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
+    from rich.table import Table
+
+    from capcoe_rules.testing.runner import coverage, coverage_ratio
+
     rules = coverage(engine.ruleset, results)
     table = Table(title="Copertura delle regole / Rule coverage", title_justify="left")
     for column in ("rule", "kind", "held", "failed", "n/a", "missing"):
@@ -147,6 +149,8 @@ def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
 
 def _print_branches(engine: Engine, results: list[CaseResult]) -> None:
     """Each branch no example took, as file:line:col, so an editor can jump to it."""
+    from capcoe_rules.testing.runner import branches
+
     found = branches(engine.ruleset, results)
     for branch in found.missed:
         out.print(f"not exercised: {branch}", highlight=False, markup=False, soft_wrap=True)

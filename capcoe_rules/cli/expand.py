@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.batch.expanding import expand_decisions
 from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine
-from capcoe_rules.errors import DecisionMismatchError
 
 
 @app.command()
@@ -31,6 +29,9 @@ def expand(
     hash) as of its date; the file is written only if all are. Exit status: 0 written,
     1 a decision its case does not give (or a bad rule set), 2 unreadable files.
     """
+    from capcoe_rules.batch.expanding import expand_decisions  # start-up: see cli.common
+    from capcoe_rules.errors import DecisionMismatchError
+
     engine = load_engine(rules)
     try:
         count = expand_decisions(engine, decisions, cases, out_path)

@@ -9,11 +9,7 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.atomic import write_atomically
 from capcoe_rules.cli.common import app, err, fail
-from capcoe_rules.language.checker import MANIFEST
-from capcoe_rules.language.formatting import FormatError, format_text
-from capcoe_rules.language.problems import Problem, display_path
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,9 @@ def fmt(
     ] = False,
 ) -> None:
     """Format rule files (see HELP)."""
+    from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
+    from capcoe_rules.language.problems import display_path
+
     files = _files(paths or [Path("rules")])
     results = [_format(path) for path in files]
     changed = [result for result in results if result.changed]
@@ -78,6 +77,8 @@ def fmt(
 
 
 def _files(paths: list[Path]) -> list[Path]:
+    from capcoe_rules.language.problems import display_path
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -90,6 +91,10 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def _format(path: Path) -> _Result:
+    from capcoe_rules.language.checker import MANIFEST
+    from capcoe_rules.language.formatting import FormatError, format_text
+    from capcoe_rules.language.problems import Problem, display_path
+
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -103,6 +108,8 @@ def _format(path: Path) -> _Result:
 
 
 def _print_diff(result: _Result) -> None:
+    from capcoe_rules.language.problems import display_path
+
     assert result.after is not None
     name = display_path(result.path)
     before = result.before if result.before.endswith("\n") else result.before + "\n"

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from capcoe_rules.cli.common import app, err
-from capcoe_rules.population import DEFAULT_SEED, write_national_round, write_population
 
 DEFAULT_OUT = Path("fixtures/population/national.jsonl")
 
@@ -17,7 +16,14 @@ DEFAULT_OUT = Path("fixtures/population/national.jsonl")
 @app.command()
 def population(
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write.")] = DEFAULT_OUT,
-    seed: Annotated[int, typer.Option(help="Seed of the deterministic draws.")] = DEFAULT_SEED,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Seed of the deterministic draws (default: the project's, which gives "
+            "fixtures/population/national.jsonl).",
+            show_default=False,
+        ),
+    ] = None,
     national_round: Annotated[
         bool,
         typer.Option(
@@ -29,6 +35,13 @@ def population(
     ] = False,
 ) -> None:
     """Generate one application per ISTAT comune (7,896), deterministically."""
+    from capcoe_rules.population import (  # start-up: see cli.common
+        DEFAULT_SEED,
+        write_national_round,
+        write_population,
+    )
+
+    seed = DEFAULT_SEED if seed is None else seed
     started = time.perf_counter()
     if national_round:
         count = write_national_round(out_path, seed)

@@ -8,11 +8,7 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.atomic import write_atomically
 from capcoe_rules.cli.common import RulesOption, app, err, fail, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.language import RuleSetError
-from capcoe_rules.schemas import SCHEMAS, file_name, schema_text
 
 
 @app.command()
@@ -20,7 +16,7 @@ def schema(
     names: Annotated[
         list[str] | None,
         typer.Argument(
-            help=f"Schemas to give: {', '.join(SCHEMAS)} (default: the list of them).",
+            help="Names of the schemas to give (none: the list of names, with their titles).",
             show_default=False,
         ),
     ] = None,
@@ -42,6 +38,11 @@ def schema(
     Decision schemas are typed by the rule set (each derived value, lookup column and
     finding value with its type).
     """
+    from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import RuleSetError
+    from capcoe_rules.schemas import SCHEMAS, file_name, schema_text
+
     unknown = [name for name in names or [] if name not in SCHEMAS]
     if unknown:
         fail(f"no schema named {', '.join(unknown)} (known: {', '.join(SCHEMAS)})", 2)

@@ -7,12 +7,11 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
 
-from capcoe_rules.cli.common import RulesOption, app, err, fail, out
-from capcoe_rules.language import CheckedRuleSet, RuleSetError, load_ruleset
+from capcoe_rules.cli.common import RulesOption, app, fail, out, stderr_console
 
 if TYPE_CHECKING:  # hypothesis is in the test extra: imported only when the command runs
+    from capcoe_rules.language import CheckedRuleSet
     from capcoe_rules.testing.selftest import SelfTestReport
 
 
@@ -41,9 +40,11 @@ def selftest(
     case) or a rule set with problems, 2 when the test extra is not installed.
     """
     try:
-        from capcoe_rules.testing import selftest as checks  # noqa: PLC0415 - needs hypothesis
+        from capcoe_rules.testing import selftest as checks  # needs hypothesis
     except ImportError as error:
         fail(f"selftest needs the test extra: pip install 'capcoe-rules[test]' ({error})", 2)
+    from capcoe_rules.language import RuleSetError, load_ruleset
+
     try:
         ruleset = load_ruleset(rules)
     except RuleSetError as error:
@@ -62,8 +63,11 @@ def selftest(
 def _run(
     checks: ModuleType, ruleset: CheckedRuleSet, cases: int, generated: int, seed: int | None
 ) -> list[SelfTestReport]:
+    from rich.progress import Progress
+
     reports: list[SelfTestReport] = []
-    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+    console = stderr_console()
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task(f"{ruleset.name} {ruleset.version}", total=cases)
         reports.append(
             checks.check_ruleset_cases(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from capcoe_rules.cli.common import app, default_rules, err, fail
-from capcoe_rules.engine import Engine
-from capcoe_rules.language import RuleSetError
-from capcoe_rules.service import DEFAULT_MAX_BODY_BYTES
+from capcoe_rules.service import DEFAULT_MAX_BODY_BYTES  # a constant: the package is light
+
+if TYPE_CHECKING:
+    from capcoe_rules.engine import Engine
 
 
 @app.command()
@@ -52,7 +53,7 @@ def serve(
     no new connection, the requests under way finish.
     """
     try:
-        from capcoe_rules.service.server import serve as run  # noqa: PLC0415 (an extra)
+        from capcoe_rules.service.server import serve as run  # an extra
     except ImportError as error:
         fail(
             f"the HTTP service needs the 'serve' extra ({error.name} is missing): "
@@ -93,6 +94,9 @@ def serve(
 
 
 def _engine(directory: Path) -> Engine:
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import RuleSetError
+
     try:
         return Engine.from_path(directory)
     except RuleSetError as error:
