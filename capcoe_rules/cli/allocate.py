@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine, out
+from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine, out
+from capcoe_rules.cli.localized import say
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -18,36 +19,14 @@ if TYPE_CHECKING:
     from capcoe_rules.engine import Engine
 
 
-@app.command()
+@command("allocate")
 def allocate(
-    applications: Annotated[
-        Path, typer.Argument(help="Applications as JSON Lines, one application per line.")
-    ],
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the round's result (JSON).")
-    ],
-    csv_path: Annotated[
-        Path | None,
-        typer.Option("--csv", help="Also write one row per application (CSV).", show_default=False),
-    ] = None,
+    applications: Annotated[Path, typer.Argument()],
+    out_path: Annotated[Path, typer.Option("--out", "-o")],
+    csv_path: Annotated[Path | None, typer.Option("--csv", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
-    as_of: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            "--as-of",
-            formats=["%Y-%m-%d"],
-            help="The round's date: caps and method in force that day "
-            "(default: the latest submission day).",
-        ),
-    ] = None,
-    method: Annotated[
-        str | None,
-        typer.Option(
-            help="Method of the round, one the rule set declares "
-            "(default: the one its allocation has in force on the round's date).",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
+    method: Annotated[str | None, typer.Option(show_default=False)] = None,
 ) -> None:
     """Share the call's posts among the eligible applications, within every cap.
 
@@ -81,22 +60,22 @@ def allocate(
             unreadable=bad_lines,
         )
     except RoundError as error:
-        fail(f"cannot hold the round: {error}", 2)
+        fail(say("round_impossible", reason=error), 2)
     except EvaluationError as error:
-        fail(f"a rule of {rules} could not be evaluated: {error}", 1)
+        fail(say("rule_not_evaluated", path=rules, reason=error), 1)
     try:
         write_json(result, out_path)
         if csv_path is not None:
             write_csv(result, csv_path)
     except OSError as error:
-        fail(f"cannot write the result: {error}", 2)
+        fail(say("cannot_write_result", reason=error), 2)
     elapsed = time.perf_counter() - started
     for entry in result.invalid:
         for message in entry.problems:
             err.print(f"{entry.source}: {message}", markup=False, highlight=False, soft_wrap=True)
     _print_summary(engine, result, elapsed)
-    written = f"{out_path}" + (f" and {csv_path}" if csv_path is not None else "")
-    err.print(f"wrote {written}", markup=False, highlight=False)
+    written = f"{out_path}" + (f" {say('and')} {csv_path}" if csv_path is not None else "")
+    err.print(say("wrote", what=written), markup=False, highlight=False)
     if result.invalid:
         raise typer.Exit(1)
 
@@ -106,12 +85,12 @@ def _refuse_overwriting(source: Path, out_path: Path, csv_path: Path | None) -> 
 
     outputs = [("--out", out_path)] + ([("--csv", csv_path)] if csv_path is not None else [])
     if csv_path is not None and same_file(out_path, csv_path):
-        fail("--csv cannot be the --out file", 2)
+        fail(say("csv_is_out"), 2)
     for option, path in outputs:
         if same_file(path, source):
-            fail(f"{option} {path} is the input file: it would be replaced", 2)
+            fail(say("output_is_input", option=option, path=path), 2)
         if path.is_dir():
-            fail(f"{option} {path} is a directory", 2)
+            fail(say("output_is_directory", option=option, path=path), 2)
 
 
 def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Invalid]]:
@@ -128,9 +107,9 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     try:
         text = decode_utf8(path.read_bytes())
     except OSError as error:
-        fail(f"cannot read {path}: {error.strerror}", 2)
+        fail(say("cannot_read", path=path, reason=error.strerror), 2)
     except CaseError as error:
-        fail(f"cannot read {path}: {error}", 2)
+        fail(say("cannot_read", path=path, reason=error), 2)
     cases: list[dict[str, Any]] = []
     sources: list[str] = []
     invalid: list[Invalid] = []

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, app, err, fail, out
+from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, command, err, fail, out
+from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:
     from capcoe_rules.analysis import Report
@@ -20,38 +21,16 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json")
 
 
-@app.command()
+@command("analyze")
 def analyze(
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    all_dates: Annotated[
-        bool,
-        typer.Option(
-            "--all-dates",
-            help="Analyse every day the rule set is in force, not the date each case carries.",
-        ),
-    ] = False,
-    output_format: Annotated[
-        str, typer.Option("--format", help="Output: text (tables) or json (the whole report).")
-    ] = "text",
-    base: Annotated[
-        Path | None,
-        typer.Option(
-            "--base",
-            help="Directory of the rule set before a change: list the kinds of case "
-            "whose outcome the change alters, each with a witness.",
-        ),
-    ] = None,
-    witnesses: Annotated[
-        Path | None,
-        typer.Option(
-            "--witnesses", help="Write each witness case to this directory as a YAML case file."
-        ),
-    ] = None,
+    all_dates: Annotated[bool, typer.Option("--all-dates")] = False,
+    output_format: Annotated[str, typer.Option("--format")] = "text",
+    base: Annotated[Path | None, typer.Option("--base")] = None,
+    witnesses: Annotated[Path | None, typer.Option("--witnesses")] = None,
     lang: LanguageOption = "it",
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit with status 1 when any problem is found.")
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
 ) -> None:
     """Prove with an SMT solver what the rule set can and cannot do.
 
@@ -64,9 +43,9 @@ def analyze(
     2 bad options or no solver installed.
     """
     if output_format not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}", 2)
+        fail(say("format_choices", choices=", ".join(FORMATS)), 2)
     if as_of is not None and all_dates:
-        fail("--as-of and --all-dates exclude each other", 2)
+        fail(say("as_of_and_all_dates"), 2)
     try:
         from capcoe_rules.analysis import DateMode, SolverMissingError, analyse
     except ImportError as error:  # the 'analysis' extra is not installed
@@ -105,19 +84,16 @@ def _ruleset(directory: Path) -> CheckedRuleSet:
         return load_ruleset(directory)
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {directory} has problems: run 'capcoe-rules check {directory}'", 1)
+            print(problem.text(language()), file=sys.stderr)
+        fail(say("rule_set_has_problems", path=directory), 1)
     except FileNotFoundError as error:
         fail(str(error), 1)
 
 
 def _in_force(ruleset: CheckedRuleSet, day: dt.date, rules: Path) -> None:
     if not ruleset.in_force_from <= day <= ruleset.in_force_to:
-        fail(
-            f"{day.isoformat()} is outside the period the rule set in {rules} is in force "
-            f"({ruleset.in_force_from.isoformat()} to {ruleset.in_force_to.isoformat()})",
-            2,
-        )
+        period = {"start": ruleset.in_force_from, "end": ruleset.in_force_to}
+        fail(say("not_in_force", day=day.isoformat(), path=rules, **period), 2)
 
 
 def _witness_name(index: int, kind: str, rules: tuple[str, ...]) -> str:

@@ -12,48 +12,29 @@ import typer
 from capcoe_rules.cli.common import (
     AsOfOption,
     RulesOption,
-    app,
+    command,
     err,
     fail,
     load_engine,
     out,
     stderr_console,
 )
+from capcoe_rules.cli.localized import say
 
 if TYPE_CHECKING:
     from capcoe_rules.batch.summary import Summary
     from capcoe_rules.engine import Engine
 
 
-@app.command()
+@command("batch")
 def batch(
-    source: Annotated[
-        Path, typer.Argument(help="Cases as JSON Lines, one case per line, any case type.")
-    ],
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the decisions (JSON Lines).")
-    ],
-    errors_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors",
-            help="Where to write the bad records (default: OUT with suffix .errors.jsonl).",
-            show_default=False,
-        ),
-    ] = None,
+    source: Annotated[Path, typer.Argument()],
+    out_path: Annotated[Path, typer.Option("--out", "-o")],
+    errors_path: Annotated[Path | None, typer.Option("--errors", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1: this one).")
-    ] = 1,
-    explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain",
-            help="Write full decisions, every rule explained (default: compact decisions; "
-            "'capcoe-rules expand' regenerates the full ones).",
-        ),
-    ] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1)] = 1,
+    explain: Annotated[bool, typer.Option("--explain")] = False,
 ) -> None:
     """Decide every case of a JSON Lines file; write decisions in input order.
 
@@ -86,16 +67,21 @@ def batch(
     except (OSError, DestinationError) as error:
         fail(str(error), 2)
     except BrokenProcessPool:
-        fail("a worker process died (killed?): nothing was written", 1)
+        fail(say("worker_died"), 1)
     seconds = time.perf_counter() - started
     _print_summary(summary)
     handled = summary.decided + summary.errors
-    err.print(
-        f"{summary.decided} decided into {out_path}, {summary.errors} bad record(s) into "
-        f"{errors_path}; {handled} in {seconds:.2f} s ({handled / max(seconds, 1e-9):,.0f}/s)",
-        markup=False,
-        highlight=False,
+    done = say(
+        "batch_done",
+        decided=summary.decided,
+        out=out_path,
+        errors=summary.errors,
+        errors_path=errors_path,
+        handled=handled,
+        seconds=f"{seconds:.2f}",
+        rate=f"{handled / max(seconds, 1e-9):,.0f}",
     )
+    err.print(done, markup=False, highlight=False)
     if summary.errors:
         raise typer.Exit(1)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, app, err, fail, out
+from capcoe_rules.cli.common import RulesOption, command, err, fail, out
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from capcoe_rules.batch.bench import BenchReport, Figure
 
 
-@app.command()
+@command("bench")
 def bench(
     rules: RulesOption = Path("rules"),
     cases: Annotated[

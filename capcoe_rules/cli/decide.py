@@ -14,7 +14,7 @@ from capcoe_rules.cli.common import (
     AsOfOption,
     LanguageOption,
     RulesOption,
-    app,
+    command,
     err,
     fail,
     load_engine,
@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     from capcoe_rules.models.decision import Finding, RuleSetRef
     from capcoe_rules.models.payment_decision import PaymentDecision
 
-CaseArgument = Annotated[
-    Path, typer.Argument(help="A case (or an example with case: and expect:) in YAML or JSON.")
-]
+CaseArgument = Annotated[Path, typer.Argument()]
 VERDICTS = {
     "eligible": ("AMMISSIBILE / ELIGIBLE", "bold green"),
     "not_eligible": ("NON AMMISSIBILE / NOT ELIGIBLE", "bold red"),
@@ -41,14 +39,12 @@ VERDICTS = {
 }
 
 
-@app.command()
+@command("evaluate")
 def evaluate(
     case: CaseArgument,
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the decision as JSON.")
-    ] = False,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
     lang: LanguageOption = "it",
 ) -> None:
     """Decide one case and show the outcome, the rules applied and the values derived."""
@@ -69,7 +65,7 @@ def evaluate(
     _print_derived(on_the_case, lang)
 
 
-@app.command()
+@command("explain")
 def explain(
     case: CaseArgument,
     rules: RulesOption = Path("rules"),

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
-from capcoe_rules.cli.common import AsOfOption, RulesOption, app, fail, out
+from capcoe_rules.cli.common import AsOfOption, RulesOption, command, fail, note, out
+from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:
     from capcoe_rules.batch.diffing import CaseChange, DiffReport
@@ -26,62 +27,19 @@ def outcomes() -> tuple[str, ...]:
     return (*get_args(Outcome), *get_args(PaymentOutcome), ERROR)
 
 
-@app.command()
+@command("diff")
 def diff(
-    population: Annotated[
-        Path, typer.Argument(help="Cases as JSON Lines (e.g. from 'capcoe-rules population').")
-    ],
-    base: Annotated[
-        Path, typer.Option("--base", help="Directory of the rule set before the change.")
-    ],
+    population: Annotated[Path, typer.Argument()],
+    base: Annotated[Path, typer.Option("--base")],
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the whole report as JSON.")
-    ] = False,
-    limit: Annotated[
-        int,
-        typer.Option(
-            "--limit",
-            min=0,
-            help="Changed cases listed in the table and the HTML report (0: all); --json has all.",
-        ),
-    ] = 100,
-    transition: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--transition",
-            metavar="OLD:NEW",
-            help="Only cases going from outcome OLD to NEW (e.g. eligible:not_eligible; "
-            "'*' for any); repeat for several.",
-        ),
-    ] = None,
-    rule: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--rule", metavar="ID", help="Only cases this rule changed; repeat for several."
-        ),
-    ] = None,
-    region: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--region",
-            metavar="CODE-OR-NAME",
-            help="Only cases whose applicant is in this region (ISTAT code such as 15, or "
-            "name such as Campania; IT: central administrations); repeat for several.",
-        ),
-    ] = None,
-    html: Annotated[
-        Path | None,
-        typer.Option(
-            "--html",
-            metavar="FILE",
-            help="Also write a self-contained HTML report with charts by region and rule.",
-        ),
-    ] = None,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1: this one).")
-    ] = 1,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0)] = 100,
+    transition: Annotated[list[str] | None, typer.Option("--transition", metavar="OLD:NEW")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", metavar="ID")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", metavar="CODE-OR-NAME")] = None,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1)] = 1,
 ) -> None:
     """Decide a population with two rule sets; list the cases whose decision changes.
 
@@ -118,13 +76,13 @@ def diff(
         try:
             write_html(report, html, limit=limit)
         except OSError as error:
-            fail(f"cannot write {html}: {error}", 2)
+            fail(say("cannot_write", path=html, reason=error), 2)
     if json_output:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_report(report, base, rules, limit)
     if html is not None:
-        print(f"capcoe-rules: HTML report written to {html}", file=sys.stderr)
+        note(say("html_written", path=html))
 
 
 def _engine(directory: Path) -> Engine:
@@ -135,8 +93,8 @@ def _engine(directory: Path) -> Engine:
         return Engine.from_path(directory)
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {directory} has problems: run 'capcoe-rules check {directory}'", 1)
+            print(problem.text(language()), file=sys.stderr)
+        fail(say("rule_set_has_problems", path=directory), 1)
 
 
 def _transition(text: str) -> tuple[str, str]:
@@ -146,11 +104,7 @@ def _transition(text: str) -> tuple[str, str]:
     old, colon, new = text.partition(":")
     for outcome in (old, new):
         if not colon or outcome not in (*known, ANY):
-            fail(
-                f"--transition {text!r}: write OLD:NEW with outcomes among "
-                f"{', '.join(known)} or '*' (e.g. eligible:not_eligible)",
-                2,
-            )
+            fail(say("bad_transition", text=text, outcomes=", ".join(known)), 2)
     return (old, new)
 
 
@@ -162,7 +116,7 @@ def _known_rule(rule_id: str, *engines: Engine) -> str:
         for rule in case_rules.rules
     }
     if rule_id not in known:
-        fail(f"--rule {rule_id!r}: neither rule set has a rule with this id", 2)
+        fail(say("unknown_rule", rule=rule_id), 2)
     return rule_id
 
 
@@ -172,7 +126,7 @@ def _known_region(text: str) -> str:
     regions = known_regions()
     if not any(region.matches(text) for region in regions):
         names = ", ".join(f"{region.code} {region.name}" for region in regions)
-        fail(f"--region {text!r}: not a region code or name; the regions are: {names}", 2)
+        fail(say("unknown_region", text=text, names=names), 2)
     return text
 
 

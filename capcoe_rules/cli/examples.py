@@ -8,46 +8,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import Format, RulesOption, app, err, fail, load_engine, out
+from capcoe_rules.cli.common import Format, RulesOption, command, err, fail, load_engine, out
 
 if TYPE_CHECKING:
     from capcoe_rules.engine import Engine
     from capcoe_rules.testing.runner import CaseResult
 
 
-@app.command("test")
+@command("test")
 def test_examples(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Example files or directories (default: fixtures).", show_default=False
-        ),
-    ] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(show_default=False)] = None,
     rules: RulesOption = Path("rules"),
-    show_coverage: Annotated[
-        bool,
-        typer.Option(
-            "--coverage",
-            help="Show which rules never held, failed or did not apply, and every branch "
-            "('if'/'else', min/max argument, and/or operand, band row) no example took.",
-        ),
-    ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="List passing cases too.")
-    ] = False,
-    output_format: Annotated[
-        Format,
-        typer.Option(
-            "--format",
-            help="text for people; json: every result (and the coverage) as JSON on stdout.",
-        ),
-    ] = Format.text,
-    junit: Annotated[
-        Path | None,
-        typer.Option(
-            "--junit", help="Also write a JUnit XML report to this file.", show_default=False
-        ),
-    ] = None,
+    show_coverage: Annotated[bool, typer.Option("--coverage")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    output_format: Annotated[Format, typer.Option("--format")] = Format.text,
+    junit: Annotated[Path | None, typer.Option("--junit", show_default=False)] = None,
 ) -> None:
     """Run example cases (YAML with case: and expect:) and compare their decisions.
 

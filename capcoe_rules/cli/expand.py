@@ -7,20 +7,15 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine
+from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine
+from capcoe_rules.cli.localized import say
 
 
-@app.command()
+@command("expand")
 def expand(
-    decisions: Annotated[
-        Path, typer.Argument(help="Compact decisions as JSON Lines, as 'batch' writes them.")
-    ],
-    cases: Annotated[
-        Path, typer.Option("--cases", help="The cases the batch decided (its input).")
-    ],
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the full decisions (JSON Lines).")
-    ],
+    decisions: Annotated[Path, typer.Argument()],
+    cases: Annotated[Path, typer.Option("--cases")],
+    out_path: Annotated[Path, typer.Option("--out", "-o")],
     rules: RulesOption = Path("rules"),
 ) -> None:
     """Regenerate the full decisions, every rule explained, of a batch's compact ones.
@@ -36,7 +31,7 @@ def expand(
     try:
         count = expand_decisions(engine, decisions, cases, out_path)
     except DecisionMismatchError as error:
-        fail(f"{decisions}: {error}; nothing was written", 1)
+        fail(say("nothing_written", path=decisions, reason=error), 1)
     except OSError as error:
         fail(str(error), 2)
-    err.print(f"{count} full decisions into {out_path}", markup=False, highlight=False)
+    err.print(say("expanded", count=count, path=out_path), markup=False, highlight=False)

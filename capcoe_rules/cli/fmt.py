@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import app, err, fail
+from capcoe_rules.cli.common import command, err, fail
+from capcoe_rules.cli.localized import say
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ HELP = (
 )
 
 
-@app.command("fmt", help=HELP)
+@command("fmt")
 def fmt(
     paths: Annotated[
         list[Path] | None,
@@ -67,7 +68,9 @@ def fmt(
         else:
             assert result.after is not None
             write_atomically(result.path, result.after)
-            err.print(f"reformatted {display_path(result.path)}", markup=False, highlight=False)
+            err.print(
+                say("reformatted", path=display_path(result.path)), markup=False, highlight=False
+            )
     failed = sum(result.after is None for result in results)
     _summary(len(changed), len(results) - len(changed) - failed, failed, check or diff)
     if failed:
@@ -86,7 +89,7 @@ def _files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            fail(f"{display_path(path)}: no such file or directory", 2)
+            fail(say("no_such_path", path=display_path(path)), 2)
     return list(dict.fromkeys(files))
 
 
@@ -98,7 +101,8 @@ def _format(path: Path) -> _Result:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        err.print(f"{display_path(path)}: cannot be read: {error}", markup=False, highlight=False)
+        message = say("unreadable_rule_file", path=display_path(path), reason=error)
+        err.print(message, markup=False, highlight=False)
         return _Result(path, "", None)
     try:
         return _Result(path, text, format_text(text, manifest=path.name == MANIFEST))
@@ -123,8 +127,11 @@ def _print_diff(result: _Result) -> None:
 
 
 def _summary(changed: int, unchanged: int, failed: int, dry_run: bool) -> None:
-    verb = "would be reformatted" if dry_run else "reformatted"
-    parts = [f"{changed} file(s) {verb}", f"{unchanged} already formatted"]
+    parts = [
+        say("fmt_would_change" if dry_run else "fmt_changed", count=changed),
+        say("fmt_unchanged", count=unchanged),
+    ]
+    err.print(", ".join(parts), end="", markup=False, highlight=False)
     if failed:
-        parts.append(f"[red]{failed} could not be formatted[/red]")
-    err.print(", ".join(parts))
+        err.print(", " + say("fmt_failed", count=failed), style="red", end="", markup=False)
+    err.print()

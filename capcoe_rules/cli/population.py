@@ -8,31 +8,17 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import app, err
+from capcoe_rules.cli.common import command, err
+from capcoe_rules.cli.localized import say
 
 DEFAULT_OUT = Path("fixtures/population/national.jsonl")
 
 
-@app.command()
+@command("population")
 def population(
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write.")] = DEFAULT_OUT,
-    seed: Annotated[
-        int | None,
-        typer.Option(
-            help="Seed of the deterministic draws (default: the project's, which gives "
-            "fixtures/population/national.jsonl).",
-            show_default=False,
-        ),
-    ] = None,
-    national_round: Annotated[
-        bool,
-        typer.Option(
-            "--round",
-            help="Write the national allocation round's input instead: the population plus "
-            "simulated Regioni, Province, Città metropolitane and Unioni di comuni, every "
-            "body with a simulated resident population and spending capacity.",
-        ),
-    ] = False,
+    out_path: Annotated[Path, typer.Option("--out", "-o")] = DEFAULT_OUT,
+    seed: Annotated[int | None, typer.Option(show_default=False)] = None,
+    national_round: Annotated[bool, typer.Option("--round")] = False,
 ) -> None:
     """Generate one application per ISTAT comune (7,896), deterministically."""
     from capcoe_rules.population import (  # start-up: see cli.common
@@ -45,9 +31,9 @@ def population(
     started = time.perf_counter()
     if national_round:
         count = write_national_round(out_path, seed)
-        what = "applications (simulated national round)"
+        written = "round_written"
     else:
         count = write_population(out_path, seed)
-        what = "applications"
-    elapsed = time.perf_counter() - started
-    err.print(f"wrote {count} {what} to {out_path} in {elapsed:.2f} s", markup=False)
+        written = "population_written"
+    seconds = f"{time.perf_counter() - started:.2f}"
+    err.print(say(written, count=count, path=out_path, seconds=seconds), markup=False)

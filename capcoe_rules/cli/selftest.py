@@ -8,30 +8,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, app, fail, out, stderr_console
+from capcoe_rules.cli.common import RulesOption, command, fail, out, stderr_console
+from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:  # hypothesis is in the test extra: imported only when the command runs
     from capcoe_rules.language import CheckedRuleSet
     from capcoe_rules.testing.selftest import SelfTestReport
 
 
-@app.command()
+@command("selftest")
 def selftest(
     rules: RulesOption = Path("rules"),
-    cases: Annotated[
-        int, typer.Option("--cases", min=1, help="Generated cases to decide (per rule set).")
-    ] = 1000,
-    generated: Annotated[
-        int,
-        typer.Option(
-            "--generated",
-            min=0,
-            help="Also test this many generated rule sets (each with --cases cases).",
-        ),
-    ] = 0,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="Repeat a run exactly (derandomised).")
-    ] = None,
+    cases: Annotated[int, typer.Option("--cases", min=1)] = 1000,
+    generated: Annotated[int, typer.Option("--generated", min=0)] = 0,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
 ) -> None:
     """Decide generated cases with the durable_rules engine and with the reference
     evaluator (the specification) and compare every decision byte for byte.
@@ -42,15 +32,15 @@ def selftest(
     try:
         from capcoe_rules.testing import selftest as checks  # needs hypothesis
     except ImportError as error:
-        fail(f"selftest needs the test extra: pip install 'capcoe-rules[test]' ({error})", 2)
+        fail(say("selftest_needs_extra", reason=error), 2)
     from capcoe_rules.language import RuleSetError, load_ruleset
 
     try:
         ruleset = load_ruleset(rules)
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem)
-        fail(f"the rule set in {rules} has problems", 1)
+            print(problem.text(language()))
+        fail(say("selftest_rule_set_problems", path=rules), 1)
     except FileNotFoundError as error:
         fail(str(error), 2)
     try:
