@@ -150,3 +150,23 @@ def test_the_installed_command_speaks_english_with_the_environment() -> None:
 def _words(text: str) -> set[str]:
     """The words of a text, whatever the line breaks the help formatter chose."""
     return set(text.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "italian", "english"),
+    [
+        (["check", "--format", "xml"], "valore non valido per '--format'", "Invalid value"),
+        (["check", "--fromat", "json"], "opzione sconosciuta: --fromat", "No such option"),
+        (["chek"], "comando sconosciuto 'chek'. Forse 'check'", "No such command 'chek'"),
+        (["batch"], "manca l'argomento 'source'", "Missing argument 'source'"),
+        (["check", "a", "b"], "argomenti in più, non previsti: b", "unexpected extra"),
+    ],
+)
+def test_a_bad_command_line_is_said_in_the_language(
+    args: list[str], italian: str, english: str
+) -> None:
+    said_in_italian = runner.invoke(app, args, env={"CAPCOE_LANG": None})
+    said_in_english = runner.invoke(app, ["--lang", "en", *args], env={"CAPCOE_LANG": None})
+    assert said_in_italian.exit_code == said_in_english.exit_code == 2
+    assert italian in said_in_italian.output and "Errore:" in said_in_italian.output
+    assert english in said_in_english.output and "Error:" in said_in_english.output

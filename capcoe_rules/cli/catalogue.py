@@ -64,7 +64,29 @@ WORDS: dict[str, Said] = {
     "default": Said("predefinito", "default"),
     "env_var": Said("variabile d'ambiente", "env var"),
     "required": Said("obbligatorio", "required"),
+    "error": Said("Errore", "Error"),
+    "try_help": Said("Prova '{command}' per l'aiuto.", "Try '{command}' for help."),
 }
+
+USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"^Invalid value for (.+?): (?:Value error, )?(.*)$", r"valore non valido per \1: \2"),
+    (r"'(.*)' is not one of (.*)\.$", r"'\1' non è tra \2."),
+    (r"'(.*)' does not match the formats? (.*)\.$", r"'\1' non è nel formato \2 (AAAA-MM-GG)."),
+    (r"Input should be a valid integer.*$", "serve un numero intero"),
+    (r"Input should be less than or equal to (\S+)$", r"deve essere al massimo \1"),
+    (r"Input should be greater than or equal to (\S+)$", r"deve essere almeno \1"),
+    (r"^No such option: (\S+) \(Possible options: (.*)\)$", r"opzione sconosciuta: \1 (forse: \2)"),
+    (r"^No such option: (.*)$", r"opzione sconosciuta: \1"),
+    (r"^No such command (.+?)\. Did you mean (.*)\?$", r"comando sconosciuto \1. Forse \2?"),
+    (r"^No such command (.+?)\.$", r"comando sconosciuto \1."),
+    (r"^Missing argument (.+)\.$", r"manca l'argomento \1."),
+    (r"^Missing option (.+)\.$", r"manca l'opzione \1."),
+    (r"^Missing command\.$", "manca il comando."),
+    (r"^Got unexpected extra argument\(s\) \((.*)\)$", r"argomenti in più, non previsti: \1"),
+    (r"^Option (.+) requires an argument\.$", r"l'opzione \1 richiede un valore."),
+)
+"""What typer says of a bad command line (in English), and its Italian: each pattern is
+applied in turn (``re.sub``) to the message; what none matches is shown as typer wrote it."""
 
 _RULES = Said(
     "Cartella del set di regole (predefinita: ./rules se c'è, altrimenti il set fornito "

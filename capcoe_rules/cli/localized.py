@@ -15,17 +15,19 @@ module only when that command is run or its help is asked for, so that ``capcoe-
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup
 
-from capcoe_rules.cli.catalogue import COMMANDS, HELP, MESSAGES, WORDS, Said
+from capcoe_rules.cli.catalogue import COMMANDS, HELP, MESSAGES, USAGE_ERRORS, WORDS, Said
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter, Parameter
@@ -206,6 +208,40 @@ def _build(name: str) -> Command:
     raise LookupError(f"capcoe_rules.cli.{COMMANDS[name]} registers no {name!r}")
 
 
+class _ItalianUsageError(UsageError):
+    """A bad command line, said in Italian (typer says it in English)."""
+
+    def __init__(self, error: UsageError) -> None:
+        message = error.format_message()
+        for pattern, italian in USAGE_ERRORS:
+            message = re.sub(pattern, italian, message)
+        super().__init__(message, error.ctx)
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        stream = file if file is not None else sys.stderr
+        ctx = self.ctx
+        if ctx is not None:
+            print(ctx.get_usage(), file=stream)
+            if ctx.command.get_help_option(ctx) is not None:
+                ask = f"{ctx.command_path} {ctx.help_option_names[0]}"
+                print(pick(WORDS["try_help"]).format(command=ask) + "\n", file=stream)
+        print(f"{pick(WORDS['error'])}: {self.message}", file=stream)
+
+
+@contextlib.contextmanager
+def _usage_errors_in_language() -> Iterator[None]:
+    try:
+        yield
+    except NoArgsIsHelpError:
+        raise  # the help page itself, already in the language
+    except _ItalianUsageError:
+        raise
+    except UsageError as error:
+        if language() == "en":
+            raise
+        raise _ItalianUsageError(error) from error
+
+
 class LocalizedGroup(TyperGroup):
     """The ``capcoe-rules`` group: lazy commands, help and language from the catalogue."""
 
@@ -219,6 +255,16 @@ class LocalizedGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         _start_invocation(sys.argv[1:] if args is None else list(args))
         return super().main(args, *rest, **extra)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        with _usage_errors_in_language():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Context) -> Any:
+        with _usage_errors_in_language():  # the command's own options are parsed here
+            return super().invoke(ctx)
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         self.help = pick(HELP["app"])
