@@ -30,13 +30,7 @@ def allocate(
 ) -> None:
     """Share the call's posts among the eligible applications, within every cap.
 
-    Each application is decided as of its own date; only eligible hiring applications
-    take part, the others are listed with their reasons. A line that is not a valid
-    application is reported with its line number and left out. The result files appear
-    complete or not at all; an output that is the input (also through a link) is refused
-    before anything is written. Exit status: 0 round held; 1 round held but some lines
-    were bad, or a bad rule set; 2 unreadable input, unwritable output or a round that
-    cannot be held.
+    Its help, in Italian and English: ``catalogue.HELP["allocate"]``.
     """
     from capcoe_rules.allocation import (  # start-up: see cli.common
         RoundError,

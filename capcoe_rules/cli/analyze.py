@@ -34,13 +34,7 @@ def analyze(
 ) -> None:
     """Prove with an SMT solver what the rule set can and cannot do.
 
-    Reports requirements that never apply, never fail (dead checks) or are never met;
-    blocking requirements no case meets together, and closed fields (an area, a body type)
-    no case is admitted with; lookups with gaps or overlapping rows; payment values that
-    leave their range; with --base, the kinds of case whose outcome changes. Each finding
-    names its rules, file:line:col and a witness case the engine has decided. Exit status
-    0 (a report), 1 the rule set has problems (or, with --strict, a problem was found),
-    2 bad options or no solver installed.
+    Its help, in Italian and English: ``catalogue.HELP["analyze"]``.
     """
     if output_format not in FORMATS:
         fail(say("format_choices", choices=", ".join(FORMATS)), 2)

@@ -38,11 +38,7 @@ def batch(
 ) -> None:
     """Decide every case of a JSON Lines file; write decisions in input order.
 
-    Bad records go to the error file with their line number and reasons; every good
-    record is still decided. Both files appear complete or not at all; an output that is
-    the input (also through a link) is refused before anything is written. Ctrl-C or
-    SIGTERM stops the batch and leaves nothing behind. Exit status: 0 all decided, 1 some
-    records bad (or a bad rule set), 2 unreadable input or unwritable output.
+    Its help, in Italian and English: ``catalogue.HELP["batch"]``.
     """
     from concurrent.futures.process import BrokenProcessPool
 

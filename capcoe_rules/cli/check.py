@@ -30,8 +30,10 @@ def check(
     output_format: FormatOption = Format.text,
     lang: LanguageOption = "it",
 ) -> None:
-    """Check a rule set; print every problem as FILE:LINE:COL: CODE message (help: the
-    catalogue's ``check``)."""
+    """Check a rule set: every problem with its file, line and column.
+
+    Its help, in Italian and English: ``catalogue.HELP["check"]``.
+    """
     from capcoe_rules.language import RuleSetError, load_ruleset  # start-up: see cli.common
 
     if not rules.is_dir():

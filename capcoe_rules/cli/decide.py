@@ -47,7 +47,10 @@ def evaluate(
     json_output: Annotated[bool, typer.Option("--json")] = False,
     lang: LanguageOption = "it",
 ) -> None:
-    """Decide one case and show the outcome, the rules applied and the values derived."""
+    """Decide one case: outcome, requirements applied, values derived.
+
+    Its help, in Italian and English: ``catalogue.HELP["evaluate"]``.
+    """
     from capcoe_rules.models.explanation import CASE  # start-up: see cli.common
     from capcoe_rules.models.payment_decision import PaymentDecision
 
@@ -72,7 +75,10 @@ def explain(
     as_of: AsOfOption = None,
     lang: LanguageOption = "it",
 ) -> None:
-    """Show every rule considered: held or not, the values it read, its citation."""
+    """Show every rule considered: held or not, the values it read, its citation.
+
+    Its help, in Italian and English: ``catalogue.HELP["explain"]``.
+    """
     from capcoe_rules.models.explanation import CASE, Place  # start-up: see cli.common
     from capcoe_rules.models.payment_decision import PaymentDecision
 

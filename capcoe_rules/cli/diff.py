@@ -41,16 +41,9 @@ def diff(
     html: Annotated[Path | None, typer.Option("--html", metavar="FILE")] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1)] = 1,
 ) -> None:
-    """Decide a population with two rule sets; list the cases whose decision changes.
+    """The decisions of a population that a rule-set change alters.
 
-    Outcome changes first, then changes of reasons, then of amounts, then the others
-    (by input line within each). For each: old and new outcome and the rules responsible
-    (those whose status or computed value changed, with the values they read that
-    changed). Then a summary by transition and by rule, the money that moves, and the
-    dated changes no decision of the population can show. The filters narrow the
-    listing, the summary and the JSON. Exit status 0 whether or not decisions change
-    (it is a report); 1 a rule set has problems; 2 bad options, unreadable population
-    or unwritable HTML file.
+    Its help, in Italian and English: ``catalogue.HELP["diff"]``.
     """
     from capcoe_rules.batch.diff_html import write_html  # start-up: see cli.common
     from capcoe_rules.batch.diffing import Selection, diff_population

@@ -24,10 +24,9 @@ def test_examples(
     output_format: Annotated[Format, typer.Option("--format")] = Format.text,
     junit: Annotated[Path | None, typer.Option("--junit", show_default=False)] = None,
 ) -> None:
-    """Run example cases (YAML with case: and expect:) and compare their decisions.
+    """Run the example cases (case: and expect:) and compare their decisions.
 
-    A file that holds a case: or an expect: but cannot be read as an example (a misspelt
-    key, no expect:) fails rather than being skipped.
+    Its help, in Italian and English: ``catalogue.HELP["test"]``.
     """
     from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
     from capcoe_rules.testing.reports import junit_xml, results_json

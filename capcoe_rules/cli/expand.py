@@ -18,11 +18,9 @@ def expand(
     out_path: Annotated[Path, typer.Option("--out", "-o")],
     rules: RulesOption = Path("rules"),
 ) -> None:
-    """Regenerate the full decisions, every rule explained, of a batch's compact ones.
+    """Regenerate a batch's full decisions from its compact ones.
 
-    Each compact decision must be what its case gives with this rule set (same content
-    hash) as of its date; the file is written only if all are. Exit status: 0 written,
-    1 a decision its case does not give (or a bad rule set), 2 unreadable files.
+    Its help, in Italian and English: ``catalogue.HELP["expand"]``.
     """
     from capcoe_rules.batch.expanding import expand_decisions  # start-up: see cli.common
     from capcoe_rules.errors import DecisionMismatchError

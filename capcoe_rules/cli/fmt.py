@@ -25,15 +25,6 @@ class _Result:
         return self.after is not None and self.after != self.before
 
 
-HELP = (
-    "Rewrite rule files in one style: key order, quoting, indentation, line width.\n\n"
-    "Comments stay with what they describe and values never change: every file is read back "
-    "and compared before it is written. Run it before committing a rule change; CI runs "
-    "'fmt --check rules'. Exit status: 0 formatted, 1 with --check some files would change, "
-    "2 a file cannot be read or formatted (its problem is shown as FILE:LINE:COL)."
-)
-
-
 @command("fmt")
 def fmt(
     paths: Annotated[
@@ -53,7 +44,10 @@ def fmt(
         bool, typer.Option("--diff", help="Write nothing; show the changes as a unified diff.")
     ] = False,
 ) -> None:
-    """Format rule files (see HELP)."""
+    """Rewrite rule files in the one style, or check that they are.
+
+    Its help, in Italian and English: ``catalogue.HELP["fmt"]``.
+    """
     from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
     from capcoe_rules.language.problems import display_path
 

@@ -20,7 +20,10 @@ def population(
     seed: Annotated[int | None, typer.Option(show_default=False)] = None,
     national_round: Annotated[bool, typer.Option("--round")] = False,
 ) -> None:
-    """Generate one application per ISTAT comune (7,896), deterministically."""
+    """Generate one application per ISTAT comune (7,896), deterministically.
+
+    Its help, in Italian and English: ``catalogue.HELP["population"]``.
+    """
     from capcoe_rules.population import (  # start-up: see cli.common
         DEFAULT_SEED,
         write_national_round,

@@ -18,11 +18,9 @@ def schema(
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
 ) -> None:
-    """Give the JSON Schema of a case, a decision, an allocation round or a rule file.
+    """The JSON Schema of a case, a decision, an allocation round or a rule file.
 
-    One schema named: printed. With --out: written to files. Neither: the list of names.
-    Decision schemas are typed by the rule set (each derived value, lookup column and
-    finding value with its type).
+    Its help, in Italian and English: ``catalogue.HELP["schema"]``.
     """
     from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
     from capcoe_rules.engine import Engine

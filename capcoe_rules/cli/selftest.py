@@ -23,11 +23,9 @@ def selftest(
     generated: Annotated[int, typer.Option("--generated", min=0)] = 0,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
 ) -> None:
-    """Decide generated cases with the durable_rules engine and with the reference
-    evaluator (the specification) and compare every decision byte for byte.
+    """See the engine decide as the specification, on generated cases.
 
-    Exit status 0 when they always agree, 1 on a disagreement (shown, shrunk to a small
-    case) or a rule set with problems, 2 when the test extra is not installed.
+    Its help, in Italian and English: ``catalogue.HELP["selftest"]``.
     """
     try:
         from capcoe_rules.testing import selftest as checks  # needs hypothesis

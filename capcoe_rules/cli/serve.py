@@ -26,13 +26,7 @@ def serve(
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log")] = True,
     graceful_timeout: Annotated[int, typer.Option(min=0)] = 30,
 ) -> None:
-    """Serve decisions over HTTP: POST /v1/decisions, /v1/decisions:batch, /v1/allocations;
-    GET /v1/ruleset, /v1/schemas, /health; the OpenAPI at /docs.
-
-    Every rule set is loaded and checked first: a problem stops the server with the
-    checker's messages (exit 1). Stops gracefully on SIGTERM (exit 0) or Ctrl-C (exit 130):
-    no new connection, the requests under way finish.
-    """
+    """The HTTP decision service. (Help: the catalogue's ``serve``.)"""
     try:
         from capcoe_rules.service.server import serve as run  # an extra
     except ImportError as error:
