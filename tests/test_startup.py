@@ -79,8 +79,9 @@ def test_importing_the_package_or_the_command_line_loads_no_engine(
     assert _heavy(modules) == []
 
 
-def test_help_loads_no_engine_no_pydantic_no_rich(tmp_path: Path) -> None:
-    code, modules, stdout = _modules_after(RUN_CLI, "--help", tmp_path=tmp_path)
+@pytest.mark.parametrize("args", [["--help"], ["--lang", "en", "--help"], ["--lang=en", "--help"]])
+def test_help_loads_no_engine_no_pydantic_no_rich(args: list[str], tmp_path: Path) -> None:
+    code, modules, stdout = _modules_after(RUN_CLI, *args, tmp_path=tmp_path)
     assert code == 0
     assert "capcoe-rules" in stdout and "check" in stdout
     assert _heavy(modules) == []

@@ -242,6 +242,22 @@ def _usage_errors_in_language() -> Iterator[None]:
         raise _ItalianUsageError(error) from error
 
 
+def _without_group_language(args: list[str]) -> list[str]:
+    """``args`` without the group's own ``--lang X``, which :func:`_start_invocation` has
+    already read and checked: typer would pass its value through pydantic (tens of
+    milliseconds to import) before ``--help`` could answer."""
+    kept: list[str] = []
+    index = 0
+    while index < len(args) and args[index].startswith("-") and args[index] != "--":
+        if args[index] == "--lang" and index + 1 < len(args):
+            index += 2
+            continue
+        if not args[index].startswith("--lang="):
+            kept.append(args[index])
+        index += 1
+    return kept + args[index:]
+
+
 class LocalizedGroup(TyperGroup):
     """The ``capcoe-rules`` group: lazy commands, help and language from the catalogue."""
 
@@ -255,6 +271,9 @@ class LocalizedGroup(TyperGroup):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         _start_invocation(sys.argv[1:] if args is None else list(args))
         return super().main(args, *rest, **extra)
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _without_group_language(args))
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
