@@ -17,7 +17,7 @@ from capcoe_rules.cli import app
 from capcoe_rules.csvcells import safe_cell
 from conftest import RULES, make_application
 
-runner = CliRunner()
+runner = CliRunner(env={"CAPCOE_LANG": "en"})  # the assertions read the English messages
 
 
 def applications_file(tmp_path: Path, lines: list[str]) -> Path:

@@ -63,7 +63,7 @@ def test_the_population_command_writes_the_national_round(
     national: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     out = tmp_path / "round.jsonl"
-    result = CliRunner().invoke(app, ["population", "--round", "--out", str(out)])
+    result = CliRunner().invoke(app, ["--lang", "en", "population", "--round", "--out", str(out)])
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(national) and "simulated national round" in result.output

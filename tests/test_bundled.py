@@ -19,7 +19,7 @@ NAPOLI = FIXTURES / "applications" / "napoli-assunzioni.yaml"
 
 def capcoe_rules(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "capcoe_rules", *args],
+        [sys.executable, "-m", "capcoe_rules", "--lang", "en", *args],  # English messages
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -18,9 +18,12 @@ BUNDLED = FIXTURES / "applications" / "napoli-assunzioni.yaml"
 
 
 def test_check_clean_rule_set_exits_0() -> None:
-    result = runner.invoke(app, ["check", str(RULES)])
+    result = runner.invoke(app, ["--lang", "en", "check", str(RULES)])
     assert result.exit_code == 0
     assert "no problems" in result.output
+    italian = runner.invoke(app, ["check", str(RULES)], env={"CAPCOE_LANG": None})
+    assert italian.exit_code == 0
+    assert "nessun problema" in italian.output
 
 
 def test_check_prints_file_line_column_code_and_exits_1(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from capcoe_rules.population import national_population
 from capcoe_rules.territory import resolve
 from conftest import FIXTURES, RULES
 
-runner = CliRunner()
+runner = CliRunner(env={"CAPCOE_LANG": "en"})  # the assertions read the English messages
 MONEY = ("financeable_amount", "eu_share", "national_share")
 FUTURE_PAR = """      - {from: 2023-11-30, to: 2027-12-31, value: ["14", "15", "16", "17", "18", "19", "20"]}
       - {from: 2028-01-01, value: ["13", "14", "15", "16", "17", "18", "19", "20"]}"""

@@ -32,7 +32,7 @@ from capcoe_rules.language.formatting.style import RULE_KEYS, keys_of
 from capcoe_rules.language.sources import read_sources
 from capcoe_rules.testing.strategies import GeneratedRuleSet, rulesets
 
-runner = CliRunner()
+runner = CliRunner(env={"CAPCOE_LANG": "en"})  # the assertions read the English messages
 GENERATED = int(os.environ.get("CAPCOE_FMT_EXAMPLES", "20"))
 
 

@@ -269,7 +269,7 @@ def test_a_missing_directory_is_a_rule_set_error(tmp_path: Path) -> None:
             load(missing)
         assert [problem.code for problem in refused.value.problems] == ["E031"]
     assert [problem.code for problem in check_ruleset(missing)] == ["E031"]
-    result = runner.invoke(app, ["check", str(missing)])
+    result = runner.invoke(app, ["--lang", "en", "check", str(missing)])
     assert result.exit_code == 2 and "not a directory of rule files" in result.output
 
 

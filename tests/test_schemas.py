@@ -154,7 +154,7 @@ def test_an_allocation_round_and_its_result_validate(
 
 
 def test_the_schema_command_prints_one_and_writes_all(engine: Engine, tmp_path: Path) -> None:
-    runner = CliRunner()
+    runner = CliRunner(env={"CAPCOE_LANG": "en"})  # the assertions read English messages
     listed = runner.invoke(app, ["schema"])
     assert listed.exit_code == 0 and all(name in listed.stdout for name in SCHEMAS)
     printed = runner.invoke(app, ["schema", "decision", "--rules", str(RULES)])

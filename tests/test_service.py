@@ -394,7 +394,8 @@ def test_a_rule_set_with_problems_stops_the_server_with_the_checker_messages(
     rule_file = broken / "finanziamento" / "importi.yaml"
     rule_file.write_text(rule_file.read_text("utf-8").replace("params.", "parametri.", 1), "utf-8")
     completed = subprocess.run(
-        [sys.executable, "-m", "capcoe_rules", "serve", "--rules", str(broken), "--port", "1"],
+        [sys.executable, "-m", "capcoe_rules", "--lang", "en", "serve", "--rules", str(broken)]
+        + ["--port", "1"],
         capture_output=True,
         text=True,
         timeout=60,

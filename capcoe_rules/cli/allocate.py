@@ -5,70 +5,41 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from capcoe_rules.allocation import (
-    AllocationResult,
-    CapUse,
-    GroupUse,
-    Invalid,
-    RoundError,
-    allocate_round,
-    write_csv,
-    write_json,
-)
-from capcoe_rules.atomic import same_file
-from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.errors import CaseError, EvaluationError
-from capcoe_rules.jsontext import decode_utf8, load_json
+from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine, out
+from capcoe_rules.cli.localized import say
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from capcoe_rules.allocation import AllocationResult, CapUse, GroupUse, Invalid
+    from capcoe_rules.engine import Engine
 
 
-@app.command()
+@command("allocate")
 def allocate(
-    applications: Annotated[
-        Path, typer.Argument(help="Applications as JSON Lines, one application per line.")
-    ],
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the round's result (JSON).")
-    ],
-    csv_path: Annotated[
-        Path | None,
-        typer.Option("--csv", help="Also write one row per application (CSV).", show_default=False),
-    ] = None,
+    applications: Annotated[Path, typer.Argument()],
+    out_path: Annotated[Path, typer.Option("--out", "-o")],
+    csv_path: Annotated[Path | None, typer.Option("--csv", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
-    as_of: Annotated[
-        dt.datetime | None,
-        typer.Option(
-            "--as-of",
-            formats=["%Y-%m-%d"],
-            help="The round's date: caps and method in force that day "
-            "(default: the latest submission day).",
-        ),
-    ] = None,
-    method: Annotated[
-        str | None,
-        typer.Option(
-            help="Method of the round, one the rule set declares "
-            "(default: the one its allocation has in force on the round's date).",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
+    method: Annotated[str | None, typer.Option(show_default=False)] = None,
 ) -> None:
     """Share the call's posts among the eligible applications, within every cap.
 
-    Each application is decided as of its own date; only eligible hiring applications
-    take part, the others are listed with their reasons. A line that is not a valid
-    application is reported with its line number and left out. The result files appear
-    complete or not at all; an output that is the input (also through a link) is refused
-    before anything is written. Exit status: 0 round held; 1 round held but some lines
-    were bad, or a bad rule set; 2 unreadable input, unwritable output or a round that
-    cannot be held.
+    Its help, in Italian and English: ``catalogue.HELP["allocate"]``.
     """
+    from capcoe_rules.allocation import (  # start-up: see cli.common
+        RoundError,
+        allocate_round,
+        write_csv,
+        write_json,
+    )
+    from capcoe_rules.errors import EvaluationError
+
     started = time.perf_counter()
     _refuse_overwriting(applications, out_path, csv_path)
     cases, sources, bad_lines = _read_lines(applications)
@@ -83,35 +54,37 @@ def allocate(
             unreadable=bad_lines,
         )
     except RoundError as error:
-        fail(f"cannot hold the round: {error}", 2)
+        fail(say("round_impossible", reason=error), 2)
     except EvaluationError as error:
-        fail(f"a rule of {rules} could not be evaluated: {error}", 1)
+        fail(say("rule_not_evaluated", path=rules, reason=error), 1)
     try:
         write_json(result, out_path)
         if csv_path is not None:
             write_csv(result, csv_path)
     except OSError as error:
-        fail(f"cannot write the result: {error}", 2)
+        fail(say("cannot_write_result", reason=error), 2)
     elapsed = time.perf_counter() - started
     for entry in result.invalid:
         for message in entry.problems:
             err.print(f"{entry.source}: {message}", markup=False, highlight=False, soft_wrap=True)
     _print_summary(engine, result, elapsed)
-    written = f"{out_path}" + (f" and {csv_path}" if csv_path is not None else "")
-    err.print(f"wrote {written}", markup=False, highlight=False)
+    written = f"{out_path}" + (f" {say('and')} {csv_path}" if csv_path is not None else "")
+    err.print(say("wrote", what=written), markup=False, highlight=False)
     if result.invalid:
         raise typer.Exit(1)
 
 
 def _refuse_overwriting(source: Path, out_path: Path, csv_path: Path | None) -> None:
+    from capcoe_rules.atomic import same_file
+
     outputs = [("--out", out_path)] + ([("--csv", csv_path)] if csv_path is not None else [])
     if csv_path is not None and same_file(out_path, csv_path):
-        fail("--csv cannot be the --out file", 2)
+        fail(say("csv_is_out"), 2)
     for option, path in outputs:
         if same_file(path, source):
-            fail(f"{option} {path} is the input file: it would be replaced", 2)
+            fail(say("output_is_input", option=option, path=path), 2)
         if path.is_dir():
-            fail(f"{option} {path} is a directory", 2)
+            fail(say("output_is_directory", option=option, path=path), 2)
 
 
 def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Invalid]]:
@@ -121,12 +94,16 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     Lines end at ``\\n`` only: U+2028 and the other Unicode line breaks, valid inside a
     JSON string, are data.
     """
+    from capcoe_rules.allocation import Invalid
+    from capcoe_rules.errors import CaseError
+    from capcoe_rules.jsontext import decode_utf8, load_json
+
     try:
         text = decode_utf8(path.read_bytes())
     except OSError as error:
-        fail(f"cannot read {path}: {error.strerror}", 2)
+        fail(say("cannot_read", path=path, reason=error.strerror), 2)
     except CaseError as error:
-        fail(f"cannot read {path}: {error}", 2)
+        fail(say("cannot_read", path=path, reason=error), 2)
     cases: list[dict[str, Any]] = []
     sources: list[str] = []
     invalid: list[Invalid] = []
@@ -187,6 +164,9 @@ def _print_summary(engine: Engine, result: AllocationResult, elapsed: float) -> 
 def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
     """Each group's posts next to its key share, and why they differ; ``assumed``: the
     key's values are marked as an assumption in the rule files."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left")
     keyed = any(use.key_share is not None for use in uses)
     table.add_column("")
@@ -209,6 +189,9 @@ def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
 
 
 def _table(title: str, uses: list[CapUse]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left")
     table.add_column("")
     table.add_column("tetto / cap", justify="right")

@@ -10,66 +10,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, app, err, fail, out
-from capcoe_rules.language import CheckedRuleSet, RuleSetError, load_ruleset
+from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, command, err, fail, out
+from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:
     from capcoe_rules.analysis import Report
+    from capcoe_rules.language import CheckedRuleSet
 
 FORMATS = ("text", "json")
 
 
-@app.command()
+@command("analyze")
 def analyze(
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    all_dates: Annotated[
-        bool,
-        typer.Option(
-            "--all-dates",
-            help="Analyse every day the rule set is in force, not the date each case carries.",
-        ),
-    ] = False,
-    output_format: Annotated[
-        str, typer.Option("--format", help="Output: text (tables) or json (the whole report).")
-    ] = "text",
-    base: Annotated[
-        Path | None,
-        typer.Option(
-            "--base",
-            help="Directory of the rule set before a change: list the kinds of case "
-            "whose outcome the change alters, each with a witness.",
-        ),
-    ] = None,
-    witnesses: Annotated[
-        Path | None,
-        typer.Option(
-            "--witnesses", help="Write each witness case to this directory as a YAML case file."
-        ),
-    ] = None,
+    all_dates: Annotated[bool, typer.Option("--all-dates")] = False,
+    output_format: Annotated[str, typer.Option("--format")] = "text",
+    base: Annotated[Path | None, typer.Option("--base")] = None,
+    witnesses: Annotated[Path | None, typer.Option("--witnesses")] = None,
     lang: LanguageOption = "it",
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit with status 1 when any problem is found.")
-    ] = False,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
 ) -> None:
     """Prove with an SMT solver what the rule set can and cannot do.
 
-    Reports requirements that never apply, never fail (dead checks) or are never met;
-    blocking requirements no case meets together, and closed fields (an area, a body type)
-    no case is admitted with; lookups with gaps or overlapping rows; payment values that
-    leave their range; with --base, the kinds of case whose outcome changes. Each finding
-    names its rules, file:line:col and a witness case the engine has decided. Exit status
-    0 (a report), 1 the rule set has problems (or, with --strict, a problem was found),
-    2 bad options or no solver installed.
+    Its help, in Italian and English: ``catalogue.HELP["analyze"]``.
     """
     if output_format not in FORMATS:
-        fail(f"--format must be one of {', '.join(FORMATS)}", 2)
+        fail(say("format_choices", choices=", ".join(FORMATS)), 2)
     if as_of is not None and all_dates:
-        fail("--as-of and --all-dates exclude each other", 2)
+        fail(say("as_of_and_all_dates"), 2)
     try:
-        from capcoe_rules.analysis import DateMode, SolverMissingError, analyse  # noqa: PLC0415
+        from capcoe_rules.analysis import DateMode, SolverMissingError, analyse
     except ImportError as error:  # the 'analysis' extra is not installed
         fail(str(error), 2)
     dates = (
@@ -100,23 +72,22 @@ def analyze(
 
 
 def _ruleset(directory: Path) -> CheckedRuleSet:
+    from capcoe_rules.language import RuleSetError, load_ruleset
+
     try:
         return load_ruleset(directory)
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {directory} has problems: run 'capcoe-rules check {directory}'", 1)
+            print(problem.text(language()), file=sys.stderr)
+        fail(say("rule_set_has_problems", path=directory), 1)
     except FileNotFoundError as error:
         fail(str(error), 1)
 
 
 def _in_force(ruleset: CheckedRuleSet, day: dt.date, rules: Path) -> None:
     if not ruleset.in_force_from <= day <= ruleset.in_force_to:
-        fail(
-            f"{day.isoformat()} is outside the period the rule set in {rules} is in force "
-            f"({ruleset.in_force_from.isoformat()} to {ruleset.in_force_to.isoformat()})",
-            2,
-        )
+        period = {"start": ruleset.in_force_from, "end": ruleset.in_force_to}
+        fail(say("not_in_force", day=day.isoformat(), path=rules, **period), 2)
 
 
 def _witness_name(index: int, kind: str, rules: tuple[str, ...]) -> str:
@@ -133,7 +104,9 @@ def _write_witnesses(report: Report, directory: Path) -> None:
 
 
 def _print(report: Report, lang: str, witnesses: Path | None) -> None:
-    from capcoe_rules.analysis.report import KIND_TITLES  # noqa: PLC0415
+    from rich.table import Table
+
+    from capcoe_rules.analysis.report import KIND_TITLES
 
     english = lang == "en"
     out.print(f"rules {report.ruleset}" + (f"\nbase  {report.base}" if report.base else ""))

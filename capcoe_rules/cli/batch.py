@@ -4,71 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
+
+from capcoe_rules.cli.common import (
+    AsOfOption,
+    RulesOption,
+    command,
+    err,
+    fail,
+    load_engine,
+    out,
+    stderr_console,
 )
-from rich.table import Table
+from capcoe_rules.cli.localized import say
 
-from capcoe_rules.batch.pipeline import (
-    check_destinations,
-    errors_path_for,
-    run_batch,
-)
-from capcoe_rules.batch.reading import count_records
-from capcoe_rules.batch.summary import Summary
-from capcoe_rules.cli.common import AsOfOption, RulesOption, app, err, fail, load_engine, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.errors import DestinationError
+if TYPE_CHECKING:
+    from capcoe_rules.batch.summary import Summary
+    from capcoe_rules.engine import Engine
 
 
-@app.command()
+@command("batch")
 def batch(
-    source: Annotated[
-        Path, typer.Argument(help="Cases as JSON Lines, one case per line, any case type.")
-    ],
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the decisions (JSON Lines).")
-    ],
-    errors_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors",
-            help="Where to write the bad records (default: OUT with suffix .errors.jsonl).",
-            show_default=False,
-        ),
-    ] = None,
+    source: Annotated[Path, typer.Argument()],
+    out_path: Annotated[Path, typer.Option("--out", "-o")],
+    errors_path: Annotated[Path | None, typer.Option("--errors", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1: this one).")
-    ] = 1,
-    explain: Annotated[
-        bool,
-        typer.Option(
-            "--explain",
-            help="Write full decisions, every rule explained (default: compact decisions; "
-            "'capcoe-rules expand' regenerates the full ones).",
-        ),
-    ] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1)] = 1,
+    explain: Annotated[bool, typer.Option("--explain")] = False,
 ) -> None:
     """Decide every case of a JSON Lines file; write decisions in input order.
 
-    Bad records go to the error file with their line number and reasons; every good
-    record is still decided. Both files appear complete or not at all; an output that is
-    the input (also through a link) is refused before anything is written. Ctrl-C or
-    SIGTERM stops the batch and leaves nothing behind. Exit status: 0 all decided, 1 some
-    records bad (or a bad rule set), 2 unreadable input or unwritable output.
+    Its help, in Italian and English: ``catalogue.HELP["batch"]``.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
+    from capcoe_rules.batch.pipeline import check_destinations, errors_path_for, run_batch
+    from capcoe_rules.errors import DestinationError
+
     errors_path = errors_path if errors_path is not None else errors_path_for(out_path)
     try:
         check_destinations(source, out_path, errors_path)
@@ -87,16 +63,21 @@ def batch(
     except (OSError, DestinationError) as error:
         fail(str(error), 2)
     except BrokenProcessPool:
-        fail("a worker process died (killed?): nothing was written", 1)
+        fail(say("worker_died"), 1)
     seconds = time.perf_counter() - started
     _print_summary(summary)
     handled = summary.decided + summary.errors
-    err.print(
-        f"{summary.decided} decided into {out_path}, {summary.errors} bad record(s) into "
-        f"{errors_path}; {handled} in {seconds:.2f} s ({handled / max(seconds, 1e-9):,.0f}/s)",
-        markup=False,
-        highlight=False,
+    done = say(
+        "batch_done",
+        decided=summary.decided,
+        out=out_path,
+        errors=summary.errors,
+        errors_path=errors_path,
+        handled=handled,
+        seconds=f"{seconds:.2f}",
+        rate=f"{handled / max(seconds, 1e-9):,.0f}",
     )
+    err.print(done, markup=False, highlight=False)
     if summary.errors:
         raise typer.Exit(1)
 
@@ -110,6 +91,18 @@ def _with_progress(
     workers: int,
     explain: bool,
 ) -> Summary:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from capcoe_rules.batch.pipeline import run_batch
+    from capcoe_rules.batch.reading import count_records
+
     with source.open("rb") as handle:
         total = count_records(handle)
     columns = (
@@ -119,7 +112,7 @@ def _with_progress(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=stderr_console(), transient=True) as progress:
         task = progress.add_task(f"deciding {source.name}", total=total)
         return run_batch(
             engine,
@@ -135,6 +128,8 @@ def _with_progress(
 
 def _print_summary(summary: Summary) -> None:
     """Decisions by region category (rows) and outcome (columns), with totals."""
+    from rich.table import Table
+
     outcomes = summary.outcomes
     table = Table(title="Decisioni / Decisions", title_justify="left")
     table.add_column("region category")

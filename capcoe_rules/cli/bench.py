@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from capcoe_rules.batch.bench import BenchReport, Figure, run_bench
-from capcoe_rules.cli.common import RulesOption, app, err, fail, out
-from capcoe_rules.language import RuleSetError
+from capcoe_rules.cli.common import RulesOption, command, err, fail, out
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from capcoe_rules.batch.bench import BenchReport, Figure
 
 
-@app.command()
+@command("bench")
 def bench(
     rules: RulesOption = Path("rules"),
     cases: Annotated[
@@ -71,6 +72,9 @@ def bench(
     Always exits 0 when the measurement ran: targets missed are reported, not failures,
     because timings depend on the machine and on its load.
     """
+    from capcoe_rules.batch.bench import run_bench  # start-up: see cli.common
+    from capcoe_rules.language import RuleSetError
+
     try:
         report = run_bench(
             rules,
@@ -101,6 +105,8 @@ def _step(message: str) -> None:
 
 
 def _print_report(report: BenchReport) -> None:
+    from rich.table import Table
+
     machine = report.machine
     table = Table(
         title=(
@@ -152,6 +158,8 @@ def _target(figure: Figure) -> str:
 
 
 def _met(figure: Figure) -> Text:
+    from rich.text import Text
+
     if figure.met is None:
         return Text("")
     return Text("yes", style="green") if figure.met else Text("no", style="red")

@@ -4,42 +4,40 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from capcoe_rules.cli.common import (
     LOCAL_RULES,
-    RULES_HELP,
     Format,
     FormatOption,
     LanguageOption,
-    app,
     choose_rules,
+    command,
     err,
     fail,
 )
-from capcoe_rules.language import CheckedRuleSet, Problem, RuleSetError, load_ruleset
-from capcoe_rules.language.problems import CODES
+from capcoe_rules.cli.localized import say
+
+if TYPE_CHECKING:
+    from capcoe_rules.language import CheckedRuleSet, Problem
 
 
-@app.command()
+@command("check")
 def check(
-    rules: Annotated[
-        Path, typer.Argument(help=RULES_HELP, show_default=False, callback=choose_rules)
-    ] = LOCAL_RULES,
+    rules: Annotated[Path, typer.Argument(show_default=False, callback=choose_rules)] = LOCAL_RULES,
     output_format: FormatOption = Format.text,
     lang: LanguageOption = "it",
 ) -> None:
-    """Check a rule set; print every problem as FILE:LINE:COL: CODE message.
+    """Check a rule set: every problem with its file, line and column.
 
-    Messages are in Italian by default (--lang en, or CAPCOE_LANG=en, for English). With
-    --format json: {"ok", "problems": [{"file", "line", "column", "code", "message",
-    "message_it", "hint", "hint_it"}], "ruleset"} on stdout (message in English).
-    Exit status: 0 clean, 1 problems, 2 no such directory.
+    Its help, in Italian and English: ``catalogue.HELP["check"]``.
     """
+    from capcoe_rules.language import RuleSetError, load_ruleset  # start-up: see cli.common
+
     if not rules.is_dir():
-        fail(f"{rules} is not a directory of rule files", 2)
+        fail(say("not_a_rules_directory", path=rules), 2)
     ruleset: CheckedRuleSet | None = None
     try:
         ruleset = load_ruleset(rules)
@@ -52,17 +50,26 @@ def check(
         for problem in problems:
             print(problem.text(lang))
     if ruleset is None:
-        err.print(f"[red]{len(problems)} problem(s)[/red] in {rules}")
+        message = say("check_problems", count=len(problems), path=rules)
+        err.print(message, style="red", markup=False, highlight=False)
         raise typer.Exit(1)
-    count = sum(len(case.rules) for case in ruleset.cases.values())
-    err.print(
-        f"[green]{rules}: no problems[/green] - {ruleset.name} {ruleset.version}, "
-        f"{ruleset.title_it} ({count} rules, {len(ruleset.parameters)} "
-        f"parameters, {len(ruleset.tables)} tables; {ruleset.content_hash[:19]})"
+    clean = say(
+        "check_clean",
+        path=rules,
+        name=ruleset.name,
+        version=ruleset.version,
+        title=ruleset.title_it,
+        rules=sum(len(case.rules) for case in ruleset.cases.values()),
+        parameters=len(ruleset.parameters),
+        tables=len(ruleset.tables),
+        hash=ruleset.content_hash[:19],
     )
+    err.print(clean, style="green", markup=False, highlight=False)
 
 
 def _report(rules: Path, problems: list[Problem], ruleset: CheckedRuleSet | None) -> dict[str, Any]:
+    from capcoe_rules.language.problems import CODES
+
     return {
         "rules": rules.as_posix(),
         "ok": ruleset is not None,

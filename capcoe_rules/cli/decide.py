@@ -6,33 +6,30 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from capcoe_rules.casefiles import read_case_file
 from capcoe_rules.cli.common import (
     AsOfOption,
     LanguageOption,
     RulesOption,
-    app,
+    command,
     err,
     fail,
     load_engine,
     out,
 )
-from capcoe_rules.engine.engine import AnyDecision
-from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem
-from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
-from capcoe_rules.models.explanation import CASE, Place
-from capcoe_rules.models.payment_decision import PaymentDecision
-from capcoe_rules.translations import bilingual
 
-CaseArgument = Annotated[
-    Path, typer.Argument(help="A case (or an example with case: and expect:) in YAML or JSON.")
-]
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from capcoe_rules.engine.engine import AnyDecision
+    from capcoe_rules.errors import CaseError, FieldProblem
+    from capcoe_rules.models.decision import Finding, RuleSetRef
+    from capcoe_rules.models.payment_decision import PaymentDecision
+
+CaseArgument = Annotated[Path, typer.Argument()]
 VERDICTS = {
     "eligible": ("AMMISSIBILE / ELIGIBLE", "bold green"),
     "not_eligible": ("NON AMMISSIBILE / NOT ELIGIBLE", "bold red"),
@@ -42,17 +39,21 @@ VERDICTS = {
 }
 
 
-@app.command()
+@command("evaluate")
 def evaluate(
     case: CaseArgument,
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the decision as JSON.")
-    ] = False,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
     lang: LanguageOption = "it",
 ) -> None:
-    """Decide one case and show the outcome, the rules applied and the values derived."""
+    """Decide one case: outcome, requirements applied, values derived.
+
+    Its help, in Italian and English: ``catalogue.HELP["evaluate"]``.
+    """
+    from capcoe_rules.models.explanation import CASE  # start-up: see cli.common
+    from capcoe_rules.models.payment_decision import PaymentDecision
+
     decision = _decide(case, rules, as_of, lang)
     if json_output:
         print(decision.to_json(indent=2))
@@ -67,14 +68,20 @@ def evaluate(
     _print_derived(on_the_case, lang)
 
 
-@app.command()
+@command("explain")
 def explain(
     case: CaseArgument,
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
     lang: LanguageOption = "it",
 ) -> None:
-    """Show every rule considered: held or not, the values it read, its citation."""
+    """Show every rule considered: held or not, the values it read, its citation.
+
+    Its help, in Italian and English: ``catalogue.HELP["explain"]``.
+    """
+    from capcoe_rules.models.explanation import CASE, Place  # start-up: see cli.common
+    from capcoe_rules.models.payment_decision import PaymentDecision
+
     decision = _decide(case, rules, as_of, lang)
     explanation = decision.explanation()
     _print_summary(decision)
@@ -90,6 +97,9 @@ def explain(
 
 
 def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None, lang: str) -> AnyDecision:
+    from capcoe_rules.casefiles import read_case_file
+    from capcoe_rules.errors import CaseError, EvaluationError
+
     try:
         case_file = read_case_file(case_path)
     except CaseError as error:
@@ -113,12 +123,18 @@ def _print_case_problems(case_path: Path, error: CaseError, lang: str) -> NoRetu
 
 def case_problem_line(case_path: Path, problem: FieldProblem, lang: str) -> str:
     """``file:line:col: path: message`` in ``lang`` (``file: ...`` where no position)."""
+    from capcoe_rules.translations import bilingual
+
     message = bilingual(problem)[lang if lang in ("it", "en") else "en"]
     shown = replace(problem, message=message)
     return shown.located(str(case_path))
 
 
 def _print_summary(decision: AnyDecision) -> None:
+    from rich.text import Text
+
+    from capcoe_rules.models.decision import Decision
+
     label, style = VERDICTS[decision.outcome]
     out.print(Text.assemble(f"Caso {decision.case_id} ({decision.case_type}): ", (label, style)))
     if isinstance(decision, Decision) and (region := decision.lookups.get("region")):
@@ -143,6 +159,10 @@ def _ruleset_line(ruleset: RuleSetRef, as_of: dt.date) -> str:
 
 
 def _print_payment(decision: PaymentDecision, lang: str) -> None:
+    from rich.table import Table
+
+    from capcoe_rules.models.explanation import Place
+
     table = Table(title="Traguardi / Milestones (EUR)", title_justify="left")
     for column in (
         "milestone",
@@ -187,6 +207,8 @@ def _print_payment(decision: PaymentDecision, lang: str) -> None:
 
 
 def _print_requirements(findings: list[Finding], lang: str, title: str) -> None:
+    from rich.table import Table
+
     applied = [f for f in findings if f.status in ("met", "not_met")]
     # Rules not met first: they are the reasons of the decision.
     applied.sort(key=lambda finding: finding.status == "met")
@@ -204,6 +226,8 @@ def _print_requirements(findings: list[Finding], lang: str, title: str) -> None:
 
 
 def _print_derived(findings: list[Finding], lang: str) -> None:
+    from rich.table import Table
+
     derivations = [f for f in findings if f.kind == "derivation"]
     if not derivations:
         return
@@ -224,6 +248,8 @@ def _print_derived(findings: list[Finding], lang: str) -> None:
 def _print_findings(findings: Iterable[Finding], lang: str) -> None:
     # One block per rule rather than a table: citations and values are long and a policy
     # officer reads them whole.
+    from rich.text import Text
+
     for finding in findings:
         out.print()
         out.print(
@@ -243,6 +269,8 @@ def _print_findings(findings: Iterable[Finding], lang: str) -> None:
 
 
 def _status(finding: Finding) -> Text:
+    from rich.text import Text
+
     if finding.status == "not_met" and finding.severity == "warning":
         return Text("warning", style="yellow")
     styles = {"met": "green", "not_met": "red", "not_applicable": "dim", "computed": "cyan"}

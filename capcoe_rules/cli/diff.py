@@ -5,101 +5,50 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
-from rich.table import Table
 
-from capcoe_rules.batch.diff_html import write_html
-from capcoe_rules.batch.diffing import (
-    ANY,
-    ERROR,
-    NOT_YET_SHOWN,
-    CaseChange,
-    DiffReport,
-    Selection,
-    diff_population,
-    known_regions,
-)
-from capcoe_rules.batch.reading import read_records
-from capcoe_rules.cli.common import AsOfOption, RulesOption, app, fail, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.language import CheckedRuleSet, RuleSetError
-from capcoe_rules.models.decision import Outcome
-from capcoe_rules.models.payment_decision import PaymentOutcome
+from capcoe_rules.cli.common import AsOfOption, RulesOption, command, fail, note, out
+from capcoe_rules.cli.localized import language, say
 
-OUTCOMES: tuple[str, ...] = (*get_args(Outcome), *get_args(PaymentOutcome), ERROR)
-"""Every outcome a transition can name."""
+if TYPE_CHECKING:
+    from capcoe_rules.batch.diffing import CaseChange, DiffReport
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import CheckedRuleSet
 
 
-@app.command()
+def outcomes() -> tuple[str, ...]:
+    """Every outcome a transition can name."""
+    from capcoe_rules.batch.diffing import ERROR
+    from capcoe_rules.models.decision import Outcome
+    from capcoe_rules.models.payment_decision import PaymentOutcome
+
+    return (*get_args(Outcome), *get_args(PaymentOutcome), ERROR)
+
+
+@command("diff")
 def diff(
-    population: Annotated[
-        Path, typer.Argument(help="Cases as JSON Lines (e.g. from 'capcoe-rules population').")
-    ],
-    base: Annotated[
-        Path, typer.Option("--base", help="Directory of the rule set before the change.")
-    ],
+    population: Annotated[Path, typer.Argument()],
+    base: Annotated[Path, typer.Option("--base")],
     rules: RulesOption = Path("rules"),
     as_of: AsOfOption = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the whole report as JSON.")
-    ] = False,
-    limit: Annotated[
-        int,
-        typer.Option(
-            "--limit",
-            min=0,
-            help="Changed cases listed in the table and the HTML report (0: all); --json has all.",
-        ),
-    ] = 100,
-    transition: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--transition",
-            metavar="OLD:NEW",
-            help="Only cases going from outcome OLD to NEW (e.g. eligible:not_eligible; "
-            "'*' for any); repeat for several.",
-        ),
-    ] = None,
-    rule: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--rule", metavar="ID", help="Only cases this rule changed; repeat for several."
-        ),
-    ] = None,
-    region: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--region",
-            metavar="CODE-OR-NAME",
-            help="Only cases whose applicant is in this region (ISTAT code such as 15, or "
-            "name such as Campania; IT: central administrations); repeat for several.",
-        ),
-    ] = None,
-    html: Annotated[
-        Path | None,
-        typer.Option(
-            "--html",
-            metavar="FILE",
-            help="Also write a self-contained HTML report with charts by region and rule.",
-        ),
-    ] = None,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (1: this one).")
-    ] = 1,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=0)] = 100,
+    transition: Annotated[list[str] | None, typer.Option("--transition", metavar="OLD:NEW")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", metavar="ID")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region", metavar="CODE-OR-NAME")] = None,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1)] = 1,
 ) -> None:
-    """Decide a population with two rule sets; list the cases whose decision changes.
+    """The decisions of a population that a rule-set change alters.
 
-    Outcome changes first, then changes of reasons, then of amounts, then the others
-    (by input line within each). For each: old and new outcome and the rules responsible
-    (those whose status or computed value changed, with the values they read that
-    changed). Then a summary by transition and by rule, the money that moves, and the
-    dated changes no decision of the population can show. The filters narrow the
-    listing, the summary and the JSON. Exit status 0 whether or not decisions change
-    (it is a report); 1 a rule set has problems; 2 bad options, unreadable population
-    or unwritable HTML file.
+    Its help, in Italian and English: ``catalogue.HELP["diff"]``.
     """
+    from capcoe_rules.batch.diff_html import write_html  # start-up: see cli.common
+    from capcoe_rules.batch.diffing import Selection, diff_population
+    from capcoe_rules.batch.reading import read_records
+
     old_engine = _engine(base)
     new_engine = _engine(rules)
     selection = Selection(
@@ -120,33 +69,35 @@ def diff(
         try:
             write_html(report, html, limit=limit)
         except OSError as error:
-            fail(f"cannot write {html}: {error}", 2)
+            fail(say("cannot_write", path=html, reason=error), 2)
     if json_output:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_report(report, base, rules, limit)
     if html is not None:
-        print(f"capcoe-rules: HTML report written to {html}", file=sys.stderr)
+        note(say("html_written", path=html))
 
 
 def _engine(directory: Path) -> Engine:
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import RuleSetError
+
     try:
         return Engine.from_path(directory)
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {directory} has problems: run 'capcoe-rules check {directory}'", 1)
+            print(problem.text(language()), file=sys.stderr)
+        fail(say("rule_set_has_problems", path=directory), 1)
 
 
 def _transition(text: str) -> tuple[str, str]:
+    from capcoe_rules.batch.diffing import ANY
+
+    known = outcomes()
     old, colon, new = text.partition(":")
     for outcome in (old, new):
-        if not colon or outcome not in (*OUTCOMES, ANY):
-            fail(
-                f"--transition {text!r}: write OLD:NEW with outcomes among "
-                f"{', '.join(OUTCOMES)} or '*' (e.g. eligible:not_eligible)",
-                2,
-            )
+        if not colon or outcome not in (*known, ANY):
+            fail(say("bad_transition", text=text, outcomes=", ".join(known)), 2)
     return (old, new)
 
 
@@ -158,19 +109,23 @@ def _known_rule(rule_id: str, *engines: Engine) -> str:
         for rule in case_rules.rules
     }
     if rule_id not in known:
-        fail(f"--rule {rule_id!r}: neither rule set has a rule with this id", 2)
+        fail(say("unknown_rule", rule=rule_id), 2)
     return rule_id
 
 
 def _known_region(text: str) -> str:
+    from capcoe_rules.batch.diffing import known_regions
+
     regions = known_regions()
     if not any(region.matches(text) for region in regions):
         names = ", ".join(f"{region.code} {region.name}" for region in regions)
-        fail(f"--region {text!r}: not a region code or name; the regions are: {names}", 2)
+        fail(say("unknown_region", text=text, names=names), 2)
     return text
 
 
 def _print_report(report: DiffReport, base: Path, rules: Path, limit: int) -> None:
+    from rich.table import Table
+
     out.print(
         f"base  {base}: {_identity(report.base)}\nrules {rules}: {_identity(report.rules)}",
         highlight=False,
@@ -210,6 +165,8 @@ def _identity(ruleset: CheckedRuleSet) -> str:
 
 
 def _print_ruleset_changes(report: DiffReport) -> None:
+    from capcoe_rules.batch.diffing import NOT_YET_SHOWN
+
     changes = report.changes_in_rules
     if changes.empty:
         out.print("the two rule sets define the same rules, parameters and tables")
@@ -235,6 +192,8 @@ def _responsible(change: CaseChange) -> str:
 
 
 def _print_summary(report: DiffReport, selected: int) -> None:
+    from rich.table import Table
+
     table = Table(title="Riepilogo / Summary", title_justify="left")
     table.add_column("transition")
     table.add_column("cases", justify="right")
@@ -259,6 +218,8 @@ def _print_summary(report: DiffReport, selected: int) -> None:
 
 
 def _print_money(report: DiffReport) -> None:
+    from rich.table import Table
+
     totals = report.money()
     if not totals:
         return

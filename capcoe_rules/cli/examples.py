@@ -4,64 +4,34 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from capcoe_rules.atomic import write_atomically
-from capcoe_rules.cli.common import Format, RulesOption, app, err, fail, load_engine, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.testing.reports import junit_xml, results_json
-from capcoe_rules.testing.runner import (
-    CaseResult,
-    branches,
-    coverage,
-    coverage_ratio,
-    discover,
-    run_example,
-)
+from capcoe_rules.cli.common import Format, RulesOption, command, err, fail, load_engine, out
+
+if TYPE_CHECKING:
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.testing.runner import CaseResult
 
 
-@app.command("test")
+@command("test")
 def test_examples(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help="Example files or directories (default: fixtures).", show_default=False
-        ),
-    ] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(show_default=False)] = None,
     rules: RulesOption = Path("rules"),
-    show_coverage: Annotated[
-        bool,
-        typer.Option(
-            "--coverage",
-            help="Show which rules never held, failed or did not apply, and every branch "
-            "('if'/'else', min/max argument, and/or operand, band row) no example took.",
-        ),
-    ] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="List passing cases too.")
-    ] = False,
-    output_format: Annotated[
-        Format,
-        typer.Option(
-            "--format",
-            help="text for people; json: every result (and the coverage) as JSON on stdout.",
-        ),
-    ] = Format.text,
-    junit: Annotated[
-        Path | None,
-        typer.Option(
-            "--junit", help="Also write a JUnit XML report to this file.", show_default=False
-        ),
-    ] = None,
+    show_coverage: Annotated[bool, typer.Option("--coverage")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    output_format: Annotated[Format, typer.Option("--format")] = Format.text,
+    junit: Annotated[Path | None, typer.Option("--junit", show_default=False)] = None,
 ) -> None:
-    """Run example cases (YAML with case: and expect:) and compare their decisions.
+    """Run the example cases (case: and expect:) and compare their decisions.
 
-    A file that holds a case: or an expect: but cannot be read as an example (a misspelt
-    key, no expect:) fails rather than being skipped.
+    Its help, in Italian and English: ``catalogue.HELP["test"]``.
     """
+    from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
+    from capcoe_rules.testing.reports import junit_xml, results_json
+    from capcoe_rules.testing.runner import coverage, discover
+
     engine = load_engine(rules)
     try:
         found = discover(paths or [Path("fixtures")])
@@ -88,6 +58,8 @@ def test_examples(
 
 
 def _run(engine: Engine, paths: list[Path]) -> tuple[list[CaseResult], dict[Path, float]]:
+    from capcoe_rules.testing.runner import run_example
+
     results: list[CaseResult] = []
     durations: dict[Path, float] = {}
     for path in paths:
@@ -115,6 +87,10 @@ def _print_result(result: CaseResult) -> None:
 
 
 def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
+    from rich.table import Table
+
+    from capcoe_rules.testing.runner import coverage, coverage_ratio
+
     rules = coverage(engine.ruleset, results)
     table = Table(title="Copertura delle regole / Rule coverage", title_justify="left")
     for column in ("rule", "kind", "held", "failed", "n/a", "missing"):
@@ -147,6 +123,8 @@ def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
 
 def _print_branches(engine: Engine, results: list[CaseResult]) -> None:
     """Each branch no example took, as file:line:col, so an editor can jump to it."""
+    from capcoe_rules.testing.runner import branches
+
     found = branches(engine.ruleset, results)
     for branch in found.missed:
         out.print(f"not exercised: {branch}", highlight=False, markup=False, soft_wrap=True)

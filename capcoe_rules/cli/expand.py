@@ -7,35 +7,29 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.batch.expanding import expand_decisions
-from capcoe_rules.cli.common import RulesOption, app, err, fail, load_engine
-from capcoe_rules.errors import DecisionMismatchError
+from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine
+from capcoe_rules.cli.localized import say
 
 
-@app.command()
+@command("expand")
 def expand(
-    decisions: Annotated[
-        Path, typer.Argument(help="Compact decisions as JSON Lines, as 'batch' writes them.")
-    ],
-    cases: Annotated[
-        Path, typer.Option("--cases", help="The cases the batch decided (its input).")
-    ],
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the full decisions (JSON Lines).")
-    ],
+    decisions: Annotated[Path, typer.Argument()],
+    cases: Annotated[Path, typer.Option("--cases")],
+    out_path: Annotated[Path, typer.Option("--out", "-o")],
     rules: RulesOption = Path("rules"),
 ) -> None:
-    """Regenerate the full decisions, every rule explained, of a batch's compact ones.
+    """Regenerate a batch's full decisions from its compact ones.
 
-    Each compact decision must be what its case gives with this rule set (same content
-    hash) as of its date; the file is written only if all are. Exit status: 0 written,
-    1 a decision its case does not give (or a bad rule set), 2 unreadable files.
+    Its help, in Italian and English: ``catalogue.HELP["expand"]``.
     """
+    from capcoe_rules.batch.expanding import expand_decisions  # start-up: see cli.common
+    from capcoe_rules.errors import DecisionMismatchError
+
     engine = load_engine(rules)
     try:
         count = expand_decisions(engine, decisions, cases, out_path)
     except DecisionMismatchError as error:
-        fail(f"{decisions}: {error}; nothing was written", 1)
+        fail(say("nothing_written", path=decisions, reason=error), 1)
     except OSError as error:
         fail(str(error), 2)
-    err.print(f"{count} full decisions into {out_path}", markup=False, highlight=False)
+    err.print(say("expanded", count=count, path=out_path), markup=False, highlight=False)

@@ -9,11 +9,8 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.atomic import write_atomically
-from capcoe_rules.cli.common import app, err, fail
-from capcoe_rules.language.checker import MANIFEST
-from capcoe_rules.language.formatting import FormatError, format_text
-from capcoe_rules.language.problems import Problem, display_path
+from capcoe_rules.cli.common import command, err, fail
+from capcoe_rules.cli.localized import say
 
 
 @dataclass(frozen=True)
@@ -28,16 +25,7 @@ class _Result:
         return self.after is not None and self.after != self.before
 
 
-HELP = (
-    "Rewrite rule files in one style: key order, quoting, indentation, line width.\n\n"
-    "Comments stay with what they describe and values never change: every file is read back "
-    "and compared before it is written. Run it before committing a rule change; CI runs "
-    "'fmt --check rules'. Exit status: 0 formatted, 1 with --check some files would change, "
-    "2 a file cannot be read or formatted (its problem is shown as FILE:LINE:COL)."
-)
-
-
-@app.command("fmt", help=HELP)
+@command("fmt")
 def fmt(
     paths: Annotated[
         list[Path] | None,
@@ -56,7 +44,13 @@ def fmt(
         bool, typer.Option("--diff", help="Write nothing; show the changes as a unified diff.")
     ] = False,
 ) -> None:
-    """Format rule files (see HELP)."""
+    """Rewrite rule files in the one style, or check that they are.
+
+    Its help, in Italian and English: ``catalogue.HELP["fmt"]``.
+    """
+    from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
+    from capcoe_rules.language.problems import display_path
+
     files = _files(paths or [Path("rules")])
     results = [_format(path) for path in files]
     changed = [result for result in results if result.changed]
@@ -68,7 +62,9 @@ def fmt(
         else:
             assert result.after is not None
             write_atomically(result.path, result.after)
-            err.print(f"reformatted {display_path(result.path)}", markup=False, highlight=False)
+            err.print(
+                say("reformatted", path=display_path(result.path)), markup=False, highlight=False
+            )
     failed = sum(result.after is None for result in results)
     _summary(len(changed), len(results) - len(changed) - failed, failed, check or diff)
     if failed:
@@ -78,6 +74,8 @@ def fmt(
 
 
 def _files(paths: list[Path]) -> list[Path]:
+    from capcoe_rules.language.problems import display_path
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -85,15 +83,20 @@ def _files(paths: list[Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
         else:
-            fail(f"{display_path(path)}: no such file or directory", 2)
+            fail(say("no_such_path", path=display_path(path)), 2)
     return list(dict.fromkeys(files))
 
 
 def _format(path: Path) -> _Result:
+    from capcoe_rules.language.checker import MANIFEST
+    from capcoe_rules.language.formatting import FormatError, format_text
+    from capcoe_rules.language.problems import Problem, display_path
+
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        err.print(f"{display_path(path)}: cannot be read: {error}", markup=False, highlight=False)
+        message = say("unreadable_rule_file", path=display_path(path), reason=error)
+        err.print(message, markup=False, highlight=False)
         return _Result(path, "", None)
     try:
         return _Result(path, text, format_text(text, manifest=path.name == MANIFEST))
@@ -103,6 +106,8 @@ def _format(path: Path) -> _Result:
 
 
 def _print_diff(result: _Result) -> None:
+    from capcoe_rules.language.problems import display_path
+
     assert result.after is not None
     name = display_path(result.path)
     before = result.before if result.before.endswith("\n") else result.before + "\n"
@@ -116,8 +121,11 @@ def _print_diff(result: _Result) -> None:
 
 
 def _summary(changed: int, unchanged: int, failed: int, dry_run: bool) -> None:
-    verb = "would be reformatted" if dry_run else "reformatted"
-    parts = [f"{changed} file(s) {verb}", f"{unchanged} already formatted"]
+    parts = [
+        say("fmt_would_change" if dry_run else "fmt_changed", count=changed),
+        say("fmt_unchanged", count=unchanged),
+    ]
+    err.print(", ".join(parts), end="", markup=False, highlight=False)
     if failed:
-        parts.append(f"[red]{failed} could not be formatted[/red]")
-    err.print(", ".join(parts))
+        err.print(", " + say("fmt_failed", count=failed), style="red", end="", markup=False)
+    err.print()

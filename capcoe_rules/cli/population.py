@@ -8,33 +8,35 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import app, err
-from capcoe_rules.population import DEFAULT_SEED, write_national_round, write_population
+from capcoe_rules.cli.common import command, err
+from capcoe_rules.cli.localized import say
 
 DEFAULT_OUT = Path("fixtures/population/national.jsonl")
 
 
-@app.command()
+@command("population")
 def population(
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="Where to write.")] = DEFAULT_OUT,
-    seed: Annotated[int, typer.Option(help="Seed of the deterministic draws.")] = DEFAULT_SEED,
-    national_round: Annotated[
-        bool,
-        typer.Option(
-            "--round",
-            help="Write the national allocation round's input instead: the population plus "
-            "simulated Regioni, Province, Città metropolitane and Unioni di comuni, every "
-            "body with a simulated resident population and spending capacity.",
-        ),
-    ] = False,
+    out_path: Annotated[Path, typer.Option("--out", "-o")] = DEFAULT_OUT,
+    seed: Annotated[int | None, typer.Option(show_default=False)] = None,
+    national_round: Annotated[bool, typer.Option("--round")] = False,
 ) -> None:
-    """Generate one application per ISTAT comune (7,896), deterministically."""
+    """Generate one application per ISTAT comune (7,896), deterministically.
+
+    Its help, in Italian and English: ``catalogue.HELP["population"]``.
+    """
+    from capcoe_rules.population import (  # start-up: see cli.common
+        DEFAULT_SEED,
+        write_national_round,
+        write_population,
+    )
+
+    seed = DEFAULT_SEED if seed is None else seed
     started = time.perf_counter()
     if national_round:
         count = write_national_round(out_path, seed)
-        what = "applications (simulated national round)"
+        written = "round_written"
     else:
         count = write_population(out_path, seed)
-        what = "applications"
-    elapsed = time.perf_counter() - started
-    err.print(f"wrote {count} {what} to {out_path} in {elapsed:.2f} s", markup=False)
+        written = "population_written"
+    seconds = f"{time.perf_counter() - started:.2f}"
+    err.print(say(written, count=count, path=out_path, seconds=seconds), markup=False)

@@ -8,43 +8,28 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.atomic import write_atomically
-from capcoe_rules.cli.common import RulesOption, app, err, fail, out
-from capcoe_rules.engine import Engine
-from capcoe_rules.language import RuleSetError
-from capcoe_rules.schemas import SCHEMAS, file_name, schema_text
+from capcoe_rules.cli.common import RulesOption, command, err, fail, out
+from capcoe_rules.cli.localized import language, say
 
 
-@app.command()
+@command("schema")
 def schema(
-    names: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help=f"Schemas to give: {', '.join(SCHEMAS)} (default: the list of them).",
-            show_default=False,
-        ),
-    ] = None,
-    out_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Write the schemas (all of them when none is named) as NAME.schema.json "
-            "files in this directory.",
-            show_default=False,
-        ),
-    ] = None,
+    names: Annotated[list[str] | None, typer.Argument(show_default=False)] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", show_default=False)] = None,
     rules: RulesOption = Path("rules"),
 ) -> None:
-    """Give the JSON Schema of a case, a decision, an allocation round or a rule file.
+    """The JSON Schema of a case, a decision, an allocation round or a rule file.
 
-    One schema named: printed. With --out: written to files. Neither: the list of names.
-    Decision schemas are typed by the rule set (each derived value, lookup column and
-    finding value with its type).
+    Its help, in Italian and English: ``catalogue.HELP["schema"]``.
     """
+    from capcoe_rules.atomic import write_atomically  # start-up: see cli.common
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import RuleSetError
+    from capcoe_rules.schemas import SCHEMAS, file_name, schema_text
+
     unknown = [name for name in names or [] if name not in SCHEMAS]
     if unknown:
-        fail(f"no schema named {', '.join(unknown)} (known: {', '.join(SCHEMAS)})", 2)
+        fail(say("unknown_schema", names=", ".join(unknown), known=", ".join(SCHEMAS)), 2)
     if not names and out_dir is None:
         for kind in SCHEMAS.values():
             out.print(f"{kind.name:<20} {kind.title}", highlight=False, markup=False)
@@ -53,17 +38,17 @@ def schema(
         models = Engine.from_path(rules).decision_models
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
+            print(problem.text(language()), file=sys.stderr)
+        fail(say("rule_set_has_problems", path=rules), 1)
     except FileNotFoundError as error:
         fail(str(error), 2)
     chosen = names or list(SCHEMAS)
     if out_dir is None:
         if len(chosen) > 1:
-            fail("name one schema to print, or give --out DIR to write several", 2)
+            fail(say("one_schema_to_print"), 2)
         sys.stdout.write(schema_text(chosen[0], models))
         return
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in chosen:
         write_atomically(out_dir / file_name(name), schema_text(name, models))
-        err.print(f"wrote {out_dir / file_name(name)}", markup=False, highlight=False)
+        err.print(say("wrote", what=out_dir / file_name(name)), markup=False, highlight=False)

@@ -7,49 +7,38 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
 
-from capcoe_rules.cli.common import RulesOption, app, err, fail, out
-from capcoe_rules.language import CheckedRuleSet, RuleSetError, load_ruleset
+from capcoe_rules.cli.common import RulesOption, command, fail, out, stderr_console
+from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:  # hypothesis is in the test extra: imported only when the command runs
+    from capcoe_rules.language import CheckedRuleSet
     from capcoe_rules.testing.selftest import SelfTestReport
 
 
-@app.command()
+@command("selftest")
 def selftest(
     rules: RulesOption = Path("rules"),
-    cases: Annotated[
-        int, typer.Option("--cases", min=1, help="Generated cases to decide (per rule set).")
-    ] = 1000,
-    generated: Annotated[
-        int,
-        typer.Option(
-            "--generated",
-            min=0,
-            help="Also test this many generated rule sets (each with --cases cases).",
-        ),
-    ] = 0,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="Repeat a run exactly (derandomised).")
-    ] = None,
+    cases: Annotated[int, typer.Option("--cases", min=1)] = 1000,
+    generated: Annotated[int, typer.Option("--generated", min=0)] = 0,
+    seed: Annotated[int | None, typer.Option("--seed")] = None,
 ) -> None:
-    """Decide generated cases with the durable_rules engine and with the reference
-    evaluator (the specification) and compare every decision byte for byte.
+    """See the engine decide as the specification, on generated cases.
 
-    Exit status 0 when they always agree, 1 on a disagreement (shown, shrunk to a small
-    case) or a rule set with problems, 2 when the test extra is not installed.
+    Its help, in Italian and English: ``catalogue.HELP["selftest"]``.
     """
     try:
-        from capcoe_rules.testing import selftest as checks  # noqa: PLC0415 - needs hypothesis
+        from capcoe_rules.testing import selftest as checks  # needs hypothesis
     except ImportError as error:
-        fail(f"selftest needs the test extra: pip install 'capcoe-rules[test]' ({error})", 2)
+        fail(say("selftest_needs_extra", reason=error), 2)
+    from capcoe_rules.language import RuleSetError, load_ruleset
+
     try:
         ruleset = load_ruleset(rules)
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem)
-        fail(f"the rule set in {rules} has problems", 1)
+            print(problem.text(language()))
+        fail(say("selftest_rule_set_problems", path=rules), 1)
     except FileNotFoundError as error:
         fail(str(error), 2)
     try:
@@ -62,8 +51,11 @@ def selftest(
 def _run(
     checks: ModuleType, ruleset: CheckedRuleSet, cases: int, generated: int, seed: int | None
 ) -> list[SelfTestReport]:
+    from rich.progress import Progress
+
     reports: list[SelfTestReport] = []
-    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+    console = stderr_console()
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task(f"{ruleset.name} {ruleset.version}", total=cases)
         reports.append(
             checks.check_ruleset_cases(

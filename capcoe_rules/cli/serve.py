@@ -4,66 +4,38 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import app, default_rules, err, fail
-from capcoe_rules.engine import Engine
-from capcoe_rules.language import RuleSetError
-from capcoe_rules.service import DEFAULT_MAX_BODY_BYTES
+from capcoe_rules.cli.common import command, default_rules, err, fail
+from capcoe_rules.cli.localized import language, say
+from capcoe_rules.service import DEFAULT_MAX_BODY_BYTES  # a constant: the package is light
+
+if TYPE_CHECKING:
+    from capcoe_rules.engine import Engine
 
 
-@app.command()
+@command("serve")
 def serve(
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--rules",
-            "-r",
-            help="Rule set directory; repeat it to serve several versions side by side, the "
-            "first answering under /v1/ (default: ./rules if there is one, else the bundled set).",
-            show_default=False,
-        ),
-    ] = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
-    max_body_bytes: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            help="Largest request body accepted (413 above it); for a batch, the longest line.",
-        ),
-    ] = DEFAULT_MAX_BODY_BYTES,
-    access_log: Annotated[
-        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
-    ] = True,
-    graceful_timeout: Annotated[
-        int,
-        typer.Option(min=0, help="On SIGTERM or Ctrl-C, seconds to let requests under way finish."),
-    ] = 30,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", "-r", show_default=False)] = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1)] = 1,
+    max_body_bytes: Annotated[int, typer.Option(min=1)] = DEFAULT_MAX_BODY_BYTES,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log")] = True,
+    graceful_timeout: Annotated[int, typer.Option(min=0)] = 30,
 ) -> None:
-    """Serve decisions over HTTP: POST /v1/decisions, /v1/decisions:batch, /v1/allocations;
-    GET /v1/ruleset, /v1/schemas, /health; the OpenAPI at /docs.
-
-    Every rule set is loaded and checked first: a problem stops the server with the
-    checker's messages (exit 1). Stops gracefully on SIGTERM (exit 0) or Ctrl-C (exit 130):
-    no new connection, the requests under way finish.
-    """
+    """The HTTP decision service. (Help: the catalogue's ``serve``.)"""
     try:
-        from capcoe_rules.service.server import serve as run  # noqa: PLC0415 (an extra)
+        from capcoe_rules.service.server import serve as run  # an extra
     except ImportError as error:
-        fail(
-            f"the HTTP service needs the 'serve' extra ({error.name} is missing): "
-            "pip install 'capcoe-rules[serve]'",
-            2,
-        )
+        fail(say("serve_needs_extra", missing=error.name), 2)
     directories = rules or [default_rules()]
     engines = [_engine(directory) for directory in directories]
     versions = [engine.ruleset.version for engine in engines]
     if len(set(versions)) != len(versions):
-        fail(f"two rule sets of one version ({', '.join(versions)}): serve one of each", 2)
+        fail(say("two_of_one_version", versions=", ".join(versions)), 2)
     for index, engine in enumerate(engines):
         ruleset = engine.ruleset
         where = "/v1/ and " if index == 0 else ""
@@ -93,11 +65,14 @@ def serve(
 
 
 def _engine(directory: Path) -> Engine:
+    from capcoe_rules.engine import Engine
+    from capcoe_rules.language import RuleSetError
+
     try:
         return Engine.from_path(directory)
     except RuleSetError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
-        fail(f"the rule set in {directory} has problems: the server does not start", 1)
+            print(problem.text(language()), file=sys.stderr)
+        fail(say("server_not_started", path=directory), 1)
     except FileNotFoundError as error:
         fail(str(error), 2)

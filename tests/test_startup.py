@@ -1,0 +1,112 @@
+"""Cold start: the command line loads only what the command it runs needs.
+
+Checked through ``sys.modules`` in a fresh interpreter, not through timings (which depend
+on the machine's load): ``import capcoe_rules`` and ``import capcoe_rules.cli`` and
+``capcoe-rules --help`` must not import the engine, pydantic, durable_rules, PyYAML or rich.
+``capcoe-rules bench`` reports the start-up time itself.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import capcoe_rules
+
+HEAVY = (
+    "capcoe_rules.engine",
+    "capcoe_rules.language",
+    "capcoe_rules.models",
+    "capcoe_rules.allocation",
+    "capcoe_rules.batch",
+    "pydantic",
+    "durable",
+    "yaml",
+    "rich",
+)
+"""What the help of the command line has no use for: the engine and what it stands on."""
+
+RUN_CLI = """
+import json, sys
+modules_file, *sys.argv[1:] = sys.argv[1:]
+sys.argv[0] = "capcoe-rules"
+from capcoe_rules.cli import main
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+with open(modules_file, "w") as handle:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+"""
+
+
+def _modules_after(code: str, *args: str, tmp_path: Path) -> tuple[int, list[str], str]:
+    """Run ``code`` in a fresh interpreter; its exit code, modules loaded and stdout."""
+    modules_file = tmp_path / "modules.json"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(modules_file), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert modules_file.is_file(), result.stderr
+    found = json.loads(modules_file.read_text())
+    return found["code"], found["modules"], result.stdout
+
+
+def _heavy(modules: list[str]) -> list[str]:
+    return [name for name in modules if name.split(".")[0] in HEAVY or name.startswith(HEAVY)]
+
+
+@pytest.mark.parametrize("module", ["capcoe_rules", "capcoe_rules.cli"])
+def test_importing_the_package_or_the_command_line_loads_no_engine(
+    module: str, tmp_path: Path
+) -> None:
+    code = (
+        "import json, sys\n"
+        f"import {module}\n"
+        "json.dump({'code': 0, 'modules': sorted(sys.modules)}, open(sys.argv[1], 'w'))\n"
+    )
+    _, modules, _ = _modules_after(code, tmp_path=tmp_path)
+    assert module in modules
+    assert _heavy(modules) == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--lang", "en", "--help"], ["--lang=en", "--help"]])
+def test_help_loads_no_engine_no_pydantic_no_rich(args: list[str], tmp_path: Path) -> None:
+    code, modules, stdout = _modules_after(RUN_CLI, *args, tmp_path=tmp_path)
+    assert code == 0
+    assert "capcoe-rules" in stdout and "check" in stdout
+    assert _heavy(modules) == []
+
+
+def test_a_command_still_loads_what_it_needs(tmp_path: Path) -> None:
+    # The other side of laziness: the engine is imported when a command uses it.
+    rules = Path(__file__).resolve().parent.parent / "rules"
+    code, modules, _ = _modules_after(RUN_CLI, "check", str(rules), tmp_path=tmp_path)
+    assert code == 0
+    assert "capcoe_rules.language" in modules
+
+
+def test_every_public_name_resolves_on_first_use() -> None:
+    for name in capcoe_rules.__all__:
+        assert getattr(capcoe_rules, name) is not None, name
+    assert set(dir(capcoe_rules)) >= {*capcoe_rules.__all__, "__version__"}
+    assert isinstance(capcoe_rules.__version__, str) and capcoe_rules.__version__
+    with pytest.raises(AttributeError, match="no attribute 'Enigne'"):
+        capcoe_rules.Enigne  # noqa: B018 - the attribute access is the test
+
+
+def test_a_public_name_is_the_object_of_its_home_module() -> None:
+    from capcoe_rules.engine import Engine  # noqa: PLC0415 - the point is where it comes from
+    from capcoe_rules.errors import CaseError  # noqa: PLC0415
+
+    assert capcoe_rules.Engine is Engine
+    assert capcoe_rules.CaseError is CaseError
