@@ -64,6 +64,20 @@ def bench(
             "--large-rules", min=0, help="Also build a rule set of N rules and time it (0: no)."
         ),
     ] = 1000,
+    allocation_scale: Annotated[
+        int,
+        typer.Option(
+            "--allocation-scale",
+            min=0,
+            help="Also time the allocation round N (2 or more) times larger (0: no).",
+        ),
+    ] = 10,
+    allocation_rounds: Annotated[
+        int,
+        typer.Option(
+            "--allocation-rounds", min=1, help="Interleaved rounds of the allocation contenders."
+        ),
+    ] = 1,
     json_output: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure load time, latency, batch throughput, the reference ratio and memory.
@@ -71,6 +85,8 @@ def bench(
     Always exits 0 when the measurement ran: targets missed are reported, not failures,
     because timings depend on the machine and on its load.
     """
+    if allocation_scale == 1:
+        fail("--allocation-scale is 0 (no allocation round) or at least 2", 2)
     try:
         report = run_bench(
             rules,
@@ -84,6 +100,8 @@ def bench(
             batch_rounds=batch_rounds,
             startup_rounds=startup_rounds,
             large_rules=large_rules,
+            allocation_scale=allocation_scale,
+            allocation_rounds=allocation_rounds,
             step=None if json_output else _step,
         )
     except RuleSetError as error:
