@@ -108,7 +108,7 @@ def test_bench_times_the_allocation_round_next_to_one_n_times_larger() -> None:
         # The national round's even spread of 200 applications, and 3 times as many.
         assert "200 applications" in national["label"] and "600 applications" in scaled["label"]
         assert national["value"] > 0 and scaled["value"] > 0
-        assert "median of 2 interleaved rounds" in national["note"]
+        assert "mean of 3 in a row; median of 2 interleaved rounds" in national["note"]
         assert ratio["value"] == pytest.approx(scaled["value"] / national["value"])
         assert ratio["target"] == pytest.approx(3.6)  # 1.2 x the scale
         assert isinstance(ratio["met"], bool)

@@ -629,16 +629,19 @@ def _allocation_figures(report: BenchReport, scaling: AllocationScaling) -> None
     scale, timed = scaling.scale, scaling.timed
     rounds = f"median of {timed.rounds} interleaved rounds"
     for method in scaling.methods:
-        for factor, size in ((1, "national"), (scale, f"{scale}x")):
-            timing = timed.timings[scaling.contender(method, factor)]
+        sides = (
+            ("national", "national", 1, scaling.national, f"mean of {scale} in a row; "),
+            ("scaled", f"{scale}x", scale, scaling.larger, ""),
+        )
+        for key, size, factor, seconds, how in sides:
             report.add(
                 Figure(
-                    f"allocation_{method}_{'national' if factor == 1 else 'scaled'}_cpu",
+                    f"allocation_{method}_{key}_cpu",
                     f"allocation round, {method}, {size}: "
                     f"{scaling.applications * factor:,} applications, CPU time",
-                    timing.median_cpu,
+                    seconds(method, "cpu"),
                     "s",
-                    note=f"wall {timing.median_wall:.3f} s; {rounds}",
+                    note=f"wall {seconds(method, 'wall'):.3f} s; {how}{rounds}",
                 )
             )
         report.add(
