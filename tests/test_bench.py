@@ -15,6 +15,7 @@ runner = CliRunner()
 TINY = [
     *("--cases", "200", "--memory-cases", "1000", "--load-runs", "2", "--rules", str(RULES)),
     *("--batch-rounds", "2", "--startup-rounds", "1", "--large-rules", "150"),
+    *("--allocation-scale", "3"),
 ]
 NO_SERVICE = [*TINY, "--no-service"]
 
@@ -93,6 +94,42 @@ def test_bench_json_has_values_targets_and_verdicts() -> None:
     assert isinstance(figures["single_p99"]["met"], bool)
     assert figures["single_p50"]["met"] is None  # no target: reported, not judged
     assert "facts left in durable_rules: 0" in figures["rss_growth"]["note"]
+
+
+def test_bench_times_the_allocation_round_next_to_one_n_times_larger() -> None:
+    result = runner.invoke(app, ["bench", *NO_SERVICE, "--allocation-rounds", "2", "--json"])
+
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["figures"]
+    for method in ("proporzionale", "priorita"):
+        national = figures[f"allocation_{method}_national_cpu"]
+        scaled = figures[f"allocation_{method}_scaled_cpu"]
+        ratio = figures[f"allocation_{method}_ratio"]
+        # The national round's even spread of 200 applications, and 3 times as many.
+        assert "200 applications" in national["label"] and "600 applications" in scaled["label"]
+        assert national["value"] > 0 and scaled["value"] > 0
+        assert "mean of 3 in a row; median of 2 interleaved rounds" in national["note"]
+        assert ratio["value"] == pytest.approx(scaled["value"] / national["value"])
+        assert ratio["target"] == pytest.approx(3.6)  # 1.2 x the scale
+        assert isinstance(ratio["met"], bool)
+        assert "load average" in ratio["note"] and "wall" in ratio["note"]
+
+
+def test_bench_leaves_the_allocation_out_when_asked_and_refuses_a_scale_of_one() -> None:
+    options = [*NO_SERVICE, "--startup-rounds", "0", "--large-rules", "0", "--json"]
+    skipped = runner.invoke(app, ["bench", *options, "--allocation-scale", "0"])
+
+    assert skipped.exit_code == 0, skipped.output
+    figures = json.loads(skipped.stdout)["figures"]
+    assert "batch_seconds" in figures
+    assert not [key for key in figures if key.startswith("allocation_")]
+
+    refused = runner.invoke(app, ["bench", *options, "--allocation-scale", "1"])
+    assert refused.exit_code == 2
+    assert "--allocation-scale vale 0 (nessun turno di assegnazione) o almeno 2" in refused.stderr
+    refused = runner.invoke(app, ["--lang", "en", "bench", *options, "--allocation-scale", "1"])
+    assert refused.exit_code == 2
+    assert "--allocation-scale is 0 (no allocation round) or at least 2" in refused.stderr
 
 
 def test_bench_times_the_http_service_next_to_in_process_evaluation() -> None:

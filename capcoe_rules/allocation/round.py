@@ -21,8 +21,10 @@ The round is where the engine, the rule set's allocation declaration
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 from typing import Any
@@ -46,8 +48,10 @@ from capcoe_rules.engine.case_data import CaseInput
 from capcoe_rules.errors import CaseError, NotInForceError, RoundError
 from capcoe_rules.language.allocation import Allocation, Labels, Method, Pool
 from capcoe_rules.language.expressions import Ref
+from capcoe_rules.language.types import Type
 from capcoe_rules.models.application import Application
-from capcoe_rules.models.decision import Decision, RuleSetRef
+from capcoe_rules.models.decision import RuleSetRef
+from capcoe_rules.models.inputs import ROME
 
 SCORE_PLACES = Decimal("0.000001")
 SHARE_PLACES = Decimal("0.01")
@@ -154,7 +158,52 @@ def _latest_day(cases: list[tuple[str, Application]]) -> dt.date:
     return max(case.default_as_of() for _, case in cases)
 
 
-def read(ref: Ref, case: BaseModel, decision: Decision | None) -> Any:
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What a round reads of an application's decision: its outcome, the blocking rules
+    it fails, its derived values and lookup rows (as the decision shows them)."""
+
+    outcome: str
+    reasons: list[str]
+    derived: Mapping[str, Any]
+    lookups: Mapping[str, Mapping[str, Any]]
+
+
+def decide(engine: Engine, case: Application) -> Verdict:
+    """The verdict on ``case`` as of its own date, as ``engine.evaluate`` decides it.
+
+    Read from the compact decision's JSON, which the engine writes without building a
+    decision (its findings are most of an evaluation's cost); the derived values are
+    read back as the decision holds them (:func:`shown_value`). Raises
+    :class:`CaseError` as ``evaluate`` does.
+    """
+    text = engine.evaluate_json(case, compact=True)
+    compact = json.loads(text.json)
+    types = engine.ruleset.cases[case.case_type].derived_types
+    derived = {name: shown_value(value, types[name]) for name, value in compact["derived"].items()}
+    return Verdict(text.outcome, compact["reasons"], derived, text.lookups)
+
+
+def shown_value(value: Any, type_: Type) -> Any:
+    """A decision's value of ``type_`` from its JSON: a decimal (or euros) from its text,
+    a date, a time in Rome; the rest as JSON has it."""
+    if value is None:
+        return None
+    base = type_.base
+    if base == "list" and type_.item is not None:
+        return [shown_value(item, type_.item) for item in value]
+    if not isinstance(value, str):
+        return value
+    if base in ("number", "money"):
+        return Decimal(value)
+    if base == "date":
+        return dt.date.fromisoformat(value)
+    if base == "datetime":
+        return dt.datetime.fromisoformat(value).astimezone(ROME)
+    return value
+
+
+def read(ref: Ref, case: BaseModel, decision: Verdict | None) -> Any:
     """The value a declaration's name reads for one application: a field of the case, a
     derived value or a lookup's column of its decision."""
     root, *rest = ref.path
@@ -212,11 +261,10 @@ def _participants(
     people: list[_Person] = []
     for source, case in _one_per_body(declaration, candidates, exclude):
         try:
-            decision = engine.evaluate(case)
+            decision = decide(engine, case)
         except CaseError as error:  # e.g. submitted outside the rule set's period
             invalid.append(Invalid(source=source, problems=[str(p) for p in error.problems]))
             continue
-        assert isinstance(decision, Decision)
         if decision.outcome != "eligible":
             exclude(case, "not_eligible", list(decision.reasons))
             continue
@@ -248,7 +296,7 @@ def _claimant(
     declaration: Allocation,
     method: Method,
     case: Application,
-    decision: Decision,
+    decision: Verdict,
     pool: Pool,
     group: str,
     criteria: dict[str, Any],

@@ -16,7 +16,9 @@ it. ``capcoe-rules bench`` measures, on the bundled rule set and the national po
    and the load + check + compile time of a rule set enlarged to 1,000 rules;
 5. the HTTP service (``POST /v1/decisions``, N concurrent clients) next to in-process
    evaluation (:mod:`.service_bench`), when the ``serve`` extra is installed;
-6. peak resident memory, and its growth over many evaluations.
+6. peak resident memory, and its growth over many evaluations;
+7. the allocation round, national and N times larger, per method, interleaved
+   (:mod:`.allocation_bench`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from capcoe_rules.batch.allocation_bench import AllocationScaling, compare_allocation
 from capcoe_rules.batch.interleaved import interleave, interleave_commands
 from capcoe_rules.batch.pipeline import run_batch
 from capcoe_rules.batch.running import Evaluator
@@ -52,7 +55,7 @@ from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
 from capcoe_rules.engine.decision_json import DecisionText
 from capcoe_rules.language import load_ruleset
 from capcoe_rules.language.sources import read_sources
-from capcoe_rules.population import national_population
+from capcoe_rules.population import national_population, national_round_applications
 
 NATIONAL_CASES = 7896
 """The national population, one application per comune: the unit of the batch target."""
@@ -67,6 +70,8 @@ TARGET_COMPACT_BYTES = 1500.0
 TARGET_HELP_RATIO = 4.0
 TARGET_EVALUATE_RATIO = 12.0
 TARGET_GROWTH_EVALUATIONS = 1_000_000
+TARGET_ALLOCATION_GROWTH = 1.2
+"""A round N times the national one within 1.2 N times its time (12x for 10x)."""
 MB = 1024 * 1024
 
 
@@ -141,12 +146,16 @@ def run_bench(
     batch_rounds: int = 5,
     startup_rounds: int = 5,
     large_rules: int = 1000,
+    allocation_scale: int = 10,
+    allocation_rounds: int = 1,
     step: Step | None = None,
 ) -> BenchReport:
     """Measure everything on ``rules`` and the first ``cases`` of the national population.
 
     ``cases`` takes an even spread of the population (every k-th comune) so that a small
-    sample keeps the national mix of regions and mistakes.
+    sample keeps the national mix of regions and mistakes; the allocation round takes
+    the same spread of the national round's input. ``allocation_scale``: the larger
+    round, in national rounds (0: no allocation figures).
     """
     say = step or (lambda _: None)
     say("generating the population")
@@ -209,6 +218,20 @@ def run_bench(
         _service_figures(report, comparison)
     elif service:
         say("the HTTP service: skipped, the 'serve' extra is not installed")
+
+    if allocation_scale:
+        say(
+            f"allocation rounds, national and {allocation_scale}x, "
+            f"{allocation_rounds} interleaved round(s)"
+        )
+        applications = _sample(list(national_round_applications()), cases)
+        scaling = compare_allocation(
+            read_sources(rules).texts,
+            applications,
+            scale=allocation_scale,
+            rounds=allocation_rounds,
+        )
+        _allocation_figures(report, scaling)
 
     say(f"memory over {memory_cases:,} evaluations")
     _memory_figures(report, engine, models, memory_cases)
@@ -599,6 +622,38 @@ def _service_figures(report: BenchReport, comparison: ServiceComparison) -> None
             f"{os.cpu_count()} CPUs",
         )
     )
+
+
+def _allocation_figures(report: BenchReport, scaling: AllocationScaling) -> None:
+    """Per method: the national round, the larger one (CPU, wall in the note), the ratio."""
+    scale, timed = scaling.scale, scaling.timed
+    rounds = f"median of {timed.rounds} interleaved rounds"
+    for method in scaling.methods:
+        sides = (
+            ("national", "national", 1, scaling.national, f"mean of {scale} in a row; "),
+            ("scaled", f"{scale}x", scale, scaling.larger, ""),
+        )
+        for key, size, factor, seconds, how in sides:
+            report.add(
+                Figure(
+                    f"allocation_{method}_{key}_cpu",
+                    f"allocation round, {method}, {size}: "
+                    f"{scaling.applications * factor:,} applications, CPU time",
+                    seconds(method, "cpu"),
+                    "s",
+                    note=f"wall {seconds(method, 'wall'):.3f} s; {how}{rounds}",
+                )
+            )
+        report.add(
+            Figure(
+                f"allocation_{method}_ratio",
+                f"allocation round, {method}: {scale}x / national (CPU)",
+                scaling.ratio(method),
+                "x",
+                TARGET_ALLOCATION_GROWTH * scale,
+                note=f"wall {scaling.ratio(method, 'wall'):.2f}x; {timed.load_note}",
+            )
+        )
 
 
 def _memory_figures(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from capcoe_rules.cli.common import RulesOption, command, err, fail, out
+from capcoe_rules.cli.localized import say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -65,6 +66,20 @@ def bench(
             "--large-rules", min=0, help="Also build a rule set of N rules and time it (0: no)."
         ),
     ] = 1000,
+    allocation_scale: Annotated[
+        int,
+        typer.Option(
+            "--allocation-scale",
+            min=0,
+            help="Also time the allocation round N (2 or more) times larger (0: no).",
+        ),
+    ] = 10,
+    allocation_rounds: Annotated[
+        int,
+        typer.Option(
+            "--allocation-rounds", min=1, help="Interleaved rounds of the allocation contenders."
+        ),
+    ] = 1,
     json_output: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure load time, latency, batch throughput, the reference ratio and memory.
@@ -75,6 +90,8 @@ def bench(
     from capcoe_rules.batch.bench import run_bench  # start-up: see cli.common
     from capcoe_rules.language import RuleSetError
 
+    if allocation_scale == 1:
+        fail(say("allocation_scale_one"), 2)
     try:
         report = run_bench(
             rules,
@@ -88,6 +105,8 @@ def bench(
             batch_rounds=batch_rounds,
             startup_rounds=startup_rounds,
             large_rules=large_rules,
+            allocation_scale=allocation_scale,
+            allocation_rounds=allocation_rounds,
             step=None if json_output else _step,
         )
     except RuleSetError as error:

@@ -632,11 +632,23 @@ HELP: dict[str, Said] = {
         "Costruisce e misura anche un set di N regole (0: no).",
         "Also build a rule set of N rules and time it (0: no).",
     ),
+    "bench.allocation_scale": Said(
+        "Misura anche il turno di assegnazione N volte più grande (2 o più; 0: no).",
+        "Also time the allocation round N (2 or more) times larger (0: no).",
+    ),
+    "bench.allocation_rounds": Said(
+        "Turni alternati dei concorrenti dell'assegnazione.",
+        "Interleaved rounds of the allocation contenders.",
+    ),
     "bench.json_output": Said("Stampa le cifre in JSON.", "Print the figures as JSON."),
 }
 """Help pages: see the module's docstring for the keys."""
 
 MESSAGES: dict[str, Said] = {
+    "allocation_scale_one": Said(
+        "--allocation-scale vale 0 (nessun turno di assegnazione) o almeno 2",
+        "--allocation-scale is 0 (no allocation round) or at least 2",
+    ),
     "unknown_language": Said(
         "{value!r} non è una lingua di capcoe-rules: usa it (italiano) o en (English)",
         "{value!r} is not a language of capcoe-rules: use it (italiano) or en (English)",
