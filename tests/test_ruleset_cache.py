@@ -276,3 +276,11 @@ def test_deciding_one_case_in_a_fresh_process_imports_only_what_it_needs(
     }
     assert sorted(loaded & unneeded) == []
     assert "capcoe_rules.engine.engine" in loaded and "durable_rules_engine" in loaded
+
+
+def test_a_load_may_ask_for_the_checker_itself(
+    cache_dir: Path, rules: Path, spy: CheckerSpy
+) -> None:
+    cached = load_ruleset(rules)
+    assert load_ruleset(rules, cached=False) == cached
+    assert spy.runs == 2 and len(entries(cache_dir)) == 1

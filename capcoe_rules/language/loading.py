@@ -15,15 +15,19 @@ from capcoe_rules.language.ruleset import CheckedRuleSet
 from capcoe_rules.language.sources import content_hash, read_sources
 
 
-def load_ruleset(directory: Path | str) -> CheckedRuleSet:
+def load_ruleset(directory: Path | str, *, cached: bool = True) -> CheckedRuleSet:
     """Load and check the rule set in ``directory``. Raises :class:`RuleSetError` (and only
-    that: a missing directory or a file that cannot be read is a problem like the others)."""
+    that: a missing directory or a file that cannot be read is a problem like the others).
+
+    ``cached=False``: check it afresh, without reading or writing the cache (what a
+    benchmark of the checker needs; ``CAPCOE_NO_CACHE=1`` does it for a whole process).
+    """
     directory = Path(directory)
     sources = read_sources(directory)
     if not directory.is_dir():
         raise RuleSetError(sources.problems)
     origin = display_path(directory)
-    if sources.problems:  # an unreadable file: the checker lists it with the rest
+    if sources.problems or not cached:  # an unreadable file: listed with the rest
         return _checked(sources.texts, origin, sources.problems, sources.unreadable)
     texts_hash = content_hash(sources.texts)
     name = cache.key(texts_hash, origin)
