@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,16 @@ def make_application(**changes: Any) -> dict[str, Any]:
 def application() -> Callable[..., dict[str, Any]]:
     """Factory: ``application(area="formazione", applicant__body_type="regione")``."""
     return make_application
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_ruleset_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The checked-rule-set cache in a directory of this test session's own (the CLI's
+    subprocesses inherit it): the tests neither read nor fill the user's."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CAPCOE_CACHE_DIR", str(tmp_path_factory.mktemp("ruleset-cache")))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")

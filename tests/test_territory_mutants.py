@@ -47,3 +47,35 @@ def test_comuni_csv_is_what_derive_makes(tmp_path: Path, monkeypatch: pytest.Mon
     assert output.read_bytes() == derive.Path(derive.__file__).with_name("comuni.csv").read_bytes()
     codes = [comune.istat_code for comune in comuni()]
     assert codes == sorted(codes) and len(codes) > 7800
+
+
+def _every_place() -> dict[str, Place]:
+    """Every code's place, built the plain way from the whole list (the specification of
+    ``resolve``, which reads a comune's own row only)."""
+    places: dict[str, Place] = {
+        c.istat_code: Place(c.istat_code, "comune", c.name, c.region_code, c.nuts2)
+        for c in comuni()
+    }
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for c in comuni():
+        groups.setdefault((c.province_code, "provincia", c.province_name), []).append(c.nuts2)
+        if c.uts_code != c.province_code:
+            name = f"Città metropolitana di {c.province_name}"
+            groups.setdefault((c.uts_code, "provincia", name), []).append(c.nuts2)
+        groups.setdefault((c.region_code, "regione", c.region_name), []).append(c.nuts2)
+    region_of = {c.province_code: c.region_code for c in comuni()}
+    region_of |= {c.uts_code: c.region_code for c in comuni()}
+    for (code, level, name), nuts in groups.items():
+        region = code if level == "regione" else region_of[code]
+        places[code] = Place(code, level, name, region, nuts[0] if len(set(nuts)) == 1 else None)
+    return places
+
+
+def test_every_code_resolves_to_the_place_the_whole_list_gives() -> None:
+    places = _every_place()
+    for code, place in places.items():
+        assert resolve(code) == place
+    prefixes = {code[:length] for code in places for length in range(1, 6)} - set(places)
+    for code in sorted(prefixes | {"0630490", "06304a", "٠٦٣٠٤٩", "063049\n"}):
+        with pytest.raises(UnknownTerritoryCodeError):
+            resolve(code)

@@ -26,7 +26,7 @@ from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.engine.payments import PaymentDecider
 from capcoe_rules.errors import DecisionMismatchError, EvaluationError
-from capcoe_rules.language.checker import load_ruleset, load_sources
+from capcoe_rules.language.loading import load_ruleset
 from capcoe_rules.language.numbers import CONTEXT
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.models.compact import CompactDecision
@@ -158,6 +158,8 @@ class Engine(_Evaluator):
 
     @classmethod
     def from_sources(cls, sources: Mapping[str, str], origin: str = "rules") -> Engine:
+        from capcoe_rules.language.checker import load_sources  # noqa: PLC0415 (only here)
+
         return cls(load_sources(sources, origin), origin=origin)
 
     @property

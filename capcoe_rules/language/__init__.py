@@ -1,8 +1,21 @@
-"""Rule files: YAML with positions, document models, typed expressions, dated parameters."""
+"""Rule files: YAML with positions, document models, typed expressions, dated parameters.
 
-from capcoe_rules.language.checker import check_ruleset, load_ruleset, load_sources
-from capcoe_rules.language.problems import Problem, RuleSetError
-from capcoe_rules.language.ruleset import CheckedRuleSet
+The names below are imported on first use (PEP 562), so that a module of the package
+(say :mod:`capcoe_rules.language.ruleset`, which every engine needs) can be imported
+without the checker and all its stages, which an engine whose rule set comes from the
+cache never runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capcoe_rules.language.checker import load_sources
+    from capcoe_rules.language.loading import check_ruleset, load_ruleset
+    from capcoe_rules.language.problems import Problem, RuleSetError
+    from capcoe_rules.language.ruleset import CheckedRuleSet
 
 __all__ = [
     "CheckedRuleSet",
@@ -12,3 +25,21 @@ __all__ = [
     "load_ruleset",
     "load_sources",
 ]
+
+_HOMES = {
+    "CheckedRuleSet": "capcoe_rules.language.ruleset",
+    "Problem": "capcoe_rules.language.problems",
+    "RuleSetError": "capcoe_rules.language.problems",
+    "check_ruleset": "capcoe_rules.language.loading",
+    "load_ruleset": "capcoe_rules.language.loading",
+    "load_sources": "capcoe_rules.language.checker",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # once: later lookups find it without this function
+    return value

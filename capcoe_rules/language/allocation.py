@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.documents import (
@@ -40,9 +40,11 @@ from capcoe_rules.language.mistakes import known_names
 from capcoe_rules.language.problems import Position, Report
 from capcoe_rules.language.ruleset import CaseRules, Parameter, Table
 from capcoe_rules.language.types import Schema, Type, schema_of
-from capcoe_rules.language.yaml_source import Path as YamlPath
-from capcoe_rules.language.yaml_source import SourceMap
 from capcoe_rules.models.cases import RULE_SUBJECTS
+
+if TYPE_CHECKING:  # the loader itself is not needed by a rule set read from the cache
+    from capcoe_rules.language.yaml_source import Path as YamlPath
+    from capcoe_rules.language.yaml_source import SourceMap
 
 STEP_ORDER = "quotas, then key (optional), then share or serve, then profiles"
 STEP_ORDER_IT = "quotas, poi key (facoltativo), poi share o serve, poi profiles"

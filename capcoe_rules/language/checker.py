@@ -9,16 +9,15 @@ the stages after reading stop, since every date and name depends on it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from capcoe_rules.language.allocation import check_allocation
+from capcoe_rules.language.loading import check_ruleset, load_ruleset
 from capcoe_rules.language.payment_names import check_payment_declaration
-from capcoe_rules.language.problems import Problem, RuleSetError, display_path
+from capcoe_rules.language.problems import Problem, RuleSetError
 from capcoe_rules.language.ruleset import CheckedRuleSet
-from capcoe_rules.language.sources import read_sources
+from capcoe_rules.language.sources import content_hash, read_sources
 from capcoe_rules.language.stages import case_rules, parameters, reading, rule_ids, tables
 from capcoe_rules.language.stages.context import MANIFEST, CheckContext
 from capcoe_rules.models.cases import RULE_SUBJECTS
@@ -27,6 +26,7 @@ __all__ = [
     "MANIFEST",
     "STAGES",
     "check_ruleset",
+    "check_texts",
     "content_hash",
     "load_ruleset",
     "load_sources",
@@ -116,33 +116,17 @@ STAGES: tuple[Stage, ...] = (
 """The checker, stage by stage, in the order they run."""
 
 
-def load_ruleset(directory: Path | str) -> CheckedRuleSet:
-    """Load and check the rule set in ``directory``. Raises :class:`RuleSetError` (and only
-    that: a missing directory or a file that cannot be read is a problem like the others)."""
-    directory = Path(directory)
-    sources = read_sources(directory)
-    if not directory.is_dir():
-        raise RuleSetError(sources.problems)
-    return _check(sources.texts, display_path(directory), sources.problems, sources.unreadable)
-
-
-def check_ruleset(directory: Path | str) -> list[Problem]:
-    """Every problem of the rule set in ``directory`` (an empty list when it is clean)."""
-    try:
-        load_ruleset(directory)
-    except RuleSetError as error:
-        return error.problems
-    return []
-
-
 def load_sources(sources: Mapping[str, str], origin: str = "rules") -> CheckedRuleSet:
     """Check a rule set given as file texts by relative path (how pickled engines rebuild)."""
-    return _check(sources, origin, [], set())
+    return check_texts(sources, origin, [], set())
 
 
-def _check(
+def check_texts(
     sources: Mapping[str, str], origin: str, problems: list[Problem], unreadable: set[str]
 ) -> CheckedRuleSet:
+    """Check the rule files ``sources`` (text by relative path) read from ``origin``, with
+    the ``problems`` reading them found (``unreadable``: the files that could not be read).
+    Raises :class:`RuleSetError` with every problem."""
     ctx = CheckContext(dict(sorted(sources.items())), origin, list(problems), unreadable)
     for stage in STAGES:
         if stage.needs_manifest and ctx.manifest is None:
@@ -170,11 +154,3 @@ def _checked_ruleset(ctx: CheckContext) -> CheckedRuleSet:
         payment=ctx.payment,
         allocation=ctx.allocation,
     )
-
-
-def content_hash(sources: Mapping[str, str]) -> str:
-    digest = hashlib.sha256()
-    for path, text in sorted(sources.items()):
-        # surrogatepass: texts given to load_sources need not be valid Unicode to be hashed
-        digest.update(path.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
-    return "sha256:" + digest.hexdigest()

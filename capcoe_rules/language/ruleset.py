@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from capcoe_rules.errors import NotInForceError
 from capcoe_rules.language.documents import LookupDoc, ParameterDoc, RuleDoc, TableDoc
@@ -101,6 +101,13 @@ class Table:
         )
         object.__setattr__(self, "_days", tuple(days))
         object.__setattr__(self, "_segments", segments)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (the rule-set cache) by its fields: the read-only segments are rebuilt.
+        return (
+            Table,
+            (self.name, self.key, self.columns, self.versions, self.doc, self.file, self.position),
+        )
 
     def rows_on(self, day: dt.date) -> Rows:
         """The rows in force on ``day``, by key (read-only)."""

@@ -7,12 +7,14 @@ so that ``load_ruleset`` raises only ``RuleSetError`` and ``check`` lists it wit
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from capcoe_rules.errors import Code, Text
+from capcoe_rules.language.limits import MAX_BYTES
 from capcoe_rules.language.problems import Position, Problem, display_path
-from capcoe_rules.language.yaml_source import MAX_BYTES
 
 MAX_TOTAL_BYTES = 8 * MAX_BYTES
 """Largest rule set read (8 MiB of YAML in all): bounds the time a check can take."""
@@ -128,3 +130,12 @@ def decode(data: bytes, where: str) -> str | Problem:
             ),
             Text("save the file as UTF-8", "salva il file come UTF-8"),
         )
+
+
+def content_hash(sources: Mapping[str, str]) -> str:
+    """The rule set's content hash: of every file's relative path and text."""
+    digest = hashlib.sha256()
+    for path, text in sorted(sources.items()):
+        # surrogatepass: texts given to load_sources need not be valid Unicode to be hashed
+        digest.update(path.encode() + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+    return "sha256:" + digest.hexdigest()

@@ -23,14 +23,12 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import Resolver
 
 from capcoe_rules.errors import Code, Text
+from capcoe_rules.language.limits import MAX_BYTES
 from capcoe_rules.language.mistakes import yaml_syntax
 from capcoe_rules.language.problems import Position, Problem
 
 Path = tuple[str | int, ...]
 
-MAX_BYTES = 1 << 20
-"""Largest YAML text read (1 MiB): a hundred times the largest bundled rule file, small
-enough to be read in about a second."""
 MAX_DEPTH = 64
 """Deepest nesting of mappings and lists (a rule file needs about 6 levels)."""
 

@@ -1,20 +1,70 @@
-"""Pydantic models: the cases that come in and the decisions that go out."""
+"""Pydantic models: the cases that come in and the decisions that go out.
 
-from capcoe_rules.models.application import (
-    Applicant,
-    Application,
-    HiresRequest,
-    HiringConditions,
-    NeedsAnalysis,
-    Submitter,
-)
-from capcoe_rules.models.cases import INPUT_CASES, RULE_SUBJECTS
-from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
-from capcoe_rules.models.explanation import CASE, Explanation, Place, Step
-from capcoe_rules.models.labels import Text
-from capcoe_rules.models.money import Money
-from capcoe_rules.models.payment import Grant, Milestone, PaymentClaim, PriorPayment, ReportLine
-from capcoe_rules.models.payment_decision import MilestoneDecision, PaymentDecision, PaymentTotals
+The names below are imported on first use (PEP 562): deciding an application needs
+neither the payment claim's models nor the reviews its rules read, and each pydantic
+model costs its class's construction at import.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from capcoe_rules.models.application import (
+        Applicant,
+        Application,
+        HiresRequest,
+        HiringConditions,
+        NeedsAnalysis,
+        Submitter,
+    )
+    from capcoe_rules.models.cases import INPUT_CASES, RULE_SUBJECTS
+    from capcoe_rules.models.decision import Decision, Finding, RuleSetRef
+    from capcoe_rules.models.explanation import CASE, Explanation, Place, Step
+    from capcoe_rules.models.labels import Text
+    from capcoe_rules.models.money import Money
+    from capcoe_rules.models.payment import (
+        Grant,
+        Milestone,
+        PaymentClaim,
+        PriorPayment,
+        ReportLine,
+    )
+    from capcoe_rules.models.payment_decision import (
+        MilestoneDecision,
+        PaymentDecision,
+        PaymentTotals,
+    )
+
+_HOMES = {
+    "capcoe_rules.models.application": (
+        "Applicant",
+        "Application",
+        "HiresRequest",
+        "HiringConditions",
+        "NeedsAnalysis",
+        "Submitter",
+    ),
+    "capcoe_rules.models.cases": ("INPUT_CASES", "RULE_SUBJECTS"),
+    "capcoe_rules.models.decision": ("Decision", "Finding", "RuleSetRef"),
+    "capcoe_rules.models.explanation": ("CASE", "Explanation", "Place", "Step"),
+    "capcoe_rules.models.labels": ("Text",),
+    "capcoe_rules.models.money": ("Money",),
+    "capcoe_rules.models.payment": (
+        "Grant",
+        "Milestone",
+        "PaymentClaim",
+        "PriorPayment",
+        "ReportLine",
+    ),
+    "capcoe_rules.models.payment_decision": (
+        "MilestoneDecision",
+        "PaymentDecision",
+        "PaymentTotals",
+    ),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "CASE",
@@ -43,3 +93,12 @@ __all__ = [
     "Submitter",
     "Text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOME_OF.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # once: later lookups find it without this function
+    return value
