@@ -11,10 +11,12 @@ exception.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from capcoe_rules.errors import CaseError
+from capcoe_rules.case_messages import case_problem
+from capcoe_rules.errors import CaseError, Position
 
 MAX_JSON_BYTES = 1 << 20
 """Largest JSON text of one case (1 MiB): a hundred times a large payment claim."""
@@ -27,8 +29,18 @@ def load_json(text: str | bytes) -> Any:
     """The value of a JSON text; anything that is not valid JSON raises :class:`CaseError`."""
     if len(text) > MAX_JSON_BYTES:
         unit = "bytes" if isinstance(text, bytes) else "characters"
-        raise CaseError.single(
-            "", f"the case holds {len(text):,} {unit}; a case may hold at most {MAX_JSON_BYTES:,}"
+        unit_it = "byte" if isinstance(text, bytes) else "caratteri"
+        raise CaseError(
+            [
+                case_problem(
+                    "",
+                    "case_too_large",
+                    size=f"{len(text):,}",
+                    unit=unit,
+                    unit_it=unit_it,
+                    limit=f"{MAX_JSON_BYTES:,}",
+                )
+            ]
         )
     if isinstance(text, bytes):
         text = decode_utf8(text)
@@ -36,9 +48,10 @@ def load_json(text: str | bytes) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise CaseError.single("", "not valid JSON: nested too deeply") from None
+        raise CaseError([case_problem("", "json_too_deep")]) from None
     except json.JSONDecodeError as error:
-        raise CaseError.single("", f"not valid JSON: {error}") from None
+        problem = case_problem("", "json_syntax", error=str(error))
+        raise CaseError([replace(problem, position=Position(error.lineno, error.colno))]) from None
     except ValueError:
         # A number too long for Python's int: read long ones as Decimal, so that the
         # field that holds one says what is wrong (more than 15 digits, not a whole number).
@@ -51,11 +64,13 @@ def decode_utf8(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise CaseError.single("", "the text is UTF-16: JSON is read as UTF-8") from None
-        raise CaseError.single(
-            "",
-            f"not UTF-8 text: the byte 0x{data[error.start]:02X} at offset {error.start} "
-            "cannot be read",
+            raise CaseError([case_problem("", "utf16_text")]) from None
+        raise CaseError(
+            [
+                case_problem(
+                    "", "not_utf8", byte=f"0x{data[error.start]:02X}", offset=str(error.start)
+                )
+            ]
         ) from None
 
 

@@ -10,7 +10,16 @@ import typer
 from rich.table import Table
 
 from capcoe_rules.atomic import write_atomically
-from capcoe_rules.cli.common import Format, RulesOption, app, err, fail, load_engine, out
+from capcoe_rules.cli.common import (
+    Format,
+    LanguageOption,
+    RulesOption,
+    app,
+    err,
+    fail,
+    load_engine,
+    out,
+)
 from capcoe_rules.engine import Engine
 from capcoe_rules.testing.reports import junit_xml, results_json
 from capcoe_rules.testing.runner import (
@@ -56,6 +65,7 @@ def test_examples(
             "--junit", help="Also write a JUnit XML report to this file.", show_default=False
         ),
     ] = None,
+    lang: LanguageOption = "it",
 ) -> None:
     """Run example cases (YAML with case: and expect:) and compare their decisions.
 
@@ -67,7 +77,7 @@ def test_examples(
         found = discover(paths or [Path("fixtures")])
     except FileNotFoundError as error:
         fail(str(error), 2)
-    results, durations = _run(engine, found)
+    results, durations = _run(engine, found, lang)
     failed = sum(not result.passed for result in results)
     rule_coverage = coverage(engine.ruleset, results) if show_coverage else None
     if junit is not None:
@@ -87,12 +97,14 @@ def test_examples(
         raise typer.Exit(1)
 
 
-def _run(engine: Engine, paths: list[Path]) -> tuple[list[CaseResult], dict[Path, float]]:
+def _run(
+    engine: Engine, paths: list[Path], language: str
+) -> tuple[list[CaseResult], dict[Path, float]]:
     results: list[CaseResult] = []
     durations: dict[Path, float] = {}
     for path in paths:
         started = time.perf_counter()
-        results.append(run_example(engine, path))
+        results.append(run_example(engine, path, language))
         durations[path] = time.perf_counter() - started
     return results, durations
 
@@ -105,7 +117,8 @@ def _print_result(result: CaseResult) -> None:
     if result.description:
         out.print(f"     {result.description.strip()}", highlight=False, markup=False)
     if result.error:
-        out.print(f"     {result.error}", highlight=False, markup=False)
+        for line in result.error.splitlines():  # a line per problem: file:line:col: ...
+            out.print(f"     {line}", highlight=False, markup=False, soft_wrap=True)
     for difference in result.differences:
         out.print(
             f"     {difference.path}: expected {difference.expected!r}, got {difference.actual!r}",
