@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import math
 import re
 import string
 import types
@@ -38,6 +39,7 @@ __all__ = [
     "FALLBACK",
     "Entry",
     "case_problem",
+    "count",
     "describe",
     "placeholders",
     "refusal",
@@ -167,7 +169,10 @@ CATALOGUE: dict[str, Entry] = {
         'scrivi il testo tra virgolette doppie: "..."',
     ),
     "string_unicode": _e(
-        "is not readable text", "non è un testo leggibile", "write it again as text", "riscrivilo"
+        "is not valid Unicode text",
+        "non è testo Unicode valido",
+        "write it again, without the character that cannot be read",
+        "riscrivilo, senza il carattere che non si può leggere",
     ),
     "string_too_short": _e(
         "must have at least {min_length} character(s)",
@@ -269,7 +274,12 @@ CATALOGUE: dict[str, Entry] = {
     "literal_error": _ONE_OF,
     "enum": _ONE_OF,
     "json_invalid": _NOT_JSON,
-    "json_type": _NOT_JSON,
+    "json_type": _e(
+        "must be JSON text",
+        "deve essere un testo JSON",
+        "send the case as a JSON object {{...}}",
+        "manda il caso come oggetto JSON {{...}}",
+    ),
     # -- the case models' own checks, field by field (capcoe_rules.models) ------------------
     "invalid_unicode": _e(
         "not valid Unicode text: character {position} is a lone surrogate ({escape})",
@@ -446,7 +456,7 @@ CATALOGUE: dict[str, Entry] = {
     # -- the text of a case (capcoe_rules.jsontext, capcoe_rules.casefiles) -----------------
     "case_too_large": _e(
         "the case holds {size} {unit}; a case may hold at most {limit}",
-        "il caso contiene {size} {unit_it}; un caso può contenerne al massimo {limit}",
+        "il caso contiene {size} {unit}; un caso può contenerne al massimo {limit}",
     ),
     "json_too_deep": _e(
         "not valid JSON: nested too deeply",
@@ -505,13 +515,13 @@ CATALOGUE: dict[str, Entry] = {
     # -- the service and the batch ------------------------------------------------------------
     "line_too_long": _e(
         "the line is longer than {limit} bytes",
-        "la riga supera {limit_it} byte",
+        "la riga supera {limit} byte",
         "send one case per line",
         "manda un caso per riga",
     ),
     "body_too_large": _e(
         "the request body is larger than {limit} bytes",
-        "il corpo della richiesta supera {limit_it} byte",
+        "il corpo della richiesta supera {limit} byte",
         "send fewer cases per request",
         "manda meno casi per richiesta",
     ),
@@ -532,6 +542,11 @@ FALLBACK = _e(
 
 WHOLE_CASE = Text("the case", "il caso")
 DATE_EXAMPLE, INSTANT_EXAMPLE, NUMBER_EXAMPLE = "2024-01-30", "2023-11-30T12:00:00+01:00", "1000.50"
+
+
+def count(number: int) -> Text:
+    """A number grouped by thousands: 65,536 in English, 65.536 in Italian."""
+    return Text(f"{number:,}", f"{number:,}".replace(",", "."))
 
 
 def placeholders(template: str) -> set[str]:
@@ -638,12 +653,17 @@ def _fill(template: Text, values: Mapping[str, str | Text]) -> Text:
     )
 
 
-def _plain(value: object) -> str:
-    return value if isinstance(value, str) else _shown(value)
+def _plain(value: object) -> str | Text:
+    return value if isinstance(value, str | Text) else _shown(value)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object) -> str | Text:
     """A value as the case wrote it: a text in quotes, a date as YYYY-MM-DD."""
+    if isinstance(value, int) and value.bit_length() > MAX_SHOWN * 4:  # too long to write
+        digits = count(int(value.bit_length() * math.log10(2)) + 1)
+        return Text(
+            f"a number of about {digits.en} digits", f"un numero di circa {digits.it} cifre"
+        )
     if isinstance(value, str):
         text = value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "..."
         return f"'{text}'"
@@ -772,9 +792,12 @@ def _near_codes(value: object) -> list[str]:
     padded = [value.zfill(length) for length in (2, 3, 6) if len(value) < length]
     if any(code in _codes() for code in padded):
         return [f"'{code}' ({territory.resolve(code).name})" for code in padded if code in _codes()]
-    slips = {value[:i] + d + value[i + 1 :] for i in range(len(value)) for d in string.digits}
-    slips |= {value[:i] + value[i + 1] + value[i] + value[i + 2 :] for i in range(len(value) - 1)}
-    found = sorted((_codes() & slips) - {value}, key=lambda code: (code[:3] != value[:3], code))
+    changed = {value[:i] + d + value[i + 1 :] for i in range(len(value)) for d in string.digits}
+    swapped = {value[:i] + value[i + 1] + value[i] + value[i + 2 :] for i in range(len(value) - 1)}
+    found = sorted(
+        (_codes() & (changed | swapped)) - {value},
+        key=lambda code: (code[:3] != value[:3], code not in swapped, code),
+    )
     return [f"'{code}' ({territory.resolve(code).name})" for code in found[:MAX_NEAR]]
 
 

@@ -15,8 +15,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from capcoe_rules.case_messages import case_problem
-from capcoe_rules.errors import CaseError, Position
+from capcoe_rules.case_messages import case_problem, count
+from capcoe_rules.errors import CaseError, Position, Text
 
 MAX_JSON_BYTES = 1 << 20
 """Largest JSON text of one case (1 MiB): a hundred times a large payment claim."""
@@ -28,17 +28,15 @@ _INT_DIGITS = 4000
 def load_json(text: str | bytes) -> Any:
     """The value of a JSON text; anything that is not valid JSON raises :class:`CaseError`."""
     if len(text) > MAX_JSON_BYTES:
-        unit = "bytes" if isinstance(text, bytes) else "characters"
-        unit_it = "byte" if isinstance(text, bytes) else "caratteri"
+        unit = Text("bytes", "byte") if isinstance(text, bytes) else Text("characters", "caratteri")
         raise CaseError(
             [
                 case_problem(
                     "",
                     "case_too_large",
-                    size=f"{len(text):,}",
+                    size=count(len(text)),
                     unit=unit,
-                    unit_it=unit_it,
-                    limit=f"{MAX_JSON_BYTES:,}",
+                    limit=count(MAX_JSON_BYTES),
                 )
             ]
         )

@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from capcoe_rules.allocation import AllocationResult, RoundError, allocate_round
 from capcoe_rules.batch.reading import Record, parse_record
-from capcoe_rules.case_messages import case_problem, validation_problems
+from capcoe_rules.case_messages import case_problem, count, validation_problems
 from capcoe_rules.engine import Engine
 from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem, RecordError
 from capcoe_rules.language.description import RuleSetDescription, describe
@@ -284,8 +284,7 @@ class RuleSetRoutes:
             problem = case_problem(
                 "",
                 "line_too_long",
-                limit=f"{self.limit:,}",
-                limit_it=f"{self.limit:,}".replace(",", "."),
+                limit=count(self.limit),
             )
             return error_line(RecordError(line.number, None, (problem,)))
         parsed = parse_record(Record(line.number, line.text))
@@ -313,8 +312,7 @@ def too_large(error: BodyTooLargeError) -> Response:
     problem = case_problem(
         "",
         "body_too_large",
-        limit=f"{error.limit:,}",
-        limit_it=f"{error.limit:,}".replace(",", "."),
+        limit=count(error.limit),
     )
     return error_response(413, TOO_LARGE, [problem], headers={"connection": "close"})
 
