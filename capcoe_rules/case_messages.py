@@ -574,14 +574,16 @@ def describe(
     kind: str,
     context: Mapping[str, Any] | None = None,
     value: object = None,
-    known: Iterable[str] = (),
+    names: Iterable[str] = (),
     detail: str = "",
 ) -> FieldProblem:
-    """The problem of type ``kind`` at ``path``, its message and hint filled in."""
+    """The problem of type ``kind`` at ``path``, its message and hint filled in: ``value``
+    is what the case holds, ``names`` what it could have held (else the admitted values
+    pydantic lists), ``detail`` pydantic's own words, for a type the catalogue lacks."""
     context = dict(context or {})
     field = path.rsplit(".", 1)[-1] if path else ""
     entry = CATALOGUE.get(f"{kind}:{field}") or CATALOGUE.get(kind)
-    names = list(known) or _expected(context)
+    names = list(names) or _expected(context)
     values: dict[str, str | Text] = {key: _plain(item) for key, item in context.items()}
     values.setdefault("value", _shown(value))
     values["field"] = WHOLE_CASE if not field or field.isdigit() else f"'{field}'"
@@ -590,7 +592,10 @@ def describe(
     values.setdefault("example", _example(kind, value))
     if names:
         values["expected"] = _listed(names)
-    near = _near_codes(value) if field == "istat_code" else _near(value, names)
+    if field == "istat_code":
+        near = _near_codes(value)
+    else:
+        near = [f"'{name}'" for name in _near(value, names)]
     if near:
         values["near"] = _listed(near)
     if entry is None:
@@ -619,9 +624,8 @@ def validation_problems(
         path = ".".join(str(part) for part in (*([prefix] if prefix else []), *loc))
         kind, value = str(item["type"]), item.get("input")
         context = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
-        known: list[str] = []
+        names: list[str] = []
         if kind == "extra_forbidden":
-            fields = _fields_at(model, loc[:-1])
             absent = [
                 str(other[-1])
                 for other in missing
@@ -629,13 +633,13 @@ def validation_problems(
             ]
             near = _near(loc[-1], absent)
             if near:  # the missing field was written under another name
-                merged.add((*loc[:-1], near[0].strip("'")))
-                known = [name.strip("'") for name in near]
+                merged.add((*loc[:-1], near[0]))
+                names = near
             else:
-                known = fields
+                names = _fields_at(model, loc[:-1])
             value = loc[-1]
         detail = str(item["msg"]).removeprefix("Value error, ")
-        problems.append(describe(path, kind, context, value, known, detail))
+        problems.append(describe(path, kind, context, value, names, detail))
     return [
         problem
         for problem in problems
@@ -695,14 +699,14 @@ def _expected(context: Mapping[str, Any]) -> list[str]:
 
 
 def _near(value: object, names: Sequence[str]) -> list[str]:
-    """The names nearest to ``value``, at most three, quoted."""
+    """The names nearest to ``value``, at most three, nearest first."""
     if not isinstance(value, str) or not names:
         return []
     found = difflib.get_close_matches(value, sorted(set(names)), n=MAX_NEAR, cutoff=0.6)
     if not found:  # a name written in capitals or with spaces: 'Assunzioni', 'body type'
         normal = value.strip().lower().replace(" ", "_").replace("-", "_")
         found = difflib.get_close_matches(normal, sorted(set(names)), n=MAX_NEAR, cutoff=0.6)
-    return [f"'{name}'" for name in found]
+    return found
 
 
 def _example(kind: str, value: object) -> str:

@@ -4,6 +4,7 @@ hint, and ``file:line:col`` in every command that reads a case file: ``evaluate`
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import json
@@ -77,6 +78,45 @@ def test_an_entry_for_a_pydantic_type_names_only_what_its_context_holds(kind: st
     context = _context_keys(kind)
     for part, english, _ in _texts(kind):
         assert placeholders(english) <= context | FILLED_IN, (kind, part)
+
+
+PACKAGE = Path(__file__).resolve().parents[1] / "capcoe_rules"
+
+
+def _sites() -> Iterator[tuple[str, int, str, set[str]]]:
+    """Every ``refusal("id", ...)`` and ``case_problem(path, "id", ...)`` of the package:
+    its file, line, id and the names of the context it passes."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            at = {"refusal": 0, "case_problem": 1}.get(node.func.id)
+            if at is None or len(node.args) <= at:
+                continue
+            kind = node.args[at]
+            assert isinstance(kind, ast.Constant), (path, node.lineno)
+            keywords = {keyword.arg for keyword in node.keywords if keyword.arg}
+            yield path.name, node.lineno, str(kind.value), keywords - {"given", "names"}
+
+
+SITES = list(_sites())
+
+
+def test_there_are_sites_for_the_projects_own_ids() -> None:
+    assert len(SITES) >= 40
+    own = set(CATALOGUE) - PYDANTIC_TYPES - {"string_pattern_mismatch:istat_code"}
+    assert own - {kind for _, _, kind, _ in SITES} == set()  # no entry left without a use
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "kind", "given"), SITES, ids=[f"{f}:{n}" for f, n, _, _ in SITES]
+)
+def test_each_site_gives_the_context_its_entry_names(
+    file: str, line: int, kind: str, given: set[str]
+) -> None:
+    assert kind in CATALOGUE
+    for part, english, _ in _texts(kind):
+        assert placeholders(english) - FILLED_IN <= given, (part, english)
 
 
 def _raised_by(function: Any, depth: int = 0) -> set[str]:
@@ -195,6 +235,7 @@ def test_every_refusal_of_a_generated_case_comes_from_the_catalogue(
         for problem in error.problems:
             assert problem.code in CATALOGUE, (problem.code, problem.message)
             assert problem.message_it and problem.message_it != problem.message
+            assert not problem.message.startswith("the value of "), problem  # no fallback
 
 
 def test_every_refused_fixture_comes_from_the_catalogue(engine: Engine) -> None:
@@ -207,6 +248,7 @@ def test_every_refused_fixture_comes_from_the_catalogue(engine: Engine) -> None:
             refused += 1
             assert all(problem.code in CATALOGUE for problem in error.problems), path
             assert all(problem.hint is not None for problem in error.problems), path
+            assert not any(p.message.startswith("the value of ") for p in error.problems), path
     assert refused >= 10
 
 
