@@ -110,12 +110,11 @@ _NOT_BOOL = _e(
     "write true or false, without quotes",
     "scrivi true o false, senza virgolette",
 )
-_NOT_JSON = _e(
-    "not valid JSON: {error}",
-    "non è JSON valido: {error}",
+_JSON_HINT = (
     "check the brackets, the commas between fields and the double quotes around texts",
     "controlla le parentesi, le virgole tra i campi e le virgolette doppie attorno ai testi",
 )
+_NOT_JSON = _e("not valid JSON: {error}", "non è JSON valido: {error}", *_JSON_HINT)
 _ONE_OF = _e(
     "{value} is not one of the admitted values",
     "{value} non è tra i valori ammessi",
@@ -462,7 +461,11 @@ CATALOGUE: dict[str, Entry] = {
         "not valid JSON: nested too deeply",
         "non è JSON valido: annidato troppo in profondità",
     ),
-    "json_syntax": _NOT_JSON,
+    "json_syntax": _e(
+        "not valid JSON: {what} (line {line}, column {column})",
+        "non è JSON valido: {what} (riga {line}, colonna {column})",
+        *_JSON_HINT,
+    ),
     "utf16_text": _e(
         "the text is UTF-16: JSON is read as UTF-8",
         "il testo è in UTF-16: il JSON si legge in UTF-8",

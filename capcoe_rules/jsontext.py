@@ -21,6 +21,23 @@ from capcoe_rules.errors import CaseError, Position, Text
 MAX_JSON_BYTES = 1 << 20
 """Largest JSON text of one case (1 MiB): a hundred times a large payment claim."""
 BOM = "\ufeff"
+JSON_MISTAKES = {
+    "Expecting ',' delimiter": Text("a comma is missing", "manca una virgola"),
+    "Expecting ':' delimiter": Text("a colon is missing", "mancano i due punti"),
+    "Expecting value": Text("a value is missing", "manca un valore"),
+    "Expecting property name enclosed in double quotes": Text(
+        "a field name goes in double quotes", "il nome di un campo va tra virgolette doppie"
+    ),
+    "Unterminated string starting at": Text(
+        "a text in quotes is not closed", "un testo tra virgolette non è chiuso"
+    ),
+    "Extra data": Text("more text after the end", "altro testo dopo la fine"),
+    "Invalid control character at": Text(
+        "a line break or tab inside a text", "un a capo o una tabulazione dentro un testo"
+    ),
+    "Invalid \\escape": Text("a \\ that starts nothing", "una \\ che non introduce nulla"),
+}
+"""What the standard decoder's reasons mean, in plain words."""
 _INT_DIGITS = 4000
 """Below Python's limit on converting text to int (4,300 digits)."""
 
@@ -48,7 +65,13 @@ def load_json(text: str | bytes) -> Any:
     except RecursionError:
         raise CaseError([case_problem("", "json_too_deep")]) from None
     except json.JSONDecodeError as error:
-        problem = case_problem("", "json_syntax", error=str(error))
+        problem = case_problem(
+            "",
+            "json_syntax",
+            what=JSON_MISTAKES.get(error.msg, Text(error.msg, error.msg)),
+            line=str(error.lineno),
+            column=str(error.colno),
+        )
         raise CaseError([replace(problem, position=Position(error.lineno, error.colno))]) from None
     except ValueError:
         # A number too long for Python's int: read long ones as Decimal, so that the

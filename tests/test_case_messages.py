@@ -559,3 +559,20 @@ def test_an_unknown_field_lists_the_fields_where_none_is_near(engine: Engine) ->
         "remove it, or correct its name (fields here: present, reference, declared_need_posts "
         "or capacity_gap)"
     )
+
+
+def test_a_json_case_file_that_is_not_json_says_where_and_what_in_plain_words(
+    tmp_path: Path,
+) -> None:
+    case = tmp_path / "domanda.json"
+    case.write_text('{"case_type": "application",\n "id": "X" "area": "assunzioni"}\n', "utf-8")
+    italian = runner.invoke(app, ["evaluate", str(case), "--rules", str(RULES)])
+    assert italian.exit_code == 2
+    assert italian.stderr.startswith(
+        f"{case}:2:12: non è JSON valido: manca una virgola (riga 2, colonna 12); "
+        "come correggere: controlla le parentesi, le virgole tra i campi"
+    )
+    english = runner.invoke(app, ["evaluate", str(case), "--rules", str(RULES), "--lang", "en"])
+    assert english.stderr.startswith(
+        f"{case}:2:12: not valid JSON: a comma is missing (line 2, column 12); fix: check"
+    )
