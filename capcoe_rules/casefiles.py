@@ -9,11 +9,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from capcoe_rules.case_messages import case_problem
 from capcoe_rules.errors import CaseError, FieldProblem, Position, Text
 from capcoe_rules.jsontext import MAX_JSON_BYTES, decode_utf8, load_json
 from capcoe_rules.language.yaml_source import read_yaml
 
 FieldPath = tuple[str | int, ...]
+EXAMPLE_KEYS = ("description", "as_of", "case", "expect")
+"""The keys of an example file."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,26 @@ class CaseFile:
     def locate(self, error: CaseError) -> CaseError:
         """``error`` (about the case) with the line and column of each problem's field."""
         return _located(error, self.position_of, ("case",) if self.example else ())
+
+
+def problem_lines(path: Path | str, error: CaseError, language: str = "it") -> list[str]:
+    """``file:line:col: path: message; fix: hint`` for each problem, in ``language``."""
+    return [problem.located(str(path), language) for problem in error.problems]
+
+
+def problems_json(path: Path | str, error: CaseError) -> list[dict[str, Any]]:
+    """Each problem of a case file for JSON outputs: ``{"file", "line", "column", "path",
+    "message", "code", "message_it", "hint", "hint_it"}`` (``line`` and ``column`` None
+    where the field is not in the file)."""
+    return [
+        {
+            "file": str(path),
+            "line": None if problem.position is None else problem.position.line,
+            "column": None if problem.position is None else problem.position.column,
+            **problem.to_dict(),
+        }
+        for problem in error.problems
+    ]
 
 
 def field_path(path: str) -> FieldPath:
@@ -73,24 +96,24 @@ def _case_file(
     path: Path, data: Any, position_of: Callable[[FieldPath], Position | None]
 ) -> CaseFile:
     if not isinstance(data, dict):
-        raise CaseError.single("", f"{path} must hold a mapping of fields to values")
+        raise CaseError([case_problem("", "file_not_mapping", file=str(path))])
     if "case" not in data:
         if "expect" in data:  # an example whose case: is missing or misspelt
-            raise CaseError.single("case", "an example needs 'case:' next to its 'expect:'")
+            raise CaseError([case_problem("case", "example_without_case")])
         return CaseFile(path, data, position_of=position_of)
-    unknown = set(data) - {"case", "as_of", "expect", "description"}
+    unknown = set(data) - set(EXAMPLE_KEYS)
     if unknown:
-        raise CaseError.single(
-            sorted(unknown)[0],
-            "unknown key in an example (allowed: description, as_of, case, expect)",
-        )
+        key = sorted(unknown, key=str)[0]
+        raise CaseError([case_problem(str(key), "example_unknown_key", str(key), EXAMPLE_KEYS)])
     case, as_of, expect = data["case"], data.get("as_of"), data.get("expect")
     if not isinstance(case, dict):
-        raise CaseError.single("case", "must be a mapping of fields to values")
+        raise CaseError([case_problem("case", "example_case_not_mapping")])
     if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
-        raise CaseError.single("as_of", f"{str(as_of)[:40]!r} is not a date (YYYY-MM-DD)")
+        raise CaseError(
+            [case_problem("as_of", "example_bad_as_of", str(as_of), value=repr(str(as_of)[:40]))]
+        )
     if expect is not None and not isinstance(expect, dict):
-        raise CaseError.single("expect", "must be a mapping")
+        raise CaseError([case_problem("expect", "example_expect_not_mapping")])
     return CaseFile(
         path, case, as_of, expect, data.get("description"), position_of=position_of, example=True
     )
@@ -154,6 +177,7 @@ def _load_yaml(text: str, path: Path) -> Any:
                     message_it=f"{issue.text.it} (riga {issue.position.line}, colonna "
                     f"{issue.position.column})",
                     position=issue.position,
+                    hint=issue.hint,
                 )
                 for issue in issues
             ]

@@ -32,8 +32,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import ValidationError
-
 __all__ = [
     "CODES",
     "AnalysisError",
@@ -216,16 +214,45 @@ class FieldProblem:
     """The message in Italian, where the place that found the problem wrote it."""
     position: Position | None = field(default=None, compare=False)
     """Where the field is in the case file, when the case was read from one."""
+    hint: Text | None = field(default=None, compare=False)
+    """How to fix it (:mod:`capcoe_rules.case_messages` gives one for each kind it knows)."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
-    def located(self, file: str) -> str:
+    def message_in(self, language: str = "en") -> str:
+        """The message in ``language``; a problem nobody wrote in Italian keeps its English
+        behind an Italian lead-in, so that nothing is lost."""
+        if language != "it":
+            return self.message
+        return self.message_it or f"non valido: {self.message}"
+
+    def text(self, language: str = "en") -> str:
+        """``path: message`` in ``language``, with the hint after ``; ``."""
+        message = self.message_in(language)
+        if self.hint is not None:
+            label = "come correggere" if language == "it" else "fix"
+            message += f"; {label}: {self.hint.pick(language)}"
+        return f"{self.path}: {message}" if self.path else message
+
+    def located(self, file: str, language: str = "en") -> str:
         """``file:line:col: path: message`` (``file: path: message`` with no position)."""
         where = (
             file if self.position is None else f"{file}:{self.position.line}:{self.position.column}"
         )
-        return f"{where}: {self}"
+        return f"{where}: {self.text(language)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """For JSON outputs: ``{"path", "message", "code", "message_it", "hint",
+        "hint_it"}`` (``message`` and ``hint`` in English)."""
+        return {
+            "path": printable(self.path),
+            "message": printable(self.message),
+            "code": self.code or None,
+            "message_it": printable(self.message_in("it")),
+            "hint": None if self.hint is None else self.hint.en,
+            "hint_it": None if self.hint is None else self.hint.it,
+        }
 
 
 # -- the family -----------------------------------------------------------------------------
@@ -284,16 +311,6 @@ class CaseError(CapcoeError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:  # to cross into and out of worker processes
         return (type(self), (self.problems,))
-
-    @classmethod
-    def from_validation(cls, error: ValidationError) -> CaseError:
-        problems = []
-        for item in error.errors():
-            path = ".".join(str(part) for part in item["loc"])
-            message = str(item["msg"]).removeprefix("Value error, ")
-            context = {k: v for k, v in item.get("ctx", {}).items() if k != "error"}
-            problems.append(FieldProblem(path, message, item["type"], context))
-        return cls(problems)
 
     @classmethod
     def single(cls, path: str, message: str | Text) -> CaseError:
@@ -424,7 +441,8 @@ class RecordError(CapcoeError):
         return hash((self.line, self.case_id, self.problems))
 
     def to_json(self) -> str:
-        """The error file's line: ``{"line": N, "id": ..., "errors": [{"path", "message"}]}``.
+        """The error file's line: ``{"line": N, "id": ..., "errors": [{"path", "message",
+        "code", "message_it", "hint", "hint_it"}]}`` (see :meth:`FieldProblem.to_dict`).
 
         Always valid UTF-8, whatever the record held (a lone surrogate shows as its escape).
         """
@@ -432,10 +450,7 @@ class RecordError(CapcoeError):
             {
                 "line": self.line,
                 "id": None if self.case_id is None else printable(self.case_id),
-                "errors": [
-                    {"path": printable(problem.path), "message": printable(problem.message)}
-                    for problem in self.problems
-                ],
+                "errors": [problem.to_dict() for problem in self.problems],
             },
             ensure_ascii=False,
         )

@@ -158,7 +158,7 @@ def test_only_eligible_applications_take_part_and_the_rest_say_why(small_engine:
     assert "ASS-REGIONI" in excluded["MILANO"].reasons
     assert excluded["TRAINING"].cause == "not_taking_part" and excluded["TRAINING"].reasons == []
     assert [entry.source for entry in result.invalid] == ["#6"]
-    assert "submitter: Field required" in result.invalid[0].problems
+    assert "submitter: this field is required and missing" in result.invalid[0].problems
     assert result.totals.applications == 6
     assert (result.totals.eligible, result.totals.excluded, result.totals.invalid) == (2, 3, 1)
 

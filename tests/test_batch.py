@@ -542,7 +542,16 @@ def test_a_line_with_a_lone_surrogate_or_deep_nesting_loses_no_other_decision(
         (5, None),
         (6, "R-1"),
     ]
-    assert errors[1]["errors"] == [{"path": "", "message": "not valid JSON: nested too deeply"}]
+    assert errors[1]["errors"] == [
+        {
+            "path": "",
+            "message": "not valid JSON: nested too deeply",
+            "code": "json_too_deep",
+            "message_it": "non è JSON valido: annidato troppo in profondità",
+            "hint": None,
+            "hint_it": None,
+        }
+    ]
     assert errors[2]["errors"][0]["path"] == "needs_analysis.reference"
 
 

@@ -95,7 +95,7 @@ def test_bad_case_gets_field_path_and_exit_2_without_traceback(tmp_path: Path) -
     )
     assert completed.returncode == 2
     assert "applicant.istat_code: '999999' is not an ISTAT comune" in completed.stderr
-    assert "submitter: Field required" in completed.stderr
+    assert "submitter: this field is required and missing" in completed.stderr
     assert "Traceback" not in completed.stderr + completed.stdout
 
 

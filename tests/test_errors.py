@@ -111,5 +111,6 @@ def test_a_record_error_is_a_value_of_the_family() -> None:
     assert isinstance(error, CapcoeError)
     assert pickle.loads(pickle.dumps(error)) == error
     assert error.to_json() == (
-        '{"line": 7, "id": "X-1", "errors": [{"path": "id", "message": "missing"}]}'
+        '{"line": 7, "id": "X-1", "errors": [{"path": "id", "message": "missing", "code": null, '
+        '"message_it": "non valido: missing", "hint": null, "hint_it": null}]}'
     )

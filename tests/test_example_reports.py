@@ -48,14 +48,20 @@ def test_a_file_that_is_not_a_readable_example_fails_saying_why(
 
 def test_the_test_command_counts_them_as_failures(tmp_path: Path) -> None:
     examples = write_examples(tmp_path / "fixtures")
-    result = CliRunner().invoke(app, ["test", str(examples), "--rules", str(RULES)])
+    result = CliRunner().invoke(app, ["test", str(examples), "--rules", str(RULES), "--lang", "en"])
     assert result.exit_code == 1
     assert result.stdout.strip().endswith("1 passed, 3 failed")
-    assert "misspelt-expect.yaml" in result.stdout and "expected: unknown key" in result.stdout
+    assert "misspelt-expect.yaml:3:3: expected: unknown key" in result.stdout
+    italian = CliRunner().invoke(app, ["test", str(examples), "--rules", str(RULES)])
+    assert "misspelt-expect.yaml:3:3: expected: chiave sconosciuta" in italian.stdout
+    assert "forse intendevi 'expect'?" in italian.stdout
 
 
-def test_the_pytest_plugin_fails_them_too(pytester: pytest.Pytester) -> None:
+def test_the_pytest_plugin_fails_them_too(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_examples(pytester.path / "fixtures")
+    monkeypatch.setenv("CAPCOE_LANG", "en")
     result = pytester.runpytest("fixtures", f"--capcoe-rules={RULES}", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=3)
     result.stdout.fnmatch_lines(["*misspelt-expect.yaml*unknown key*"])
@@ -110,7 +116,7 @@ def test_junit_names_each_example_with_failures_and_errors(tmp_path: Path) -> No
     )
     report = tmp_path / "junit.xml"
     result = CliRunner().invoke(
-        app, ["test", str(examples), "--rules", str(RULES), "--junit", str(report)]
+        app, ["test", str(examples), "--rules", str(RULES), "--junit", str(report), "--lang", "en"]
     )
     assert result.exit_code == 1
     suites = ET.parse(report).getroot()

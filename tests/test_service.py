@@ -195,6 +195,21 @@ def test_a_malformed_case_is_a_422_with_each_field_in_italian_and_english(
         assert problem["message"]["it"] and not problem["message"]["it"].startswith("non valido:")
 
 
+def test_a_refused_case_says_what_kind_of_problem_and_how_to_fix_it(
+    server: ServerProcess,
+) -> None:
+    answer = post(server, "/v1/decisions", json.dumps(make_application(area="asunzioni")))
+    assert answer.status == 422
+    (problem,) = answer.json()["problems"]
+    assert problem["code"] == "literal_error"
+    assert problem["message"] == {
+        "it": "'asunzioni' non è tra i valori ammessi",
+        "en": "'asunzioni' is not one of the admitted values",
+    }
+    assert problem["hint"]["it"].startswith("forse intendevi 'assunzioni'? (ammessi: ")
+    assert problem["hint"]["en"].startswith("did you mean 'assunzioni'? (admitted: ")
+
+
 def test_a_bad_query_is_a_422_too(server: ServerProcess) -> None:
     case = json.dumps(make_application())
     bad_date = post(server, "/v1/decisions?as_of=30-01-2024", case)

@@ -28,7 +28,8 @@ from pydantic import BaseModel
 
 from capcoe_rules.batch.reading import Record, parse_record
 from capcoe_rules.batch.summary import tally_key
-from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem, RecordError
+from capcoe_rules.case_messages import case_problem
+from capcoe_rules.errors import CaseError, EvaluationError, RecordError
 
 CHUNK_SIZE = 256
 """Records per chunk: large enough to amortise pickling, small enough to keep order cheap."""
@@ -100,7 +101,8 @@ def decide_record(
     except CaseError as error:
         return RecordError(record.line, _case_id(case), tuple(error.problems))
     except EvaluationError as error:
-        return RecordError(record.line, _case_id(case), (FieldProblem("", str(error)),))
+        failed = case_problem("", "evaluation_failed", error=str(error))
+        return RecordError(record.line, _case_id(case), (failed,))
     outcome, category = tally_key(decision)
     return Decided(record.line, decision.json, outcome, category)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from capcoe_rules.engine.engine import AnyDecision
-    from capcoe_rules.errors import CaseError, FieldProblem
+    from capcoe_rules.errors import CaseError
     from capcoe_rules.models.decision import Finding, RuleSetRef
     from capcoe_rules.models.payment_decision import PaymentDecision
 
@@ -54,7 +54,7 @@ def evaluate(
     from capcoe_rules.models.explanation import CASE  # start-up: see cli.common
     from capcoe_rules.models.payment_decision import PaymentDecision
 
-    decision = _decide(case, rules, as_of, lang)
+    decision = _decide(case, rules, as_of, lang, json_output)
     if json_output:
         print(decision.to_json(indent=2))
         return
@@ -96,38 +96,36 @@ def explain(
     _print_findings(explanation.at(CASE), lang)
 
 
-def _decide(case_path: Path, rules: Path, as_of: dt.datetime | None, lang: str) -> AnyDecision:
+def _decide(
+    case_path: Path, rules: Path, as_of: dt.datetime | None, lang: str, as_json: bool = False
+) -> AnyDecision:
     from capcoe_rules.casefiles import read_case_file
     from capcoe_rules.errors import CaseError, EvaluationError
 
     try:
         case_file = read_case_file(case_path)
     except CaseError as error:
-        _print_case_problems(case_path, error, lang)
+        _print_case_problems(case_path, error, lang, as_json)
     engine = load_engine(rules)
     day = as_of.date() if as_of is not None else case_file.as_of
     try:
         return engine.evaluate(case_file.case, as_of=day)
     except CaseError as error:
-        _print_case_problems(case_path, case_file.locate(error), lang)
+        _print_case_problems(case_path, case_file.locate(error), lang, as_json)
     except EvaluationError as error:
         fail(str(error), 1)
 
 
-def _print_case_problems(case_path: Path, error: CaseError, lang: str) -> NoReturn:
-    for field_problem in error.problems:  # one line each, however long: for grep
-        line = case_problem_line(case_path, field_problem, lang)
+def _print_case_problems(
+    case_path: Path, error: CaseError, lang: str, as_json: bool = False
+) -> NoReturn:
+    from capcoe_rules.casefiles import problem_lines, problems_json
+
+    if as_json:  # {"problems": [...]} on stdout, as check --format json
+        print(json.dumps({"problems": problems_json(case_path, error)}, ensure_ascii=False))
+    for line in problem_lines(case_path, error, lang):  # one line each, however long: for grep
         err.print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
-
-
-def case_problem_line(case_path: Path, problem: FieldProblem, lang: str) -> str:
-    """``file:line:col: path: message`` in ``lang`` (``file: ...`` where no position)."""
-    from capcoe_rules.translations import bilingual
-
-    message = bilingual(problem)[lang if lang in ("it", "en") else "en"]
-    shown = replace(problem, message=message)
-    return shown.located(str(case_path))
 
 
 def _print_summary(decision: AnyDecision) -> None:

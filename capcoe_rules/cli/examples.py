@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import Format, RulesOption, command, err, fail, load_engine, out
+from capcoe_rules.cli.common import (
+    Format,
+    LanguageOption,
+    RulesOption,
+    command,
+    err,
+    fail,
+    load_engine,
+    out,
+)
 
 if TYPE_CHECKING:
     from capcoe_rules.engine import Engine
@@ -23,6 +32,7 @@ def test_examples(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
     output_format: Annotated[Format, typer.Option("--format")] = Format.text,
     junit: Annotated[Path | None, typer.Option("--junit", show_default=False)] = None,
+    lang: LanguageOption = "it",
 ) -> None:
     """Run the example cases (case: and expect:) and compare their decisions.
 
@@ -37,7 +47,7 @@ def test_examples(
         found = discover(paths or [Path("fixtures")])
     except FileNotFoundError as error:
         fail(str(error), 2)
-    results, durations = _run(engine, found)
+    results, durations = _run(engine, found, lang)
     failed = sum(not result.passed for result in results)
     rule_coverage = coverage(engine.ruleset, results) if show_coverage else None
     if junit is not None:
@@ -57,14 +67,16 @@ def test_examples(
         raise typer.Exit(1)
 
 
-def _run(engine: Engine, paths: list[Path]) -> tuple[list[CaseResult], dict[Path, float]]:
+def _run(
+    engine: Engine, paths: list[Path], language: str
+) -> tuple[list[CaseResult], dict[Path, float]]:
     from capcoe_rules.testing.runner import run_example
 
     results: list[CaseResult] = []
     durations: dict[Path, float] = {}
     for path in paths:
         started = time.perf_counter()
-        results.append(run_example(engine, path))
+        results.append(run_example(engine, path, language))
         durations[path] = time.perf_counter() - started
     return results, durations
 
@@ -77,7 +89,8 @@ def _print_result(result: CaseResult) -> None:
     if result.description:
         out.print(f"     {result.description.strip()}", highlight=False, markup=False)
     if result.error:
-        out.print(f"     {result.error}", highlight=False, markup=False)
+        for line in result.error.splitlines():  # a line per problem: file:line:col: ...
+            out.print(f"     {line}", highlight=False, markup=False, soft_wrap=True)
     for difference in result.differences:
         out.print(
             f"     {difference.path}: expected {difference.expected!r}, got {difference.actual!r}",

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from capcoe_rules.case_messages import case_problem, validation_problems
 from capcoe_rules.engine.interpreter import read
 from capcoe_rules.errors import CaseError, FieldProblem, NotInForceError
 from capcoe_rules.jsontext import load_json
@@ -31,11 +32,11 @@ def parse_case(case: CaseInput) -> InputCase:
     model = case if isinstance(case, BaseModel) else _validate(case)
     if not isinstance(model, Application | PaymentClaim):
         known = ", ".join(sorted(INPUT_CASES))
-        raise CaseError.single("case_type", f"{type(model).__name__} is not a case ({known})")
+        raise CaseError([case_problem("case_type", "not_a_case", value=_name(model), known=known)])
     problems = getattr(model, "problems", None)
-    found: list[tuple[str, str]] = problems() if callable(problems) else []
+    found: list[FieldProblem] = problems() if callable(problems) else []
     if found:
-        raise CaseError([FieldProblem(path, message) for path, message in found])
+        raise CaseError(found)
     return model
 
 
@@ -43,24 +44,32 @@ def _validate(case: Mapping[str, Any] | str | bytes) -> BaseModel:
     if isinstance(case, str | bytes):
         case = load_json(case)
     if not isinstance(case, Mapping):
-        raise CaseError.single("", "a case is a mapping of fields to values")
+        raise CaseError([case_problem("", "not_a_mapping")])
     case_type = case.get("case_type", "application")
     model = INPUT_CASES.get(case_type) if isinstance(case_type, str) else None
     if model is None:
         known = ", ".join(sorted(INPUT_CASES))
         shown = repr(case_type[:40]) if isinstance(case_type, str) else type(case_type).__name__
-        raise CaseError.single("case_type", f"unknown case type {shown} (known: {known})")
+        problem = case_problem(
+            "case_type", "unknown_case_type", case_type, INPUT_CASES, value=shown, known=known
+        )
+        raise CaseError([problem])
     try:
         return model.model_validate(case)
     except ValidationError as error:
-        raise CaseError.from_validation(error) from None
+        raise CaseError(validation_problems(error, model)) from None
 
 
 def case_type_of(case: BaseModel) -> str:
     for name, model in INPUT_CASES.items():
         if isinstance(case, model):
             return name
-    raise CaseError.single("case_type", f"{type(case).__name__} is not a kind of case")
+    known = ", ".join(sorted(INPUT_CASES))
+    raise CaseError([case_problem("case_type", "not_a_case", value=_name(case), known=known)])
+
+
+def _name(case: object) -> str:
+    return type(case).__name__
 
 
 class CaseData:
@@ -85,10 +94,20 @@ class CaseData:
             key = read(data, lookup.key.path)
             row = _row_for(lookup, key, as_of)
             if row is None:
-                raise CaseError.single(
-                    ".".join(lookup.key.path[1:]),
-                    f"{key!r} has no row in table {lookup.table.name!r} on {as_of.isoformat()} "
-                    f"(lookup {lookup.name!r})",
+                keys = lookup.table.rows_on(as_of)
+                raise CaseError(
+                    [
+                        case_problem(
+                            ".".join(lookup.key.path[1:]),
+                            "no_table_row",
+                            key,
+                            [str(k) for k in keys] if isinstance(key, str) else (),
+                            value=repr(key),
+                            table=repr(lookup.table.name),
+                            day=as_of.isoformat(),
+                            lookup=repr(lookup.name),
+                        )
+                    ]
                 )
             data[lookup.name] = row
         return data
@@ -100,11 +119,24 @@ class CaseData:
             try:
                 found = self._ruleset.parameters_on(day)
             except NotInForceError as error:
-                raise CaseError.single("as_of", str(error)) from None
+                raise CaseError([self._not_in_force(day, error)]) from None
             if len(self._parameters) > 4096:  # bound the cache for long-lived engines
                 self._parameters.clear()
             self._parameters[day] = found
         return found
+
+    def _not_in_force(self, day: dt.date, error: NotInForceError) -> FieldProblem:
+        ruleset = self._ruleset
+        if ruleset.in_force_from <= day <= ruleset.in_force_to:  # a parameter without a value
+            return case_problem("as_of", "not_in_force", error=str(error))
+        return case_problem(
+            "as_of",
+            "outside_period",
+            day=day.isoformat(),
+            ruleset=repr(ruleset.name),
+            start=ruleset.in_force_from.isoformat(),
+            end=ruleset.in_force_to.isoformat(),
+        )
 
     def _encoder(self, model: type[BaseModel]) -> Encoder:
         encoder = self._encoders.get(model)

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
+from capcoe_rules.case_messages import case_problem
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.errors import CaseError
 from capcoe_rules.language.ruleset import PaymentNames
@@ -58,11 +59,7 @@ class PaymentDecider:
     def decide(self, claim: PaymentClaim, as_of: dt.date) -> PaymentDecision:
         names = self._names
         if names is None:
-            raise CaseError.single(
-                "case_type",
-                "the rule set declares no 'payment:' names (payable, final_missed, "
-                "recovery_share): it cannot decide payment claims",
-            )
+            raise CaseError([case_problem("case_type", "payment_undeclared")])
         reviews = [MilestoneReview.of(claim, m.id) for m in claim.grant.milestones]
         decider, matcher = self._milestones
         reviewed = [(review, decider.decide(matcher, review, as_of)) for review in reviews]

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from capcoe_rules.case_messages import describe
 from capcoe_rules.errors import Text, ValueProblemError
 from capcoe_rules.language.mistakes import (
     QUOTE_HINT,
@@ -16,7 +17,6 @@ from capcoe_rules.language.mistakes import (
     italian_date,
     known_names,
 )
-from capcoe_rules.translations import BY_TYPE
 
 EXPRESSION_KEYS = {"when", "require", "value", "key"}
 DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_parsing", "datetime_parsing"}
@@ -97,11 +97,7 @@ def invalid_value(item: Any) -> tuple[Text, Text | None]:
             + known_names(str(value), expected),
             None,
         )
-    italian = BY_TYPE.get(kind, "valore non valido")
-    try:
-        italian = italian.format_map(context)
-    except (KeyError, IndexError, ValueError):
-        italian = "valore non valido"
+    italian = describe(key, kind, item.get("ctx"), value).message_it or "valore non valido"
     english = str(item["msg"]).removeprefix("Value error, ").removeprefix("Input ")
     error = (item.get("ctx") or {}).get("error")
     if isinstance(error, ValueProblemError):

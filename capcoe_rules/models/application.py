@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from capcoe_rules.case_messages import refusal
 from capcoe_rules.errors import UnknownTerritoryCodeError
 from capcoe_rules.models.inputs import (
     ROME,
@@ -62,8 +63,8 @@ SubmitterRole = Literal["sindaco", "legale_rappresentante", "delegato"]
 def _known_territory(code: str) -> str:
     try:
         resolve(code)
-    except UnknownTerritoryCodeError as error:
-        raise ValueError(str(error)) from None
+    except UnknownTerritoryCodeError:
+        raise refusal("unknown_istat_code", code=repr(code)) from None
     return code
 
 
@@ -104,9 +105,9 @@ class Applicant(CaseModel):
     def _code_resolves(self) -> Applicant:
         if self.body_type == "amministrazione_centrale":
             if self.istat_code is not None:
-                raise ValueError("a central administration has no ISTAT code")
+                raise refusal("central_administration_with_code")
         elif self.istat_code is None:
-            raise ValueError(f"an applicant of type {self.body_type!r} needs its istat_code")
+            raise refusal("istat_code_required", body_type=repr(self.body_type))
         return self
 
     @computed_field  # type: ignore[prop-decorator]

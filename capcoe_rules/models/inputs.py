@@ -22,6 +22,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from capcoe_rules.case_messages import refusal
+
 ROME = ZoneInfo("Europe/Rome")
 DECIMAL_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
@@ -50,9 +52,10 @@ def _valid_unicode(value: str) -> str:
     # decision carrying it could never be written.
     found = None if value.isascii() else _SURROGATE.search(value)
     if found is not None:
-        raise ValueError(
-            f"not valid Unicode text: character {found.start() + 1} is a lone surrogate "
-            f"(\\u{ord(found.group()):04x})"
+        raise refusal(
+            "invalid_unicode",
+            position=str(found.start() + 1),
+            escape=f"\\u{ord(found.group()):04x}",
         )
     return value
 
@@ -67,9 +70,9 @@ Flag = Annotated[bool, Strict()]
 def decimal_input(value: Any) -> Any:
     """A number as a number or as plain decimal text (``"1000.50"``), nothing else."""
     if isinstance(value, bool):
-        raise ValueError("expected a number, not true/false")
+        raise refusal("number_not_bool")
     if isinstance(value, str) and not DECIMAL_TEXT.match(value.strip()):
-        raise ValueError(f"{value!r} is not a plain decimal number such as 1000.50")
+        raise refusal("number_text", value=repr(value))
     return value
 
 
@@ -82,9 +85,9 @@ def _within_measure(value: Decimal) -> Decimal:
     # context's 28 digits: below 2 * 10^13 / 10^-6 = 2 * 10^19, 20 whole digits and 6
     # decimals (models/payment_review.py); a larger one raised InvalidOperation there.
     if abs(value) >= MEASURE_LIMIT:
-        raise ValueError("too large: an indicator's value is below 10,000,000,000,000")
+        raise refusal("measure_too_large")
     if value != value.quantize(MEASURE_PLACES):
-        raise ValueError(f"{value} has more than 6 decimals")
+        raise refusal("measure_too_many_decimals", value=str(value))
     return value
 
 
@@ -95,23 +98,32 @@ size, with at most six decimals."""
 
 def _calendar_text(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError("expected an ISO date, not a number (e.g. 2023-11-30T12:00:00+01:00)")
+        raise refusal("date_is_number")
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        raise ValueError(f"{value!r} is not an ISO date")
+        raise refusal("date_digits", value=repr(value))
     return value
 
 
 def _within_calendar(value: dt.datetime) -> dt.datetime:
     # Far dates overflow when moved to Rome or UTC time: refuse them as input errors.
     if not EARLIEST <= value.date() <= LATEST:
-        raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}-{LATEST.year}")
+        raise _outside(value)
     return value
 
 
 def _day_within_calendar(value: dt.date) -> dt.date:
     if not EARLIEST <= value <= LATEST:
-        raise ValueError(f"{value.isoformat()} is outside {EARLIEST.year}-{LATEST.year}")
+        raise _outside(value)
     return value
+
+
+def _outside(value: dt.date) -> ValueError:
+    return refusal(
+        "date_out_of_range",
+        value=value.isoformat(),
+        earliest=str(EARLIEST.year),
+        latest=str(LATEST.year),
+    )
 
 
 Instant = Annotated[

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, computed_field, model_validator
 
+from capcoe_rules.case_messages import case_problem, refusal
+from capcoe_rules.errors import FieldProblem
 from capcoe_rules.models.application import CaseModel
 from capcoe_rules.models.inputs import MAX_ITEMS, Day, Flag, Measure, Text
 from capcoe_rules.models.money import Money
@@ -39,7 +41,7 @@ class Milestone(CaseModel):
     @model_validator(mode="after")
     def _target_differs_from_baseline(self) -> Milestone:
         if self.target == self.baseline:
-            raise ValueError(f"milestone {self.id!r}: the target equals the baseline")
+            raise refusal("target_equals_baseline", milestone=repr(self.id))
         return self
 
 
@@ -56,30 +58,33 @@ class Grant(CaseModel):
     )
     commitment_year: Annotated[int, Strict()] | None = Field(default=None, ge=2021, le=2027)
 
-    def problems(self, at: str = "grant") -> list[tuple[str, str]]:
-        """What makes this grant inconsistent, as (field path, reason) pairs."""
+    def problems(self, at: str = "grant") -> list[FieldProblem]:
+        """What makes this grant inconsistent, each at its field path."""
         found = []
         ids = Counter(milestone.id for milestone in self.milestones)
         for index, milestone in enumerate(self.milestones):
             if ids[milestone.id] > 1:
                 found.append(
-                    (f"{at}.milestones.{index}.id", f"milestone id {milestone.id!r} repeated")
+                    case_problem(
+                        f"{at}.milestones.{index}.id",
+                        "milestone_id_repeated",
+                        milestone=repr(milestone.id),
+                    )
                 )
         total = sum((milestone.amount for milestone in self.milestones), Decimal(0))
         if total != self.total_amount:
             found.append(
-                (
+                case_problem(
                     f"{at}.milestones",
-                    f"the milestones add up to {total:.2f}, "
-                    f"not to the grant total {self.total_amount:.2f}",
+                    "milestones_total_mismatch",
+                    total=f"{total:.2f}",
+                    grant_total=f"{self.total_amount:.2f}",
                 )
             )
         if not any(milestone.kind == "finale" for milestone in self.milestones):
-            found.append(
-                (f"{at}.milestones", "a grant needs at least one final milestone ('finale')")
-            )
+            found.append(case_problem(f"{at}.milestones", "no_final_milestone"))
         if self.programme_level and self.commitment_year is None:
-            found.append((f"{at}.commitment_year", "a programme-level grant needs it (n+3)"))
+            found.append(case_problem(f"{at}.commitment_year", "commitment_year_required"))
         return found
 
     def milestone(self, milestone_id: str) -> Milestone:
@@ -110,56 +115,68 @@ class PaymentClaim(CaseModel):
     lines: list[ReportLine] = Field(default_factory=list, max_length=MAX_ITEMS)
     payments_made: list[PriorPayment] = Field(default_factory=list, max_length=MAX_ITEMS)
 
-    def problems(self) -> list[tuple[str, str]]:
-        """What makes this claim not make sense, as (field path, reason) pairs.
+    def problems(self) -> list[FieldProblem]:
+        """What makes this claim not make sense, each at its field path.
 
         Checked before anything is evaluated: such a claim is refused whole.
         """
         found = self.grant.problems()
-        known = {milestone.id for milestone in self.grant.milestones}
+        milestones = [milestone.id for milestone in self.grant.milestones]
         first_line: dict[str, int] = {}
         for index, line in enumerate(self.lines):
             where = f"lines.{index}"
-            if line.milestone_id not in known:
+            if line.milestone_id not in milestones:
                 found.append(
-                    (
+                    case_problem(
                         f"{where}.milestone_id",
-                        f"milestone {line.milestone_id!r} is not in grant {self.grant.id!r}",
+                        "line_for_unknown_milestone",
+                        line.milestone_id,
+                        milestones,
+                        milestone=repr(line.milestone_id),
+                        grant=repr(self.grant.id),
                     )
                 )
             elif line.milestone_id in first_line:
                 found.append(
-                    (
+                    case_problem(
                         f"{where}.milestone_id",
-                        f"a second line for milestone {line.milestone_id!r} "
-                        f"(the first is lines.{first_line[line.milestone_id]})",
+                        "second_line_for_milestone",
+                        milestone=repr(line.milestone_id),
+                        first=f"lines.{first_line[line.milestone_id]}",
                     )
                 )
             else:
                 first_line[line.milestone_id] = index
             if line.date_achieved > self.claim_date:
                 found.append(
-                    (
+                    case_problem(
                         f"{where}.date_achieved",
-                        f"{line.date_achieved} is after the claim date {self.claim_date}",
+                        "achieved_after_claim",
+                        date=line.date_achieved.isoformat(),
+                        claim_date=self.claim_date.isoformat(),
                     )
                 )
         for index, payment in enumerate(self.payments_made):
-            if payment.milestone_id not in known:
+            if payment.milestone_id not in milestones:
                 found.append(
-                    (
+                    case_problem(
                         f"payments_made.{index}.milestone_id",
-                        f"milestone {payment.milestone_id!r} is not in the grant",
+                        "payment_for_unknown_milestone",
+                        payment.milestone_id,
+                        milestones,
+                        milestone=repr(payment.milestone_id),
                     )
                 )
         for milestone in self.grant.milestones:
             paid = self.paid_for(milestone.id)
             if paid > milestone.amount:
                 found.append(
-                    (
+                    case_problem(
                         "payments_made",
-                        f"{paid:.2f} already paid for milestone {milestone.id!r}, more than "
-                        f"its amount {milestone.amount:.2f}",
+                        "paid_beyond_amount",
+                        paid=f"{paid:.2f}",
+                        milestone=repr(milestone.id),
+                        amount=f"{milestone.amount:.2f}",
                     )
                 )
         return found

@@ -28,8 +28,8 @@ from fastapi.responses import Response
 from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException
 
+from capcoe_rules.case_messages import describe
 from capcoe_rules.engine import Engine
-from capcoe_rules.errors import FieldProblem
 from capcoe_rules.models.application import Application
 from capcoe_rules.models.decision import RuleSetRef
 from capcoe_rules.models.payment import PaymentClaim
@@ -115,11 +115,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
         problems = [
-            FieldProblem(
+            describe(
                 ".".join(str(part) for part in item.get("loc", ())),
-                str(item.get("msg", "")).removeprefix("Value error, "),
                 str(item.get("type", "")),
                 {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"},
+                item.get("input"),
+                detail=str(item.get("msg", "")).removeprefix("Value error, "),
             )
             for item in jsonable_encoder(error.errors(), custom_encoder={Exception: str})
         ]

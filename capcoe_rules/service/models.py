@@ -23,6 +23,10 @@ class FieldProblemOut(_Answer):
 
     path: str
     message: Bilingual
+    code: str | None = None
+    """The kind of problem (``missing``, ``date_parsing``, ``unknown_istat_code``...)."""
+    hint: Bilingual | None = None
+    """How to fix it, where known."""
 
 
 class ErrorBody(_Answer):

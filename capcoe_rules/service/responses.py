@@ -12,15 +12,19 @@ from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import FieldProblem
 from capcoe_rules.models.decision import Finding
 from capcoe_rules.service.models import Bilingual, ErrorBody, ExplanationLine, FieldProblemOut
-from capcoe_rules.translations import bilingual
 
 JSON = "application/json"
 INVALID_CASE = Bilingual(it="Caso non valido", en="Invalid case")
 
 
 def problem_out(problem: FieldProblem) -> FieldProblemOut:
-    text = bilingual(problem)
-    return FieldProblemOut(path=text["path"], message=Bilingual(it=text["it"], en=text["en"]))
+    hint = problem.hint
+    return FieldProblemOut(
+        path=problem.path,
+        message=Bilingual(it=problem.message_in("it"), en=problem.message),
+        code=problem.code or None,
+        hint=None if hint is None else Bilingual(it=hint.it, en=hint.en),
+    )
 
 
 def error_response(

@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from capcoe_rules.allocation import AllocationResult, RoundError, allocate_round
 from capcoe_rules.batch.reading import Record, parse_record
+from capcoe_rules.case_messages import case_problem, count, validation_problems
 from capcoe_rules.engine import Engine
 from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem, RecordError
 from capcoe_rules.language.description import RuleSetDescription, describe
@@ -233,7 +234,7 @@ class RuleSetRoutes:
         try:
             round_input = AllocationRound.model_validate_json(body)
         except ValidationError as error:
-            problems = CaseError.from_validation(error).problems
+            problems = validation_problems(error, AllocationRound)
             return invalid(problems, Bilingual(it="Riparto non valido", en="Invalid round"))
         hold = functools.partial(
             allocate_round,
@@ -280,7 +281,11 @@ class RuleSetRoutes:
 
     def _decide_line(self, line: Line, as_of: dt.date | None) -> str:
         if line.text is None:
-            problem = FieldProblem("", f"the line is longer than {self.limit:,} bytes")
+            problem = case_problem(
+                "",
+                "line_too_long",
+                limit=count(self.limit),
+            )
             return error_line(RecordError(line.number, None, (problem,)))
         parsed = parse_record(Record(line.number, line.text))
         if isinstance(parsed, RecordError):
@@ -291,7 +296,7 @@ class RuleSetRoutes:
         except CaseError as error:
             return error_line(RecordError(line.number, case_id, tuple(error.problems)))
         except EvaluationError as error:
-            failed = FieldProblem("", f"the rules could not evaluate the case: {error}")
+            failed = case_problem("", "evaluation_failed", error=str(error))
             return error_line(RecordError(line.number, case_id, (failed,)))
 
 
@@ -304,7 +309,11 @@ def error_line(error: RecordError) -> str:
 
 def too_large(error: BodyTooLargeError) -> Response:
     # Connection: close, since the rest of the body is left unread.
-    problem = FieldProblem("", str(error))
+    problem = case_problem(
+        "",
+        "body_too_large",
+        limit=count(error.limit),
+    )
     return error_response(413, TOO_LARGE, [problem], headers={"connection": "close"})
 
 

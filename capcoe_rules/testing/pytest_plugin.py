@@ -19,6 +19,7 @@ one, else the rule set bundled with the package. It is loaded and compiled once 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,7 +117,7 @@ class ExampleItem(pytest.Item):
     def runtest(self) -> None:
         from capcoe_rules.testing.runner import run_example  # noqa: PLC0415
 
-        result = run_example(_engine(self.config), self.path)
+        result = run_example(_engine(self.config), self.path, _language())
         if not result.passed:
             raise ExampleMismatchError(result)
 
@@ -140,7 +141,10 @@ def _report(result: CaseResult, root: Path) -> str:
         where = str(result.path.relative_to(root))
     except ValueError:
         where = str(result.path)
-    problems = ([result.error] if result.error else []) + [str(d) for d in result.differences]
+    # An error is its lead ("case refused:") and a line per problem (file:line:col: ...).
+    lead, *located = result.error.splitlines() if result.error else [""]
+    problems = ([f"{lead} {located[0]}"] if located else [lead] if lead else []) + located[1:]
+    problems += [str(d) for d in result.differences]
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     # The first line is what pytest's short summary shows.
     lines = [f"{where}: {problems[0] if problems else 'failed'}{more}"]
@@ -156,6 +160,17 @@ def _report(result: CaseResult, root: Path) -> str:
                 f"  (decided {outcome}" + (f"; reasons: {', '.join(reasons)})" if reasons else ")")
             )
     return "\n".join(lines)
+
+
+def _language() -> str:
+    """The language of the messages: ``CAPCOE_LANG`` (``it``, the default, or ``en``)."""
+    language = os.environ.get("CAPCOE_LANG", "it")
+    if language not in ("it", "en"):
+        raise pytest.UsageError(
+            f"CAPCOE_LANG={language!r}: use it (italiano) or en (English) / "
+            f"usa it (italiano) o en (English)"
+        )
+    return language
 
 
 def _rules_directory(config: pytest.Config) -> Path:

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from capcoe_rules.casefiles import problems_json
+from capcoe_rules.errors import CaseError
 from capcoe_rules.language.ruleset import CheckedRuleSet
 from capcoe_rules.testing.runner import CaseResult, RuleCoverage, coverage_ratio
 
@@ -39,7 +41,9 @@ def results_json(
                 "description": result.description,
                 "passed": result.passed,
                 "outcome": getattr(result.decision, "outcome", None),
-                "error": result.error,
+                "error": None if result.failure is None else result.failure.en,
+                "error_it": None if result.failure is None else result.failure.it,
+                "problems": problems_json(result.path, CaseError(result.problems)),
                 "differences": [
                     {"path": d.path, "expected": d.expected, "actual": d.actual}
                     for d in result.differences

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from capcoe_rules.casefiles import CaseFile, read_case_data, read_case_file
+from capcoe_rules.casefiles import CaseFile, problem_lines, read_case_data, read_case_file
 from capcoe_rules.engine import Engine
 from capcoe_rules.engine.engine import AnyDecision
-from capcoe_rules.errors import CaseError, EvaluationError
+from capcoe_rules.errors import CaseError, EvaluationError, FieldProblem, Text
 from capcoe_rules.language.ruleset import CheckedRuleSet
 from capcoe_rules.testing.branches import BranchCoverage, branch_coverage
 from capcoe_rules.testing.expectations import Difference, compare
@@ -28,13 +28,23 @@ class CaseResult:
     path: Path
     description: str | None
     differences: list[Difference] = field(default_factory=list)
-    error: str | None = None
+    failure: Text | None = None
+    """Why the example could not be read or decided, in both languages."""
     decision: AnyDecision | None = None
     example: CaseFile | None = None
+    problems: tuple[FieldProblem, ...] = ()
+    """What is wrong with the example's file or case, each with its position in the file."""
+    language: str = "en"
 
     @property
     def passed(self) -> bool:
-        return self.error is None and not self.differences
+        return self.failure is None and not self.differences
+
+    @property
+    def error(self) -> str | None:
+        """:attr:`failure` in the language of the run: ``file:line:col: path: message;
+        fix: hint`` for each problem of the case, a line each."""
+        return None if self.failure is None else self.failure.pick(self.language)
 
 
 def is_example(path: Path) -> bool:
@@ -66,43 +76,72 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def run_example(engine: Engine, path: Path) -> CaseResult:
+def run_example(engine: Engine, path: Path, language: str = "en") -> CaseResult:
+    """Decide the example in ``path`` and compare the decision with its ``expect:``;
+    messages in ``language`` (``it`` or ``en``)."""
     try:
         example: CaseFile = read_case_file(path)
     except CaseError as error:
-        return CaseResult(path, None, error=f"cannot read the example: {error}")
+        lead = Text("cannot read the example:", "impossibile leggere l'esempio:")
+        return _refused(path, None, lead, error, language)
     if example.expect is None:
-        return CaseResult(path, example.description, error="the example has no 'expect:'")
+        failure = Text("the example has no 'expect:'", "l'esempio non ha 'expect:'")
+        return CaseResult(path, example.description, failure=failure, language=language)
     try:
         decision = engine.evaluate(example.case, as_of=example.as_of)
     except CaseError as error:
+        located = example.locate(error)
         if example.expect.get("error"):
-            return _expected_error(path, example, str(error))
-        return CaseResult(path, example.description, error=f"case refused: {error}")
+            return _expected_error(path, example, located, language)
+        lead = Text("case refused:", "caso respinto:")
+        return _refused(path, example.description, lead, located, language)
     except EvaluationError as error:
-        return CaseResult(path, example.description, error=f"evaluation failed: {error}")
+        failure = Text(f"evaluation failed: {error}", f"valutazione non riuscita: {error}")
+        return CaseResult(path, example.description, failure=failure, language=language)
     if example.expect.get("error"):
         difference = Difference("error", example.expect["error"], "no error: " + decision.outcome)
-        return CaseResult(path, example.description, [difference], decision=decision)
+        return CaseResult(
+            path, example.description, [difference], decision=decision, language=language
+        )
     return CaseResult(
         path,
         example.description,
         compare(decision, example.expect),
         decision=decision,
         example=example,
+        language=language,
     )
 
 
-def _expected_error(path: Path, example: CaseFile, message: str) -> CaseResult:
-    """An example may expect the case to be refused: ``expect: {error: "text in message"}``."""
+def _refused(
+    path: Path, description: str | None, lead: Text, error: CaseError, language: str
+) -> CaseResult:
+    failure = Text(
+        "\n".join([lead.en, *problem_lines(path, error, "en")]),
+        "\n".join([lead.it, *problem_lines(path, error, "it")]),
+    )
+    return CaseResult(
+        path, description, failure=failure, problems=tuple(error.problems), language=language
+    )
+
+
+def _expected_error(path: Path, example: CaseFile, error: CaseError, language: str) -> CaseResult:
+    """An example may expect the case to be refused: ``expect: {error: "text in message"}``,
+    the text in English or in Italian (``path: message``)."""
     assert example.expect is not None
     wanted = str(example.expect["error"])
-    differences = [] if wanted in message else [Difference("error", wanted, message)]
-    return CaseResult(path, example.description, differences)
+    english = "; ".join(problem.text("en") for problem in error.problems)
+    italian = "; ".join(problem.text("it") for problem in error.problems)
+    found = wanted in english or wanted in italian
+    shown = english if language == "en" else italian
+    differences = [] if found else [Difference("error", wanted, shown)]
+    return CaseResult(
+        path, example.description, differences, problems=tuple(error.problems), language=language
+    )
 
 
-def run_examples(engine: Engine, paths: Sequence[Path]) -> list[CaseResult]:
-    return [run_example(engine, path) for path in discover(paths)]
+def run_examples(engine: Engine, paths: Sequence[Path], language: str = "en") -> list[CaseResult]:
+    return [run_example(engine, path, language) for path in discover(paths)]
 
 
 @dataclass(frozen=True)
