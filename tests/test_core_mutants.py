@@ -1,0 +1,66 @@
+"""What the engine decides for conditions the bundled rules never write, stated with expected
+outcomes: the mutation run (README, "Development") found these constructs unguarded.
+
+Every condition is one requirement of ONE small rule set, built once for the module and
+decided by the engine and the reference evaluator alike, so each case costs a lookup.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import make_application, write_ruleset
+
+from capcoe_rules import Engine, ReferenceEvaluator
+
+# Napoli, 6 technical and 3 economic posts, a need of 20, a gap of 30%, EUR 900,000.00.
+CASE = make_application()
+
+CONDITIONS: list[tuple[str, str]] = [
+    # a constant item in a list of constants: found when any element equals it
+    ("3 in [3, 4]", "met"),
+    ("3 in [4, 3]", "met"),
+    ("3 not in [3, 4]", "not_met"),
+    ("5 in [3, 4]", "not_met"),
+]
+
+
+def _rule_file() -> str:
+    lines = ["case: application", "rules:"]
+    for index, (condition, _) in enumerate(CONDITIONS):
+        lines += [
+            f"  - id: R-{index}",
+            "    title: {it: Prova}",
+            "    basis: Prova",
+            "    provenance: assumption",
+            f"    require: {json.dumps(condition)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _statuses(decision: object) -> dict[str, str]:
+    return {
+        finding.rule_id: finding.status
+        for finding in decision.findings  # type: ignore[attr-defined]
+        if finding.kind == "requirement"
+    }
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
+    """The statuses the engine and the reference evaluator give each rule."""
+    directory = write_ruleset(tmp_path_factory.mktemp("core") / "rs", {"r.yaml": _rule_file()})
+    engine = Engine.from_path(directory)
+    reference = ReferenceEvaluator(engine.ruleset)
+    return _statuses(engine.evaluate(CASE)), _statuses(reference.evaluate(CASE))
+
+
+@pytest.mark.parametrize(
+    ("index", "condition", "status"), [(i, *c) for i, c in enumerate(CONDITIONS)]
+)
+def test_condition(
+    decided: tuple[dict[str, str], dict[str, str]], index: int, condition: str, status: str
+) -> None:
+    engine, reference = decided
+    assert (engine[f"R-{index}"], reference[f"R-{index}"]) == (status, status), condition
