@@ -48,10 +48,14 @@ def _statuses(decision: object) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def decided(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
-    """The statuses the engine and the reference evaluator give each rule."""
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     directory = write_ruleset(tmp_path_factory.mktemp("core") / "rs", {"r.yaml": _rule_file()})
-    engine = Engine.from_path(directory)
+    return Engine.from_path(directory)
+
+
+@pytest.fixture(scope="module")
+def decided(engine: Engine) -> tuple[dict[str, str], dict[str, str]]:
+    """The statuses the engine and the reference evaluator give each rule."""
     reference = ReferenceEvaluator(engine.ruleset)
     return _statuses(engine.evaluate(CASE)), _statuses(reference.evaluate(CASE))
 
@@ -64,3 +68,10 @@ def test_condition(
 ) -> None:
     engine, reference = decided
     assert (engine[f"R-{index}"], reference[f"R-{index}"]) == (status, status), condition
+
+
+def test_a_rule_set_without_derivations_or_lookups_is_written_byte_for_byte(
+    engine: Engine,
+) -> None:
+    """The direct JSON writer's empty ``derived`` and ``lookups``, as pydantic writes them."""
+    assert engine.evaluate_json(CASE).json == engine.evaluate(CASE).to_json()
