@@ -8,9 +8,11 @@ decided by the engine and the reference evaluator alike, so each case costs a lo
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import make_application, write_ruleset
+from test_checker import RULE_HEAD, assert_problem, only, problems_for
 
 from capcoe_rules import Engine, ReferenceEvaluator
 
@@ -75,3 +77,10 @@ def test_a_rule_set_without_derivations_or_lookups_is_written_byte_for_byte(
 ) -> None:
     """The direct JSON writer's empty ``derived`` and ``lookups``, as pydantic writes them."""
     assert engine.evaluate_json(CASE).json == engine.evaluate(CASE).to_json()
+
+
+def test_a_text_no_field_can_hold_is_refused_naming_the_field(tmp_path: Path) -> None:
+    text = RULE_HEAD + "    require: application.area == 'formazion'\n"
+    problem = only(problems_for(tmp_path, text))
+    assert_problem(problem, "E016", "r.yaml", 7, 34)
+    assert "'formazion' is not a value of application.area" in problem.message
