@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import make_application, write_ruleset
-from test_checker import RULE_HEAD, assert_problem, only, problems_for
+from test_checker import PARAMETER, RULE_HEAD, assert_problem, only, problems_for
 
-from capcoe_rules import Engine, ReferenceEvaluator
+from capcoe_rules import Engine, ReferenceEvaluator, check_ruleset
 
 # Napoli, 6 technical and 3 economic posts, a need of 20, a gap of 30%, EUR 900,000.00.
 CASE = make_application()
@@ -84,3 +84,26 @@ def test_a_text_no_field_can_hold_is_refused_naming_the_field(tmp_path: Path) ->
     problem = only(problems_for(tmp_path, text))
     assert_problem(problem, "E016", "r.yaml", 7, 34)
     assert "'formazion' is not a value of application.area" in problem.message
+
+
+def test_a_derivation_that_does_not_parse_is_refused_where_it_is_written(
+    tmp_path: Path,
+) -> None:
+    """A formula that does not parse depends on no other derivation: refused, no crash."""
+    text = RULE_HEAD + "    derive: x\n    value: '1 +'\n"
+    assert_problem(only(problems_for(tmp_path, text)), "E010", "r.yaml", 8, 13)
+
+
+def test_a_misspelt_required_key_is_one_problem_the_unknown_key(tmp_path: Path) -> None:
+    text = RULE_HEAD.replace("    title:", "    titel:") + "    require: 'true'\n"
+    problem = only(problems_for(tmp_path, text))
+    assert_problem(problem, "E002", "r.yaml", 4, 5)
+    assert "did you mean 'title'?" in problem.message
+
+
+def test_a_parameter_defined_in_two_files_is_refused(tmp_path: Path) -> None:
+    parameter = PARAMETER + "      - {from: 2021-01-01, value: 10}\n"
+    directory = write_ruleset(tmp_path / "rs", {"a.yaml": parameter, "b.yaml": parameter})
+    problem = only(check_ruleset(directory))
+    assert_problem(problem, "E018", "b.yaml", 2, 3)
+    assert "parameter 'tetto' is defined twice" in problem.message
