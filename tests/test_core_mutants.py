@@ -107,3 +107,16 @@ def test_a_parameter_defined_in_two_files_is_refused(tmp_path: Path) -> None:
     problem = only(check_ruleset(directory))
     assert_problem(problem, "E018", "b.yaml", 2, 3)
     assert "parameter 'tetto' is defined twice" in problem.message
+
+
+def test_values_that_overlap_are_reported_before_any_gap_is_looked_for(tmp_path: Path) -> None:
+    """Gaps are read from values in order that do not overlap: the overlap is the problem."""
+    values = (
+        "      - {from: 2021-01-01, to: 2022-12-31, value: 10}\n"
+        "      - {from: 2022-06-01, to: 2023-12-31, value: 20}\n"
+        "      - {from: 2025-01-01, value: 30}\n"
+    )
+    directory = write_ruleset(tmp_path / "rs", {"p.yaml": PARAMETER + values})
+    problem = only(check_ruleset(directory))
+    assert_problem(problem, "E020", "p.yaml", 9, 16)
+    assert "overlaps the one in force until 2022-12-31" in problem.message
