@@ -120,3 +120,11 @@ def test_values_that_overlap_are_reported_before_any_gap_is_looked_for(tmp_path:
     problem = only(check_ruleset(directory))
     assert_problem(problem, "E020", "p.yaml", 9, 16)
     assert "overlaps the one in force until 2022-12-31" in problem.message
+
+
+def test_an_unreadable_manifest_is_one_problem_not_also_a_missing_one(tmp_path: Path) -> None:
+    directory = write_ruleset(tmp_path / "rs", {"r.yaml": RULE_HEAD + "    require: 'true'\n"})
+    (directory / "ruleset.yaml").write_bytes(b"name: mini\xff\n")
+    problem = only(check_ruleset(directory))
+    assert_problem(problem, "E006", "ruleset.yaml", 1, 11)
+    assert "not UTF-8" in problem.message
