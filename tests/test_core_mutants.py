@@ -128,3 +128,24 @@ def test_an_unreadable_manifest_is_one_problem_not_also_a_missing_one(tmp_path: 
     problem = only(check_ruleset(directory))
     assert_problem(problem, "E006", "ruleset.yaml", 1, 11)
     assert "not UTF-8" in problem.message
+
+
+def _table(columns: str, row: str) -> str:
+    return (
+        "tables:\n  places:\n    title: {it: Luoghi}\n    basis: x\n    provenance: assumption\n"
+        f"    key: code\n    columns: {columns}\n    rows:\n      - {row}\n"
+    )
+
+
+def test_a_table_row_ending_before_it_starts_is_refused(tmp_path: Path) -> None:
+    text = _table("{code: text}", "{code: a, from: 2024-01-01, to: 2023-12-31}")
+    problem = only(check_ruleset(write_ruleset(tmp_path / "rs", {"t.yaml": text})))
+    assert_problem(problem, "E020", "t.yaml", 9, 41)
+    assert "'to' 2023-12-31 is before 'from' 2024-01-01" in problem.message
+
+
+def test_a_table_column_named_to_is_refused(tmp_path: Path) -> None:
+    text = _table("{code: text, to: number}", "{code: a}")
+    problem = only(check_ruleset(write_ruleset(tmp_path / "rs", {"t.yaml": text})))
+    assert_problem(problem, "E022", "t.yaml", 7, 27)
+    assert "'to' is not a column name" in problem.message
