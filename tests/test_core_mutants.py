@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import make_application, write_ruleset
+from pydantic import BaseModel
 from test_checker import PARAMETER, RULE_HEAD, assert_problem, only, problems_for
 
-from capcoe_rules import Engine, ReferenceEvaluator, check_ruleset
+from capcoe_rules import CaseError, Engine, ReferenceEvaluator, check_ruleset
 
 # Napoli, 6 technical and 3 economic posts, a need of 20, a gap of 30%, EUR 900,000.00.
 CASE = make_application()
@@ -77,6 +78,15 @@ def test_a_rule_set_without_derivations_or_lookups_is_written_byte_for_byte(
 ) -> None:
     """The direct JSON writer's empty ``derived`` and ``lookups``, as pydantic writes them."""
     assert engine.evaluate_json(CASE).json == engine.evaluate(CASE).to_json()
+
+
+class NotACase(BaseModel):
+    case_type: str = "application"
+
+
+def test_a_model_that_is_not_a_case_is_refused_as_a_case_error(engine: Engine) -> None:
+    with pytest.raises(CaseError, match="NotACase is not a case"):
+        engine.evaluate(NotACase())
 
 
 def test_a_text_no_field_can_hold_is_refused_naming_the_field(tmp_path: Path) -> None:
