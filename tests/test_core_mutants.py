@@ -159,3 +159,11 @@ def test_a_table_column_named_to_is_refused(tmp_path: Path) -> None:
     problem = only(check_ruleset(write_ruleset(tmp_path / "rs", {"t.yaml": text})))
     assert_problem(problem, "E022", "t.yaml", 7, 27)
     assert "'to' is not a column name" in problem.message
+
+
+def test_a_constant_is_found_in_a_list_when_any_element_equals_it(tmp_path: Path) -> None:
+    """The same law as the shared rule set's first conditions, compiled within the test's
+    own run (so that the mutation run tries this test first on the compiler's line)."""
+    rules = {"r.yaml": RULE_HEAD + "    require: '3 in [4, 3] and 5 not in [3, 4]'\n"}
+    engine = Engine.from_path(write_ruleset(tmp_path / "rs", rules))
+    assert _statuses(engine.evaluate(CASE)) == {"R-ONE": "met"}
