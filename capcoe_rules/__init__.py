@@ -15,8 +15,9 @@ few hundredths of a second. Type checkers and IDEs see the imports below as usua
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from capcoe_rules.lazy import lazy_names
 
 if TYPE_CHECKING:
     from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
@@ -124,17 +125,14 @@ def _version() -> str:
 
 
 if not TYPE_CHECKING:  # hidden from type checkers: a misspelt name stays an error for them
+    _public_name = lazy_names(__name__, _HOME_OF)
 
     def __getattr__(name: str) -> object:
         """A public name, imported from its module the first time it is asked for."""
-        if name == "__version__":
-            value: object = _version()
-        elif name in _HOME_OF:
-            value = getattr(import_module(_HOME_OF[name]), name)
-        else:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        globals()[name] = value  # asked once: later lookups do not come back here
-        return value
+        if name != "__version__":
+            return _public_name(name)
+        globals()[name] = version = _version()  # asked once: later lookups stay here
+        return version
 
     def __dir__() -> list[str]:
         return sorted({*globals(), *__all__, "__version__"})

@@ -8,8 +8,9 @@ cache never runs.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capcoe_rules.lazy import lazy_names
 
 if TYPE_CHECKING:
     from capcoe_rules.language.checker import load_sources
@@ -36,10 +37,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # once: later lookups find it without this function
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)

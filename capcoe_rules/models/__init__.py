@@ -7,8 +7,9 @@ model costs its class's construction at import.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from capcoe_rules.lazy import lazy_names
 
 if TYPE_CHECKING:
     from capcoe_rules.models.application import (
@@ -95,10 +96,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOME_OF.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # once: later lookups find it without this function
-    return value
+__getattr__ = lazy_names(__name__, _HOME_OF)

@@ -13,17 +13,9 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from capcoe_rules.territory import COLUMNS
+
 OUTPUT = Path(__file__).with_name("comuni.csv")
-COLUMNS = (
-    "istat_code",
-    "name",
-    "province_code",
-    "province_name",
-    "uts_code",
-    "region_code",
-    "region_name",
-    "nuts2",
-)
 
 
 def _source_rows() -> list[dict[str, str]]:
