@@ -31,7 +31,9 @@ PACKAGE = Path(capcoe_rules.__file__).parent
 
 def test_every_exported_error_belongs_to_the_family() -> None:
     exported = [getattr(capcoe_rules, name) for name in capcoe_rules.__all__]  # lazy names
-    errors = [value for value in exported if inspect.isclass(value) and issubclass(value, Exception)]
+    errors = [
+        value for value in exported if inspect.isclass(value) and issubclass(value, Exception)
+    ]
     assert len(errors) >= 10
     assert all(issubclass(error, CapcoeError) for error in errors), errors
     assert len({error.kind for error in errors if error is not CapcoeError}) == len(errors) - 1
