@@ -424,6 +424,19 @@ CATALOGUE: dict[str, Entry] = {
         near_en="did you mean {near}?",
         near_it="forse intendevi {near}?",
     ),
+    # -- an allocation round's inputs (capcoe_rules.allocation.round) ---------------------
+    "not_an_application": _e(
+        "a {value} is not an application: an allocation round decides applications only",
+        "un {value} non è una domanda: un riparto decide solo domande",
+        "leave it out of the round's file",
+        "toglilo dal file del riparto",
+    ),
+    "id_used_again": _e(
+        "{value} is used again in {others}",
+        "{value} è usato di nuovo in {others}",
+        "give each application an id of its own",
+        "dai a ogni domanda un id suo",
+    ),
     "not_a_case": _e(
         "{value} is not a case ({known})",
         "{value} non è un caso ({known})",

@@ -86,6 +86,22 @@ def test_a_deeply_nested_line_is_a_bad_line_with_its_number(tmp_path: Path) -> N
     assert [share["id"] for share in written["shares"]] == ["T-0001"]
     assert [entry["source"] for entry in written["invalid"]] == [f"{source}:2", f"{source}:3"]
     assert f"{source}:2: not valid JSON: nested too deeply" in output
+    assert written["invalid"][0]["problems_it"] == ["non è JSON valido: annidato troppo in profondità"]
+
+
+def test_bad_lines_are_said_in_italian_by_default(tmp_path: Path) -> None:
+    lines = [json.dumps(make_application()), "[1, 2]", json.dumps({"case_type": "claim"})]
+    source = applications_file(tmp_path, lines)
+
+    out = tmp_path / "r.json"
+    italian = CliRunner().invoke(
+        app, ["allocate", str(source), "--out", str(out), "--rules", str(RULES)]
+    )
+
+    assert italian.exit_code == 1, italian.output
+    assert f"{source}:2: un caso è un insieme di campi con i loro valori" in italian.stderr
+    written = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert written["invalid"][0]["problems"] == ["a case is a mapping of fields to values"]
 
 
 def test_an_unwritable_output_is_a_message_and_exit_2(tmp_path: Path) -> None:

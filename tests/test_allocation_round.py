@@ -173,6 +173,10 @@ def test_an_id_used_twice_makes_every_copy_invalid(small_engine: Engine) -> None
         ("#1", ["id: 'TWICE' is used again in #3"]),
         ("#3", ["id: 'TWICE' is used again in #1"]),
     ]
+    assert [entry.problems_it for entry in result.invalid] == [
+        ["id: 'TWICE' è usato di nuovo in #3"],
+        ["id: 'TWICE' è usato di nuovo in #1"],
+    ]
 
 
 def test_one_body_one_request_several_are_refused_and_named(small_engine: Engine) -> None:
@@ -754,7 +758,9 @@ def test_allocate_reports_bad_lines_with_their_number_and_goes_on(
     lines = [json.dumps(hiring("GOOD")), "{not json", "", "[1, 2]", json.dumps(broken)]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(
-        app, ["allocate", str(source), "--out", str(tmp_path / "r.json"), "--rules", str(small)]
+        app,
+        ["--lang", "en", "allocate", str(source), "--out", str(tmp_path / "r.json")]
+        + ["--rules", str(small)],
     )
     assert result.exit_code == 1
     written = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))

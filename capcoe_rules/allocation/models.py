@@ -11,11 +11,13 @@ criteria, parameters) comes from the rule set's allocation declaration.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from capcoe_rules.errors import FieldProblem
 from capcoe_rules.models.decision import RuleSetRef
 
 ExclusionCause = Literal["not_taking_part", "same_body", "not_eligible", "no_pool", "no_key"]
@@ -128,6 +130,26 @@ class Invalid(ResultModel):
     source: str
     """Where it came from: ``file:line`` from the command, ``#n`` (1-based) otherwise."""
     problems: list[str]
+    """What is wrong, ``path: message`` in English."""
+    problems_it: list[str]
+    """The same in Italian, in the same order."""
+
+    @classmethod
+    def of(cls, source: str, problems: Sequence[FieldProblem]) -> Invalid:
+        return cls(
+            source=source,
+            problems=[_said(problem, "en") for problem in problems],
+            problems_it=[_said(problem, "it") for problem in problems],
+        )
+
+    def said(self, language: str) -> list[str]:
+        """The problems in ``language`` (``it`` or ``en``)."""
+        return self.problems_it if language == "it" else self.problems
+
+
+def _said(problem: FieldProblem, language: str) -> str:
+    message = problem.message_in(language)
+    return f"{problem.path}: {message}" if problem.path else message
 
 
 class Totals(ResultModel):

@@ -43,6 +43,7 @@ from capcoe_rules.allocation.models import (
     Totals,
 )
 from capcoe_rules.allocation.rationing import Claimant, Limits, Plan, Rationing, ordered, ration
+from capcoe_rules.case_messages import case_problem
 from capcoe_rules.engine import Engine, parse_case
 from capcoe_rules.engine.case_data import CaseInput
 from capcoe_rules.errors import CaseError, NotInForceError, RoundError
@@ -130,10 +131,11 @@ def _read(
         try:
             model: BaseModel = parse_case(item)
         except CaseError as error:
-            invalid.append(Invalid(source=label, problems=[str(p) for p in error.problems]))
+            invalid.append(Invalid.of(label, error.problems))
             continue
         if not isinstance(model, Application):
-            invalid.append(Invalid(source=label, problems=["not an application"]))
+            kind = type(model).__name__
+            invalid.append(Invalid.of(label, [case_problem("", "not_an_application", kind)]))
             continue
         cases.append((label, model))
     seen: dict[str, list[str]] = {}
@@ -146,9 +148,8 @@ def _read(
             kept.append((label, case))
         else:
             others = ", ".join(other for other in where if other != label)
-            invalid.append(
-                Invalid(source=label, problems=[f"id: {case.id!r} is used again in {others}"])
-            )
+            used_again = case_problem("id", "id_used_again", case.id, others=others)
+            invalid.append(Invalid.of(label, [used_again]))
     return kept, invalid
 
 
@@ -263,7 +264,7 @@ def _participants(
         try:
             decision = decide(engine, case)
         except CaseError as error:  # e.g. submitted outside the rule set's period
-            invalid.append(Invalid(source=source, problems=[str(p) for p in error.problems]))
+            invalid.append(Invalid.of(source, error.problems))
             continue
         if decision.outcome != "eligible":
             exclude(case, "not_eligible", list(decision.reasons))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine, out
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -65,7 +65,7 @@ def allocate(
         fail(say("cannot_write_result", reason=error), 2)
     elapsed = time.perf_counter() - started
     for entry in result.invalid:
-        for message in entry.problems:
+        for message in entry.said(language()):
             err.print(f"{entry.source}: {message}", markup=False, highlight=False, soft_wrap=True)
     _print_summary(engine, result, elapsed)
     written = f"{out_path}" + (f" {say('and')} {csv_path}" if csv_path is not None else "")
@@ -95,6 +95,7 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     JSON string, are data.
     """
     from capcoe_rules.allocation import Invalid
+    from capcoe_rules.case_messages import case_problem
     from capcoe_rules.errors import CaseError
     from capcoe_rules.jsontext import decode_utf8, load_json
 
@@ -114,10 +115,10 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
         try:
             data = load_json(line)
         except CaseError as error:
-            invalid.append(Invalid(source=source, problems=[str(p) for p in error.problems]))
+            invalid.append(Invalid.of(source, error.problems))
             continue
         if not isinstance(data, dict):
-            invalid.append(Invalid(source=source, problems=["not a JSON object"]))
+            invalid.append(Invalid.of(source, [case_problem("", "not_a_mapping")]))
             continue
         cases.append(data)
         sources.append(source)

@@ -645,6 +645,17 @@ HELP: dict[str, Said] = {
 """Help pages: see the module's docstring for the keys."""
 
 MESSAGES: dict[str, Said] = {
+    "case_line": Said("Caso {id} ({type})", "Case {id} ({type})"),
+    "region_line": Said(
+        "Regione: {name} ({code}), categoria {category}, Mezzogiorno: {mezzogiorno}",
+        "Region: {name} ({code}), category {category}, South (Mezzogiorno): {mezzogiorno}",
+    ),
+    "ruleset_line": Said(
+        "Regole: {name} {version} ({hash}), alla data del {day}",
+        "Rules: {name} {version} ({hash}), as of {day}",
+    ),
+    "yes": Said("sì", "yes"),
+    "no": Said("no", "no"),
     "allocation_scale_one": Said(
         "--allocation-scale vale 0 (nessun turno di assegnazione) o almeno 2",
         "--allocation-scale is 0 (no allocation round) or at least 2",

@@ -20,6 +20,7 @@ from capcoe_rules.cli.common import (
     load_engine,
     out,
 )
+from capcoe_rules.cli.localized import say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -134,14 +135,17 @@ def _print_summary(decision: AnyDecision) -> None:
     from capcoe_rules.models.decision import Decision
 
     label, style = VERDICTS[decision.outcome]
-    out.print(Text.assemble(f"Caso {decision.case_id} ({decision.case_type}): ", (label, style)))
+    case = say("case_line", id=decision.case_id, type=decision.case_type)
+    out.print(Text.assemble(f"{case}: ", (label, style)))
     if isinstance(decision, Decision) and (region := decision.lookups.get("region")):
-        mezzogiorno = "sì" if region.get("mezzogiorno") else "no"
-        out.print(
-            f"Regione: {region.get('name')} ({region.get('code')}), categoria "
-            f"{region.get('category')}, Mezzogiorno: {mezzogiorno}",
-            highlight=False,
+        line = say(
+            "region_line",
+            name=region.get("name"),
+            code=region.get("code"),
+            category=region.get("category"),
+            mezzogiorno=say("yes" if region.get("mezzogiorno") else "no"),
         )
+        out.print(line, highlight=False)
     out.print(_ruleset_line(decision.ruleset, decision.as_of), highlight=False)
     if decision.reasons:
         out.print(f"Motivi / reasons: {', '.join(decision.reasons)}", style="red")
@@ -150,9 +154,12 @@ def _print_summary(decision: AnyDecision) -> None:
 
 
 def _ruleset_line(ruleset: RuleSetRef, as_of: dt.date) -> str:
-    return (
-        f"Regole: {ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]}), "
-        f"alla data del {as_of.isoformat()}"
+    return say(
+        "ruleset_line",
+        name=ruleset.name,
+        version=ruleset.version,
+        hash=ruleset.content_hash[:19],
+        day=as_of.isoformat(),
     )
 
 
