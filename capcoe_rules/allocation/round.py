@@ -21,7 +21,6 @@ The round is where the engine, the rule set's allocation declaration
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,10 +48,8 @@ from capcoe_rules.engine.case_data import CaseInput
 from capcoe_rules.errors import CaseError, NotInForceError, RoundError
 from capcoe_rules.language.allocation import Allocation, Labels, Method, Pool
 from capcoe_rules.language.expressions import Ref
-from capcoe_rules.language.types import Type
 from capcoe_rules.models.application import Application
 from capcoe_rules.models.decision import RuleSetRef
-from capcoe_rules.models.inputs import ROME
 
 SCORE_PLACES = Decimal("0.000001")
 SHARE_PLACES = Decimal("0.01")
@@ -173,35 +170,12 @@ class Verdict:
 def decide(engine: Engine, case: Application) -> Verdict:
     """The verdict on ``case`` as of its own date, as ``engine.evaluate`` decides it.
 
-    Read from the compact decision's JSON, which the engine writes without building a
-    decision (its findings are most of an evaluation's cost); the derived values are
-    read back as the decision holds them (:func:`shown_value`). Raises
-    :class:`CaseError` as ``evaluate`` does.
+    From the compact decision, which the engine writes without building a decision (its
+    findings are most of an evaluation's cost), and the values it was written from.
+    Raises :class:`CaseError` as ``evaluate`` does.
     """
     text = engine.evaluate_json(case, compact=True)
-    compact = json.loads(text.json)
-    types = engine.ruleset.cases[case.case_type].derived_types
-    derived = {name: shown_value(value, types[name]) for name, value in compact["derived"].items()}
-    return Verdict(text.outcome, compact["reasons"], derived, text.lookups)
-
-
-def shown_value(value: Any, type_: Type) -> Any:
-    """A decision's value of ``type_`` from its JSON: a decimal (or euros) from its text,
-    a date, a time in Rome; the rest as JSON has it."""
-    if value is None:
-        return None
-    base = type_.base
-    if base == "list" and type_.item is not None:
-        return [shown_value(item, type_.item) for item in value]
-    if not isinstance(value, str):
-        return value
-    if base in ("number", "money"):
-        return Decimal(value)
-    if base == "date":
-        return dt.date.fromisoformat(value)
-    if base == "datetime":
-        return dt.datetime.fromisoformat(value).astimezone(ROME)
-    return value
+    return Verdict(text.outcome, list(text.reasons), text.derived, text.lookups)
 
 
 def read(ref: Ref, case: BaseModel, decision: Verdict | None) -> Any:

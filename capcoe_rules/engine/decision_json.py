@@ -18,8 +18,8 @@ the same judgement.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
@@ -72,11 +72,15 @@ def _key(name: str) -> str:
 
 @dataclass(frozen=True)
 class DecisionText:
-    """A decision as JSON text, with what a batch summary reads of it."""
+    """A decision as JSON text, with what a batch summary and an allocation round read of
+    it: the outcome, the shown lookup rows, the blocking rules not met and the shown
+    derived values (the objects the text was written from, as the decision holds them)."""
 
     json: str
     outcome: str
     lookups: Mapping[str, Mapping[str, Any]]
+    reasons: Sequence[str] = ()
+    derived: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self, indent: int | None = None) -> str:
         if indent is None:
@@ -229,15 +233,16 @@ class DecisionWriter:
         self._lookups = tuple(
             _LookupWriter(name, columns) for name, columns in decider.lookup_shown.items()
         )
+        self._derived_names = tuple(
+            plan.rule.derive for plan in decider.plans if plan.rule.derive is not None
+        )
         self._derived: tuple[tuple[str, Compiled, int], ...] = tuple(
             (
                 ("{" if index == 0 else ",") + _key(name),
                 derived_shown[name],
                 slots.index(("derived", name), derived_shown[name]),
             )
-            for index, name in enumerate(
-                plan.rule.derive for plan in decider.plans if plan.rule.derive is not None
-            )
+            for index, name in enumerate(self._derived_names)
         )
         self._case_type = '{"case_type":' + _pydantic(decider.case_rules.case_type)
         self._ruleset = ',"ruleset":' + decider.ruleset_ref.model_dump_json()
@@ -282,9 +287,11 @@ class DecisionWriter:
         parts.append(',"derived":')
         if not self._derived:
             parts.append("{")
-        for key, show, index in self._derived:
+        derived: dict[str, Any] = {}
+        for (key, show, index), name in zip(self._derived, self._derived_names, strict=True):
+            derived[name] = value = show(data)
             parts.append(key)
-            parts.append(value_json(show(data)) if compact else texts[index])
+            parts.append(value_json(value) if compact else texts[index])
         parts.append('},"findings":[')
         separator = ""
         for writer, status in zip(self._findings, statuses, strict=True):
@@ -297,4 +304,4 @@ class DecisionWriter:
             else:
                 writer.write(parts, status, data, texts)
         parts.append("]}")
-        return DecisionText("".join(parts), outcome, lookups)
+        return DecisionText("".join(parts), outcome, lookups, reasons, derived)
