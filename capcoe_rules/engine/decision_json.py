@@ -73,8 +73,9 @@ def _key(name: str) -> str:
 @dataclass(frozen=True)
 class DecisionText:
     """A decision as JSON text, with what a batch summary and an allocation round read of
-    it: the outcome, the shown lookup rows, the blocking rules not met and the shown
-    derived values (the objects the text was written from, as the decision holds them)."""
+    it: the outcome, the shown lookup rows, the blocking rules not met and, for a compact
+    decision, the shown derived values it was written from (as the decision holds them;
+    a full decision leaves them out, its hot path writes them from their JSON texts)."""
 
     json: str
     outcome: str
@@ -289,9 +290,12 @@ class DecisionWriter:
             parts.append("{")
         derived: dict[str, Any] = {}
         for (key, show, index), name in zip(self._derived, self._derived_names, strict=True):
-            derived[name] = value = show(data)
             parts.append(key)
-            parts.append(value_json(value) if compact else texts[index])
+            if compact:
+                derived[name] = value = show(data)
+                parts.append(value_json(value))
+            else:  # written from the slots' texts: showing each value again costs a fifth
+                parts.append(texts[index])
         parts.append('},"findings":[')
         separator = ""
         for writer, status in zip(self._findings, statuses, strict=True):
