@@ -176,6 +176,10 @@ def _raisable(node: Any) -> set[str]:
             found |= {"bool_type"} | (set() if strict else {"bool_parsing"})
         case "decimal":
             found |= {"decimal_type", "decimal_parsing", "finite_number"} | constraints
+            found |= {"decimal_max_digits"} if "max_digits" in node else set()
+            found |= {"decimal_max_places"} if "decimal_places" in node else set()
+            both = {"max_digits", "decimal_places"} <= node.keys()
+            found |= {"decimal_whole_digits"} if both else set()
         case "date":
             found |= {"date_type", "date_parsing", "date_from_datetime_parsing"}
             found |= {"date_from_datetime_inexact"}

@@ -14,12 +14,12 @@ from pathlib import Path
 from capcoe_rules.atomic import atomic_writer, same_file
 from capcoe_rules.batch.interrupts import deferred_interrupts
 from capcoe_rules.batch.reading import bounded_lines, read_records
-from capcoe_rules.batch.running import CHUNK_SIZE, Evaluator, decide_records
+from capcoe_rules.batch.running import Evaluator, decide_chunks
 from capcoe_rules.batch.summary import Summary
-from capcoe_rules.errors import DestinationError, RecordError
+from capcoe_rules.errors import DestinationError
 
 Progress = Callable[[int], None]
-"""Told how many more records were handled (called about once per chunk)."""
+"""Told how many more records were handled (called once per chunk)."""
 
 
 def errors_path_for(out: Path) -> Path:
@@ -56,8 +56,7 @@ def run_batch(
         decisions_out = stack.enter_context(atomic_writer(out))
         errors_out = stack.enter_context(atomic_writer(errors))
         interrupted = stack.enter_context(deferred_interrupts())
-        unreported = 0
-        for outcome in decide_records(
+        for chunk in decide_chunks(
             evaluator,
             read_records(bounded_lines(handle)),
             as_of=as_of,
@@ -65,20 +64,12 @@ def run_batch(
             explain=explain,
         ):
             interrupted()
-            if isinstance(outcome, RecordError):
-                errors_out.write(outcome.to_json())
-                errors_out.write("\n")
-                summary.errors += 1
-            else:
-                decisions_out.write(outcome.json)
-                decisions_out.write("\n")
-                summary.add((outcome.outcome, outcome.category))
-            unreported += 1
-            if progress is not None and unreported == CHUNK_SIZE:
-                progress(unreported)
-                unreported = 0
-        if progress is not None and unreported:
-            progress(unreported)
+            decisions_out.write(chunk.decisions)
+            errors_out.write(chunk.errors)
+            summary.counts.update(chunk.counts)
+            summary.errors += chunk.error_count
+            if progress is not None:
+                progress(chunk.records)
     return summary
 
 

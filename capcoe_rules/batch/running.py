@@ -2,11 +2,12 @@
 
 Work goes out in chunks (a few hundred records) so that the cost of crossing a process
 boundary is paid per chunk, not per case. Each worker receives the evaluator once, at
-start-up: an :class:`~capcoe_rules.engine.Engine` pickles as its rule files' text and is
-rebuilt (loaded, checked, compiled) in the worker, so every worker decides with the very
-same rule set as the parent. Results come back chunk by chunk in submission order, with a
-bounded number of chunks in flight, so memory does not grow with the input and the output
-of ``--workers 4`` is byte for byte that of ``--workers 1``.
+start-up: an :class:`~capcoe_rules.engine.Engine` pickles as its checked rule set and is
+compiled again in the worker, so every worker decides with the very same rule set as the
+parent. Results come back chunk by chunk in submission order (for a batch, each chunk as
+the text of its decisions and errors), with a bounded number of chunks in flight, so
+memory does not grow with the input and the output of ``--workers 4`` is byte for byte
+that of ``--workers 1``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import multiprocessing.connection
 import os
 import signal
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
@@ -108,9 +109,42 @@ def decide_record(
 
 
 def decide_chunk(work: Work, records: Sequence[Record]) -> list[Outcome]:
-    """Decide a chunk of records (the unit of work sent to a worker)."""
+    """Decide a chunk of records, one outcome each."""
     evaluator, as_of, explain = work
     return [decide_record(evaluator, record, as_of, explain) for record in records]
+
+
+class DecidedChunk(NamedTuple):
+    """A chunk of records decided, as a batch writes it: one text per output file and the
+    summary's counts. A worker sends one of these per chunk, not an object per record:
+    the parent then only writes, so it keeps to a few per cent of one core."""
+
+    decisions: str
+    """The decisions' JSON Lines, in input order, each line ended."""
+    errors: str
+    """The bad records' JSON Lines (:meth:`RecordError.to_json`), in input order."""
+    counts: Counter[tuple[str, str]]
+    """Decisions by (outcome, region category), as :class:`Summary` counts them."""
+    error_count: int
+    records: int
+
+
+def decide_chunk_text(work: Work, records: Sequence[Record]) -> DecidedChunk:
+    """Decide a chunk of records into the text of a batch's two outputs."""
+    decisions: list[str] = []
+    errors: list[str] = []
+    counts: Counter[tuple[str, str]] = Counter()
+    for outcome in decide_chunk(work, records):
+        if isinstance(outcome, RecordError):
+            errors.append(outcome.to_json())
+        else:
+            decisions.append(outcome.json)
+            counts[(outcome.outcome, outcome.category)] += 1
+    return DecidedChunk(_lines(decisions), _lines(errors), counts, len(errors), len(records))
+
+
+def _lines(texts: list[str]) -> str:
+    return "\n".join(texts) + "\n" if texts else ""
 
 
 def decide_records(
@@ -130,6 +164,20 @@ def decide_records(
     work = Work(evaluator, as_of, explain)
     for outcomes in ordered_map(decide_chunk, work, chunked(records, chunk_size), workers):
         yield from outcomes
+
+
+def decide_chunks(
+    evaluator: Evaluator,
+    records: Iterable[Record],
+    *,
+    as_of: dt.date | None = None,
+    workers: int = 1,
+    chunk_size: int = CHUNK_SIZE,
+    explain: bool = False,
+) -> Iterator[DecidedChunk]:
+    """Decide every record, chunk by chunk in input order, as the text a batch writes."""
+    work = Work(evaluator, as_of, explain)
+    yield from ordered_map(decide_chunk_text, work, chunked(records, chunk_size), workers)
 
 
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

@@ -33,8 +33,9 @@ def parse_case(case: CaseInput) -> InputCase:
     if not isinstance(model, Application | PaymentClaim):
         known = ", ".join(sorted(INPUT_CASES))
         raise CaseError([case_problem("case_type", "not_a_case", value=_name(model), known=known)])
-    problems = getattr(model, "problems", None)
-    found: list[FieldProblem] = problems() if callable(problems) else []
+    # Only a payment claim has checks across its fields. (Asking an application for a
+    # `problems` it lacks costs pydantic's __getattr__ 5 us, paid twice per case.)
+    found: list[FieldProblem] = model.problems() if isinstance(model, PaymentClaim) else []
     if found:
         raise CaseError(found)
     return model

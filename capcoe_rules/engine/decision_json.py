@@ -22,12 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pydantic_core
 
-from capcoe_rules.engine.closures import Compiled
+from capcoe_rules.engine.closures import Compiled, getter
 from capcoe_rules.engine.plans import RulePlan, render
+from capcoe_rules.language.types import Type
 from capcoe_rules.models.decision import FindingStatus
 
 if TYPE_CHECKING:
@@ -68,6 +69,42 @@ def _pydantic(value: Any) -> str:
 
 def _key(name: str) -> str:
     return _pydantic(name) + ":"
+
+
+_HELD_AS_SHOWN = frozenset(("money", "text", "bool", "date", "datetime", "null"))
+"""Engine types whose equal values are shown alike: each holds one Python type (int
+cents, str, bool), or None where nullable. A number is not one of them
+(``Decimal("1.5") == Decimal("1.50")``, shown apart), nor a list."""
+
+
+def exact_reader(path: tuple[str, ...], type_: Type) -> Compiled:
+    """Reads the engine value at ``path`` as a key equal exactly for values shown alike."""
+    read = getter(path)
+    if type_.base in _HELD_AS_SHOWN:
+        return read
+    return lambda data: _exact_key(read(data))
+
+
+def _exact_key(value: Any) -> tuple[type, str]:
+    return (type(value), repr(value))
+
+
+Kept = TypeVar("Kept")
+
+
+class Memo(Generic[Kept]):
+    """What a pure function gave for a key, for at most :data:`_CACHE_ENTRIES` keys (all
+    forgotten at once when full: cheaper than an LRU, and the keys that matter come back)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Any, Kept] = {}
+        self.get = self._kept.get
+
+    def put(self, key: Any, value: Kept) -> Kept:
+        if len(self._kept) >= _CACHE_ENTRIES:
+            self._kept.clear()
+        self._kept[key] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -130,11 +167,24 @@ class _FindingWriter:
             else slots.index(("derived", rule.derive), derived_shown[rule.derive])
         )
         self.compact_head = '{"rule_id":' + _pydantic(rule.id) + ',"message":'
+        self.id_json = _pydantic(rule.id)
+        self._messages: Memo[str] = Memo()
+        self._message_keys = tuple(exact_reader(ref.path, ref.type) for ref in plan.message_refs)
 
     def message(self, data: dict[str, Any]) -> str:
-        plan = self.plan
-        if plan.message_it is None:
+        """The message's JSON, rendered once per combination of the values it shows (a
+        few thousand among the national population's 41,000 rules not met)."""
+        if self.plan.message_it is None:
             return "null"
+        key = tuple([read(data) for read in self._message_keys])
+        text = self._messages.get(key)
+        if text is None:
+            text = self._messages.put(key, self._render(data))
+        return text
+
+    def _render(self, data: dict[str, Any]) -> str:
+        plan = self.plan
+        assert plan.message_it is not None
         english = "null" if plan.message_en is None else value_json(render(plan.message_en, data))
         return '{"it":' + value_json(render(plan.message_it, data)) + ',"en":' + english + "}"
 
@@ -245,6 +295,12 @@ class DecisionWriter:
             )
             for index, name in enumerate(self._derived_names)
         )
+        derived_types = decider.case_rules.derived_types
+        self._compact_derived = tuple(
+            _ShownDerived(name, derived_shown[name], derived_types[name])
+            for name in self._derived_names
+        )
+        self._lookup_keys = tuple(_key(lookup.name) for lookup in self._lookups)
         self._case_type = '{"case_type":' + _pydantic(decider.case_rules.case_type)
         self._ruleset = ',"ruleset":' + decider.ruleset_ref.model_dump_json()
         self._compact_open = '{"shape":"compact","case_type":' + _pydantic(
@@ -257,11 +313,19 @@ class DecisionWriter:
         statuses = judgement.statuses
         reasons: list[str] = []
         warnings: list[str] = []
+        reasons_json: list[str] = []
+        warnings_json: list[str] = []
+        not_met: list[_FindingWriter] = []
         for writer, status in zip(self._findings, statuses, strict=True):
             if status == "not_met":
-                (reasons if writer.blocking else warnings).append(writer.rule_id)
+                not_met.append(writer)
+                if writer.blocking:
+                    reasons.append(writer.rule_id)
+                    reasons_json.append(writer.id_json)
+                else:
+                    warnings.append(writer.rule_id)
+                    warnings_json.append(writer.id_json)
         outcome = "not_eligible" if reasons else "eligible"
-        lookups: dict[str, Mapping[str, Any]] = {}
         parts = [
             self._compact_open if compact else self._case_type,
             ',"case_id":',
@@ -272,40 +336,92 @@ class DecisionWriter:
             judgement.as_of.isoformat(),
             '"',
             self._ruleset,
-            ',"reasons":',
-            value_json(reasons),
-            ',"warnings":',
-            value_json(warnings),
+            ',"reasons":[',
+            ",".join(reasons_json),
+            '],"warnings":[',
+            ",".join(warnings_json),
+            "]",
         ]
+        lookups: dict[str, Mapping[str, Any]] = {}
         rows = []
-        for lookup in self._lookups:
+        for lookup, key in zip(self._lookups, self._lookup_keys, strict=True):
             shown, text = lookup.shown(data)
             lookups[lookup.name] = shown
-            rows.append(_key(lookup.name) + text)
-        texts = [] if compact else self._slots.texts(data)
-        if not compact:
-            parts.append(',"lookups":{' + ",".join(rows) + "}")
+            rows.append(key + text)
+        derived: dict[str, Any] = {}
+        if compact:
+            self._write_compact_rest(parts, data, derived, not_met)
+        else:
+            self._write_full_rest(parts, data, rows, statuses)
+        return DecisionText("".join(parts), outcome, lookups, reasons, derived)
+
+    def _write_compact_rest(
+        self,
+        parts: list[str],
+        data: dict[str, Any],
+        derived: dict[str, Any],
+        not_met: list[_FindingWriter],
+    ) -> None:
+        """Derived values (each also kept in ``derived``), then the findings not met."""
         parts.append(',"derived":')
         if not self._derived:
             parts.append("{")
-        derived: dict[str, Any] = {}
-        for (key, show, index), name in zip(self._derived, self._derived_names, strict=True):
+        for (key, _, _), shown in zip(self._derived, self._compact_derived, strict=True):
             parts.append(key)
-            if compact:
-                derived[name] = value = show(data)
-                parts.append(value_json(value))
-            else:  # written from the slots' texts: showing each value again costs a fifth
-                parts.append(texts[index])
+            derived[shown.name], text = shown.of(data)
+            parts.append(text)
+        parts.append('},"findings":[')
+        separator = ""
+        for writer in not_met:
+            parts.append(separator)
+            separator = ","
+            writer.write_compact(parts, data)
+        parts.append("]}")
+
+    def _write_full_rest(
+        self,
+        parts: list[str],
+        data: dict[str, Any],
+        rows: list[str],
+        statuses: tuple[FindingStatus, ...],
+    ) -> None:
+        """Lookups, derived values and every finding, each value written once."""
+        texts = self._slots.texts(data)
+        parts.append(',"lookups":{' + ",".join(rows) + "}")
+        parts.append(',"derived":')
+        if not self._derived:
+            parts.append("{")
+        for key, _, index in self._derived:
+            parts.append(key)
+            parts.append(texts[index])  # showing each value again costs a fifth
         parts.append('},"findings":[')
         separator = ""
         for writer, status in zip(self._findings, statuses, strict=True):
-            if compact and status != "not_met":
-                continue
             parts.append(separator)
             separator = ","
-            if compact:
-                writer.write_compact(parts, data)
-            else:
-                writer.write(parts, status, data, texts)
+            writer.write(parts, status, data, texts)
         parts.append("]}")
-        return DecisionText("".join(parts), outcome, lookups, reasons, derived)
+
+
+class _ShownDerived:
+    """A derived value as a compact decision shows it, and its JSON, kept per engine value
+    (a few hundred distinct amounts among the national population, a handful of others).
+    A list is shown afresh each time: a decision's list is its own to change."""
+
+    def __init__(self, name: str, show: Compiled, type_: Type) -> None:
+        self.name = name
+        self._show = show
+        self._key = exact_reader(("derived", name), type_)
+        self._kept: Memo[tuple[Any, str]] | None = None if type_.base == "list" else Memo()
+
+    def of(self, data: dict[str, Any]) -> tuple[Any, str]:
+        kept = self._kept
+        if kept is None:
+            value = self._show(data)
+            return value, value_json(value)
+        key = self._key(data)
+        found = kept.get(key)
+        if found is None:
+            value = self._show(data)
+            found = kept.put(key, (value, value_json(value)))
+        return found

@@ -13,7 +13,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from capcoe_rules.engine.closures import Compiled, compile_expression, getter
 from capcoe_rules.engine.interpreter import evaluate
@@ -24,6 +24,9 @@ from capcoe_rules.language.values import decode
 from capcoe_rules.models.decision import FindingStatus
 from capcoe_rules.models.inputs import ROME
 from capcoe_rules.models.labels import Text
+
+if TYPE_CHECKING:
+    from capcoe_rules.language.documents import Label
 
 Shower = Callable[[Any], Any]
 Template = tuple[tuple[str, Compiled | None], ...]
@@ -80,6 +83,8 @@ class RulePlan:
     message_en: Template | None
     compute: Compiled | None
     """For a derivation: its formula, compiled to closures or interpreted."""
+    message_refs: tuple[Ref, ...] = ()
+    """What its messages show, each once: what a message is a function of."""
 
     @property
     def usual_status(self) -> FindingStatus:
@@ -105,7 +110,21 @@ class RulePlan:
             if message is None or message.en is None
             else _template(message.en, shows),
             compute=compute,
+            message_refs=_message_refs(message, {ref.dotted: ref for ref in rule.shows}),
         )
+
+
+def _message_refs(message: Label | None, shows: dict[str, Ref]) -> tuple[Ref, ...]:
+    if message is None:
+        return ()
+    names = {
+        name: None
+        for text in (message.it, message.en)
+        if text is not None
+        for _, name, _, _ in string.Formatter().parse(text)
+        if name
+    }
+    return tuple(shows[name] for name in names)
 
 
 def render(template: Template, data: dict[str, Any]) -> str:

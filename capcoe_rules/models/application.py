@@ -74,8 +74,12 @@ IstatCode = Annotated[
 NATIONAL = "IT"
 """Region code given to central administrations, which belong to no region."""
 
-Share = Annotated[Decimal, BeforeValidator(decimal_input), Field(ge=0, le=100)]
-"""A share in per cent, 0 to 100, as a number or plain decimal text (not only whole)."""
+Share = Annotated[Decimal, Field(ge=0, le=100), BeforeValidator(decimal_input)]
+"""A share in per cent, 0 to 100, as a number or plain decimal text (not only whole).
+
+The bounds come first so that pydantic-core checks them with the decimal (after the
+BeforeValidator they were checked in Python, and written as ``ge``/``le`` in the JSON
+Schema, which has no such keywords: now ``minimum``/``maximum``)."""
 
 
 class CaseModel(BaseModel):
