@@ -25,6 +25,7 @@ from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
 from capcoe_rules.engine.payments import PaymentDecider
+from capcoe_rules.engine.subjects import BuiltOnFirstUse
 from capcoe_rules.errors import DecisionMismatchError, EvaluationError
 from capcoe_rules.language.loading import load_ruleset
 from capcoe_rules.language.numbers import CONTEXT
@@ -46,11 +47,14 @@ class _Evaluator:
         self, ruleset: CheckedRuleSet, matchers: Mapping[str, Matcher], compiled: bool
     ) -> None:
         self.ruleset = ruleset
-        self._deciders = {
-            subject: (Decider(ruleset, case_rules, compiled), matchers[subject])
-            for subject, case_rules in ruleset.cases.items()
-        }
-        self._payments = PaymentDecider(self._deciders)
+        cases = ruleset.cases
+        self._deciders: Mapping[str, tuple[Decider, Matcher]] = BuiltOnFirstUse(
+            cases, lambda subject: (Decider(ruleset, cases[subject], compiled), matchers[subject])
+        )
+
+    @functools.cached_property
+    def _payments(self) -> PaymentDecider:
+        return PaymentDecider(self._deciders)
 
     @functools.cached_property
     def decision_models(self) -> DecisionModels:
@@ -134,16 +138,19 @@ class Engine(_Evaluator):
     """Evaluates cases against one rule set on durable_rules.
 
     Thread-safe (one lock around each durable_rules session), picklable (a pickle carries
-    the rule files' text and rebuilds from it), and independent of any other engine in
-    the process, so two versions of a rule set can be compared side by side.
+    the checked rule set and compiles it again), and independent of any other engine in
+    the process, so two versions of a rule set can be compared side by side. Each kind of
+    case is compiled when the first case of that kind is decided
+    (:mod:`capcoe_rules.engine.subjects`).
     """
 
     def __init__(self, ruleset: CheckedRuleSet, origin: str = "rules") -> None:
         self._origin = origin
-        self._matchers = {
-            subject: _DurableMatcher(compile_requirements(case_rules), case_rules)
-            for subject, case_rules in ruleset.cases.items()
-        }
+        cases = ruleset.cases
+        self._matchers: BuiltOnFirstUse[_DurableMatcher] = BuiltOnFirstUse(
+            cases,
+            lambda subject: _DurableMatcher(compile_requirements(cases[subject]), cases[subject]),
+        )
         super().__init__(ruleset, self._matchers, compiled=True)
 
     @classmethod
@@ -175,7 +182,7 @@ class Engine(_Evaluator):
 
     def facts_left(self) -> int:
         """Facts the durable_rules sessions still hold: 0 between evaluations."""
-        return sum(matcher.facts_left() for matcher in self._matchers.values())
+        return sum(matcher.facts_left() for matcher in self._matchers.built())
 
 
 class _DurableMatcher:
