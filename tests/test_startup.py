@@ -9,6 +9,7 @@ on the machine's load): ``import capcoe_rules`` and ``import capcoe_rules.cli`` 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,42 @@ def test_a_public_name_is_the_object_of_its_home_module() -> None:
 
     assert capcoe_rules.Engine is Engine
     assert capcoe_rules.CaseError is CaseError
+
+
+PLUGINS_AFTER_CLI = """
+import json, os, sys
+out, *sys.argv[1:] = sys.argv[1:]
+sys.argv[0] = "capcoe-rules"
+from capcoe_rules.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+loader = sys.modules.get("pydantic.plugin._loader")
+json.dump({"variable": os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
+           "looked_for_plugins": loader is not None and loader._plugins is not None},
+          open(out, "w"))
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "variable", "looked"), [(None, "__all__", False), ("", "", True)]
+)
+def test_the_command_line_skips_pydantic_plugins_unless_the_user_set_the_variable(
+    given: str | None, variable: str, looked: bool, tmp_path: Path
+) -> None:
+    case = Path(__file__).resolve().parent.parent / "fixtures" / "applications"
+    example = sorted(case.glob("*.yaml"))[0]
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        environment["PYDANTIC_DISABLE_PLUGINS"] = given
+    out = tmp_path / "plugins.json"
+    subprocess.run(
+        [sys.executable, "-c", PLUGINS_AFTER_CLI, str(out), "evaluate", str(example)],
+        env=environment,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    found = json.loads(out.read_text())
+    assert found == {"variable": variable, "looked_for_plugins": looked}
