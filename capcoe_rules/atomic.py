@@ -24,7 +24,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, Literal, TextIO
 
 DEFAULT_MODE = 0o666
 _UNNAMED = hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
@@ -40,11 +40,30 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
     The new file keeps the mode of the file it replaces, or gets the usual mode for a new
     file (0o666 less the umask) rather than ``mkstemp``'s private 0o600.
     """
+    with _atomic(path, "w") as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def atomic_bytes_writer(path: Path) -> Iterator[BinaryIO]:
+    """:func:`atomic_writer` for bytes: what a batch's worker processes encoded is written
+    as it is (decoding it in the parent and encoding it again was most of its work)."""
+    with _atomic(path, "wb") as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _atomic(path: Path, mode: Literal["w", "wb"]) -> Iterator[Any]:
     directory = path.parent
     remove_stale_temporaries(path)
     fd, temporary = _open_temporary(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        opened = (
+            os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            if mode == "w"
+            else os.fdopen(fd, "wb")
+        )
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from capcoe_rules.atomic import atomic_writer, same_file
+from capcoe_rules.atomic import atomic_bytes_writer, same_file
 from capcoe_rules.batch.interrupts import deferred_interrupts
 from capcoe_rules.batch.reading import bounded_lines, read_records
 from capcoe_rules.batch.running import Evaluator, decide_chunks
@@ -53,8 +53,8 @@ def run_batch(
     summary = Summary()
     with contextlib.ExitStack() as stack:
         handle = stack.enter_context(source.open("rb"))
-        decisions_out = stack.enter_context(atomic_writer(out))
-        errors_out = stack.enter_context(atomic_writer(errors))
+        decisions_out = stack.enter_context(atomic_bytes_writer(out))
+        errors_out = stack.enter_context(atomic_bytes_writer(errors))
         interrupted = stack.enter_context(deferred_interrupts())
         for chunk in decide_chunks(
             evaluator,

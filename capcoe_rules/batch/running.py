@@ -115,13 +115,14 @@ def decide_chunk(work: Work, records: Sequence[Record]) -> list[Outcome]:
 
 
 class DecidedChunk(NamedTuple):
-    """A chunk of records decided, as a batch writes it: one text per output file and the
-    summary's counts. A worker sends one of these per chunk, not an object per record:
-    the parent then only writes, so it keeps to a few per cent of one core."""
+    """A chunk of records decided, as a batch writes it: the bytes of each output file and
+    the summary's counts. A worker sends one of these per chunk, not an object per record,
+    and bytes, not text (pickle would encode the text to send it, the parent decode it and
+    encode it again to write it): the parent only writes."""
 
-    decisions: str
-    """The decisions' JSON Lines, in input order, each line ended."""
-    errors: str
+    decisions: bytes
+    """The decisions' JSON Lines in UTF-8, in input order, each line ended."""
+    errors: bytes
     """The bad records' JSON Lines (:meth:`RecordError.to_json`), in input order."""
     counts: Counter[tuple[str, str]]
     """Decisions by (outcome, region category), as :class:`Summary` counts them."""
@@ -143,8 +144,8 @@ def decide_chunk_text(work: Work, records: Sequence[Record]) -> DecidedChunk:
     return DecidedChunk(_lines(decisions), _lines(errors), counts, len(errors), len(records))
 
 
-def _lines(texts: list[str]) -> str:
-    return "\n".join(texts) + "\n" if texts else ""
+def _lines(texts: list[str]) -> bytes:
+    return ("\n".join(texts) + "\n").encode() if texts else b""
 
 
 def decide_records(
