@@ -132,6 +132,23 @@ def test_bench_leaves_the_allocation_out_when_asked_and_refuses_a_scale_of_one()
     assert "--allocation-scale is 0 (no allocation round) or at least 2" in refused.stderr
 
 
+def test_bench_times_whole_batches_with_n_workers_next_to_one() -> None:
+    options = [*NO_SERVICE, "--startup-rounds", "0", "--large-rules", "0"]
+    options += ["--allocation-scale", "0", "--workers", "2", "--workers-cases", "600"]
+    result = runner.invoke(app, ["bench", *options, "--workers-rounds", "2", "--json"])
+
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["figures"]
+    serial, parallel = figures["batch_workers_serial"], figures["batch_workers_parallel"]
+    assert "--workers 1, 600 cases" in serial["label"]
+    assert "--workers 2, 600 cases" in parallel["label"]
+    assert "median of 2 interleaved rounds" in parallel["note"]
+    speedup = figures["batch_workers_speedup"]
+    assert speedup["value"] == pytest.approx(serial["value"] / parallel["value"])
+    assert speedup["target"] == pytest.approx(1.7)  # 0.85 x the workers
+    assert "load average" in speedup["note"] and "2 free cores" in speedup["note"]
+
+
 def test_bench_times_the_http_service_next_to_in_process_evaluation() -> None:
     service = ["--clients", "2", "--service-requests", "120"]
     result = runner.invoke(app, ["bench", *TINY, *service, "--json"])

@@ -50,6 +50,7 @@ from capcoe_rules.batch.service_bench import (
     compare_service,
     service_available,
 )
+from capcoe_rules.batch.workers_bench import WorkersComparison, compare_workers
 from capcoe_rules.batch.workloads import enlarged_sources
 from capcoe_rules.engine import Engine, ReferenceEvaluator, parse_case
 from capcoe_rules.engine.decision_json import DecisionText
@@ -70,6 +71,8 @@ TARGET_COMPACT_BYTES = 1500.0
 TARGET_HELP_RATIO = 4.0
 TARGET_EVALUATE_RATIO = 12.0
 TARGET_GROWTH_EVALUATIONS = 1_000_000
+TARGET_WORKERS_SHARE = 0.85
+"""``--workers N`` is held to 0.85 N times ``--workers 1`` (1.7x for 2): close to N."""
 TARGET_ALLOCATION_GROWTH = 1.2
 """A round N times the national one within 1.2 N times its time (12x for 10x)."""
 MB = 1024 * 1024
@@ -148,6 +151,8 @@ def run_bench(
     large_rules: int = 1000,
     allocation_scale: int = 10,
     allocation_rounds: int = 1,
+    workers_cases: int = 80_000,
+    workers_rounds: int = 3,
     step: Step | None = None,
 ) -> BenchReport:
     """Measure everything on ``rules`` and the first ``cases`` of the national population.
@@ -155,7 +160,8 @@ def run_bench(
     ``cases`` takes an even spread of the population (every k-th comune) so that a small
     sample keeps the national mix of regions and mistakes; the allocation round takes
     the same spread of the national round's input. ``allocation_scale``: the larger
-    round, in national rounds (0: no allocation figures).
+    round, in national rounds (0: no allocation figures). ``workers`` above 1: whole
+    ``batch`` processes with that many workers and with one, on ``workers_cases`` cases.
     """
     say = step or (lambda _: None)
     say("generating the population")
@@ -198,16 +204,14 @@ def run_bench(
         )
         _batch_comparison(report, engine, reference, source, here, batch_rounds)
         if workers > 1:
-            say(f"end-to-end batch with {workers} worker processes")
-            parallel = _batch_seconds(engine, source, here, workers=workers)
-            _batch_figures(
-                report,
-                "batch_workers",
-                f"same batch, {workers} workers",
-                parallel,
-                False,
-                note=f"includes starting {workers} processes and compiling the rules in each",
+            say(
+                f"batch --workers {workers} and --workers 1 on {workers_cases:,} cases, "
+                f"{workers_rounds} interleaved round(s)"
             )
+            parallel = compare_workers(
+                rules, texts, here, workers=workers, cases=workers_cases, rounds=workers_rounds
+            )
+            _workers_figures(report, parallel)
         if startup_rounds:
             say(f"whole-process start-up, {startup_rounds} interleaved rounds")
             _startup_figures(report, rules, texts[0], here, startup_rounds)
@@ -515,14 +519,32 @@ def _startup_figures(
         )
 
 
-def _batch_seconds(evaluator: Evaluator, source: Path, directory: Path, workers: int = 1) -> float:
-    out = directory / "decisions.jsonl"
-    started = time.perf_counter()
-    summary = run_batch(evaluator, source, out, workers=workers)
-    seconds = time.perf_counter() - started
-    if summary.errors:
-        raise RuntimeError(f"the benchmark population has {summary.errors} bad records")
-    return seconds
+def _workers_figures(report: BenchReport, comparison: WorkersComparison) -> None:
+    """Both whole-process batches (wall, CPU of the processes), and the ratio."""
+    timed, workers = comparison.timed, comparison.workers
+    for key, label in (("serial", "--workers 1"), ("parallel", f"--workers {workers}")):
+        timing = timed.timings[key]
+        report.add(
+            Figure(
+                f"batch_workers_{key}",
+                f"batch {label}, {comparison.cases:,} cases, whole process: wall time",
+                timing.median_wall,
+                "s",
+                note=f"CPU {timing.median_cpu:.2f} s (all its processes); "
+                f"median of {timed.rounds} interleaved rounds",
+            )
+        )
+    report.add(
+        Figure(
+            "batch_workers_speedup",
+            f"batch --workers {workers} / --workers 1, {comparison.cases:,} cases (wall)",
+            comparison.speedup,
+            "x",
+            TARGET_WORKERS_SHARE * workers,
+            better="higher",
+            note=f"needs {workers} free cores; {timed.load_note}",
+        )
+    )
 
 
 def _batch_figures(

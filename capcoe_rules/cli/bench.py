@@ -34,7 +34,12 @@ def bench(
     ] = 7,
     workers: Annotated[
         int,
-        typer.Option("--workers", "-w", min=1, help="Also time the batch with N processes."),
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            help="Also time batch --workers N against --workers 1, whole processes.",
+        ),
     ] = 1,
     service: Annotated[
         bool,
@@ -80,6 +85,16 @@ def bench(
             "--allocation-rounds", min=1, help="Interleaved rounds of the allocation contenders."
         ),
     ] = 1,
+    workers_cases: Annotated[
+        int,
+        typer.Option(
+            "--workers-cases", min=1, help="Cases of the --workers comparison (whole processes)."
+        ),
+    ] = 80_000,
+    workers_rounds: Annotated[
+        int,
+        typer.Option("--workers-rounds", min=1, help="Interleaved rounds of that comparison."),
+    ] = 3,
     json_output: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure load time, latency, batch throughput, the reference ratio and memory.
@@ -107,6 +122,8 @@ def bench(
             large_rules=large_rules,
             allocation_scale=allocation_scale,
             allocation_rounds=allocation_rounds,
+            workers_cases=workers_cases,
+            workers_rounds=workers_rounds,
             step=None if json_output else _step,
         )
     except RuleSetError as error:

@@ -607,7 +607,15 @@ HELP: dict[str, Said] = {
         "Rule-set loads to take the median of.",
     ),
     "bench.workers": Said(
-        "Misura anche il lotto con N processi.", "Also time the batch with N processes."
+        "Misura anche batch --workers N accanto a --workers 1, processi interi.",
+        "Also time batch --workers N against --workers 1, whole processes.",
+    ),
+    "bench.workers_cases": Said(
+        "Casi del confronto di --workers (processi interi).",
+        "Cases of the --workers comparison (whole processes).",
+    ),
+    "bench.workers_rounds": Said(
+        "Turni alternati di quel confronto.", "Interleaved rounds of that comparison."
     ),
     "bench.service": Said(
         "Misura anche il servizio HTTP accanto alla valutazione nel processo.",
