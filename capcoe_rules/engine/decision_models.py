@@ -19,7 +19,8 @@ OpenAPI) types every value. The JSON of a decision is unchanged: a typed field w
 value exactly as the generic ``Any`` did.
 
 Models are shared by every evaluator of the same rule set content (the engine and the
-reference give equal decisions) and are built once per content hash.
+reference give equal decisions) and are built once per content hash, each kind of case's
+when it is first needed.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal, NotRequired, TypeVar
 from weakref import WeakValueDictionary
@@ -36,6 +36,7 @@ from weakref import WeakValueDictionary
 from pydantic import ConfigDict, Discriminator, Field, create_model
 from typing_extensions import TypedDict
 
+from capcoe_rules.engine.subjects import BuiltOnFirstUse
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.language.types import Type
 from capcoe_rules.models.compact import CompactDecision
@@ -75,23 +76,147 @@ def python_type(type_: Type) -> Any:
     return found
 
 
-@dataclass(frozen=True)
 class DecisionModels:
-    """The typed decision models of one rule set."""
+    """The typed decision models of one rule set, each kind built when first asked for
+    (a model per rule costs about a millisecond: ``evaluate`` of one application need not
+    build the payment rules' models). Thread-safe: one class per model, whoever asks."""
 
-    content_hash: str
-    decisions: Mapping[str, type[Decision]]
-    """By rule subject (``application``, ``milestone``, ``claim``)."""
-    findings: Mapping[str, type[Finding]]
-    """By rule id."""
-    milestone: type[MilestoneDecision]
-    payment: type[PaymentDecision]
-    compact: type[CompactDecision] = CompactDecision
-    """The compact decision on an application, its derived values typed."""
+    def __init__(self, ruleset: CheckedRuleSet) -> None:
+        self.content_hash = ruleset.content_hash
+        self._ruleset = ruleset
+        self._tag = _identifier(f"{ruleset.name}_{ruleset.version}")
+        self._lock = threading.RLock()
+        self._built: dict[str, Any] = {}
+        self.decisions: Mapping[str, type[Decision]] = BuiltOnFirstUse(
+            ruleset.cases, lambda subject: self._subject(subject)[0]
+        )
+        """By rule subject (``application``, ``milestone``, ``claim``)."""
+        self.findings: Mapping[str, type[Finding]] = _FindingModels(self)
+        """By rule id."""
 
     @property
     def application(self) -> type[Decision]:
         return self.decisions["application"]
+
+    @property
+    def milestone(self) -> type[MilestoneDecision]:
+        return self._once("milestone", self._milestone)  # type: ignore[no-any-return]
+
+    @property
+    def payment(self) -> type[PaymentDecision]:
+        return self._once("payment", self._payment)  # type: ignore[no-any-return]
+
+    @property
+    def compact(self) -> type[CompactDecision]:
+        """The compact decision on an application, its derived values typed."""
+        return self._once("compact", self._compact)  # type: ignore[no-any-return]
+
+    def finding(self, rule_id: str) -> type[Finding]:
+        """The finding model of rule ``rule_id`` (``KeyError`` if no rule has that id)."""
+        return self._subject(self._rule_subjects()[rule_id])[1][rule_id]
+
+    def rule_ids(self) -> list[str]:
+        return list(self._rule_subjects())
+
+    def _once(self, name: str, build: Any) -> Any:
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = build()
+            return self._built[name]
+
+    def _rule_subjects(self) -> dict[str, str]:
+        return self._once(  # type: ignore[no-any-return]
+            "rule subjects",
+            lambda: {
+                rule.id: subject
+                for subject, case_rules in self._ruleset.cases.items()
+                for rule in case_rules.rules
+            },
+        )
+
+    def _subject(self, subject: str) -> tuple[type[Decision], dict[str, type[Finding]], Any]:
+        """A subject's decision model, its finding models by rule id, its derived type."""
+        return self._once(f"subject {subject}", lambda: self._build_subject(subject))  # type: ignore[no-any-return]
+
+    def _build_subject(self, subject: str) -> tuple[type[Decision], dict[str, type[Finding]], Any]:
+        ruleset, tag = self._ruleset, self._tag
+        case_rules = ruleset.cases[subject]
+        findings = {
+            rule.id: _finding_model(rule, case_rules, tag, ruleset.content_hash)
+            for rule in case_rules.rules
+        }
+        derived = _derived_type([case_rules], f"{_camel(subject)}Derived_{tag}")
+        decision = _subclass(
+            Decision,
+            f"{_camel(subject)}{'' if subject == 'application' else 'Rules'}Decision_{tag}",
+            ruleset.content_hash,
+            f"Decision on {_article(subject)} ({ruleset.name} {ruleset.version})",
+            findings=(_findings_type(findings.values()), ...),
+            derived=(derived, ...),
+            lookups=(_lookups_type(case_rules, f"{_camel(subject)}Lookups_{tag}"), ...),
+        )
+        return decision, findings, derived
+
+    def _milestone(self) -> type[MilestoneDecision]:
+        ruleset = self._ruleset
+        _, findings, derived = self._subject("milestone")
+        return _subclass(
+            MilestoneDecision,
+            f"MilestoneDecision_{self._tag}",
+            ruleset.content_hash,
+            f"Decision on one milestone of a payment claim ({ruleset.name} {ruleset.version})",
+            findings=(_findings_type(findings.values()), ...),
+            derived=(derived, ...),
+        )
+
+    def _payment(self) -> type[PaymentDecision]:
+        # A claim's own findings and derived values are those of its claim rules, and, for
+        # a programme-level claim, of the rule set's programme rules when it has any.
+        ruleset = self._ruleset
+        whole = [subject for subject in CLAIM_SUBJECTS if subject in ruleset.cases]
+        findings = [model for subject in whole for model in self._subject(subject)[1].values()]
+        return _subclass(
+            PaymentDecision,
+            f"PaymentDecision_{self._tag}",
+            ruleset.content_hash,
+            f"Decision on a payment claim ({ruleset.name} {ruleset.version})",
+            milestones=(list[self.milestone], ...),  # type: ignore[name-defined]
+            findings=(_findings_type(findings), ...),
+            derived=(
+                _derived_type(
+                    [ruleset.cases[subject] for subject in whole],
+                    f"PaymentDerived_{self._tag}",
+                    required=1,
+                ),
+                ...,
+            ),
+        )
+
+    def _compact(self) -> type[CompactDecision]:
+        ruleset = self._ruleset
+        return _subclass(
+            CompactDecision,
+            f"CompactDecision_{self._tag}",
+            ruleset.content_hash,
+            f"Compact decision on an application ({ruleset.name} {ruleset.version})",
+            derived=(self._subject("application")[2], ...),
+        )
+
+
+class _FindingModels(Mapping[str, type[Finding]]):
+    """Finding models by rule id, each subject's built when one of its rules is asked for."""
+
+    def __init__(self, models: DecisionModels) -> None:
+        self._models = models
+
+    def __getitem__(self, rule_id: str) -> type[Finding]:
+        return self._models.finding(rule_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._models.rule_ids())
+
+    def __len__(self) -> int:
+        return len(self._models.rule_ids())
 
 
 _BUILT: WeakValueDictionary[str, DecisionModels] = WeakValueDictionary()
@@ -103,80 +228,13 @@ def decision_models(ruleset: CheckedRuleSet) -> DecisionModels:
     with _LOCK:
         found = _BUILT.get(ruleset.content_hash)
         if found is None:
-            found = _BUILT[ruleset.content_hash] = _build(ruleset)
+            found = _BUILT[ruleset.content_hash] = DecisionModels(ruleset)
         return found
 
 
 def models_for(content_hash: str) -> DecisionModels | None:
     """The typed models of a rule set this process has loaded, by its content hash."""
     return _BUILT.get(content_hash)
-
-
-def _build(ruleset: CheckedRuleSet) -> DecisionModels:
-    tag = _identifier(f"{ruleset.name}_{ruleset.version}")
-    findings: dict[str, type[Finding]] = {}
-    decisions: dict[str, type[Decision]] = {}
-    kinds: dict[str, tuple[Any, Any, Any]] = {}
-    for subject, case_rules in ruleset.cases.items():
-        for rule in case_rules.rules:
-            findings[rule.id] = _finding_model(rule, case_rules, tag, ruleset.content_hash)
-        kinds[subject] = (
-            _findings_type([findings[rule.id] for rule in case_rules.rules]),
-            _derived_type([case_rules], f"{_camel(subject)}Derived_{tag}"),
-            _lookups_type(case_rules, f"{_camel(subject)}Lookups_{tag}"),
-        )
-        findings_type, derived_type, lookups_type = kinds[subject]
-        decisions[subject] = _subclass(
-            Decision,
-            f"{_camel(subject)}{'' if subject == 'application' else 'Rules'}Decision_{tag}",
-            ruleset.content_hash,
-            f"Decision on {_article(subject)} ({ruleset.name} {ruleset.version})",
-            findings=(findings_type, ...),
-            derived=(derived_type, ...),
-            lookups=(lookups_type, ...),
-        )
-    milestone_findings, milestone_derived, _ = kinds["milestone"]
-    milestone = _subclass(
-        MilestoneDecision,
-        f"MilestoneDecision_{tag}",
-        ruleset.content_hash,
-        f"Decision on one milestone of a payment claim ({ruleset.name} {ruleset.version})",
-        findings=(milestone_findings, ...),
-        derived=(milestone_derived, ...),
-    )
-    # A claim's own findings and derived values are those of its claim rules, and, for a
-    # programme-level claim, of the rule set's programme rules when it has any.
-    whole = [subject for subject in CLAIM_SUBJECTS if subject in ruleset.cases]
-    payment = _subclass(
-        PaymentDecision,
-        f"PaymentDecision_{tag}",
-        ruleset.content_hash,
-        f"Decision on a payment claim ({ruleset.name} {ruleset.version})",
-        milestones=(list[milestone], ...),  # type: ignore[valid-type]
-        findings=(
-            _findings_type(
-                [findings[rule.id] for subject in whole for rule in ruleset.cases[subject].rules]
-            ),
-            ...,
-        ),
-        derived=(
-            _derived_type(
-                [ruleset.cases[subject] for subject in whole],
-                f"PaymentDerived_{tag}",
-                required=1,
-            ),
-            ...,
-        ),
-    )
-    _, application_derived, _ = kinds["application"]
-    compact = _subclass(
-        CompactDecision,
-        f"CompactDecision_{tag}",
-        ruleset.content_hash,
-        f"Compact decision on an application ({ruleset.name} {ruleset.version})",
-        derived=(application_derived, ...),
-    )
-    return DecisionModels(ruleset.content_hash, decisions, findings, milestone, payment, compact)
 
 
 def _finding_model(rule: Rule, case_rules: CaseRules, tag: str, content_hash: str) -> type[Finding]:
