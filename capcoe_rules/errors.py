@@ -333,9 +333,23 @@ class NotInForceError(CapcoeError, LookupError):
 
 
 class RoundError(CapcoeError, ValueError):
-    """An allocation round that cannot be held (no eligible applications, an unknown method)."""
+    """An allocation round that cannot be held (no eligible applications, an unknown method).
+
+    Carries its :class:`FieldProblem` (from the catalogue of case errors: a code, the
+    message in both languages, how to fix it); a plain text gives a problem in English
+    only, for callers that raise it themselves."""
 
     kind = "round"
+
+    def __init__(self, problem: FieldProblem | str) -> None:
+        self.problem = problem if isinstance(problem, FieldProblem) else FieldProblem("", problem)
+        super().__init__(str(self.problem))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keeps the Italian across processes
+        return (type(self), (self.problem,))
+
+    def messages(self) -> dict[str, str]:
+        return {language: self.problem.text(language) for language in LANGUAGES}
 
 
 class DestinationError(CapcoeError, ValueError):

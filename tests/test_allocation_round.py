@@ -731,22 +731,22 @@ def test_allocate_refuses_an_unknown_method_naming_the_declared_ones(
 ) -> None:
     source = tmp_path / "round.jsonl"
     source.write_text(json.dumps(hiring("NAPOLI")) + "\n", encoding="utf-8")
-    result = runner.invoke(
-        app,
-        [
-            "allocate",
-            str(source),
-            "--out",
-            str(tmp_path / "r.json"),
-            "--rules",
-            str(small),
-            "--method",
-            "sorteggio",
-        ],
-    )
+    arguments = ["allocate", str(source), "--out", str(tmp_path / "r.json")]
+    arguments += ["--rules", str(small), "--method", "sorteggio"]
+    result = runner.invoke(app, arguments)
     assert result.exit_code == 2
-    assert "unknown allocation method 'sorteggio'" in result.output
-    assert "decreto_2024, proporzionale, priorita" in result.output
+    assert result.output == (
+        "capcoe-rules: impossibile fare il riparto: metodo di riparto 'sorteggio' sconosciuto "
+        "(dichiarati: decreto_2024, proporzionale o priorita); come correggere: usa uno dei "
+        "metodi che il set di regole dichiara: decreto_2024, proporzionale o priorita\n"
+    )
+    english = runner.invoke(app, ["--lang", "en", *arguments])
+    assert english.exit_code == 2
+    assert english.output == (
+        "capcoe-rules: cannot hold the round: unknown allocation method 'sorteggio' "
+        "(declared: decreto_2024, proporzionale or priorita); fix: use one of the methods "
+        "the rule set declares: decreto_2024, proporzionale or priorita\n"
+    )
 
 
 def test_allocate_reports_bad_lines_with_their_number_and_goes_on(

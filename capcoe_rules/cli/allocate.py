@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
@@ -54,7 +55,9 @@ def allocate(
             unreadable=bad_lines,
         )
     except RoundError as error:
-        fail(say("round_impossible", reason=error), 2)
+        # The command's option, not the round's field, is what the user typed: no path.
+        reason = dataclasses.replace(error.problem, path="").text(language())
+        fail(say("round_impossible", reason=reason), 2)
     except EvaluationError as error:
         fail(say("rule_not_evaluated", path=rules, reason=error), 1)
     try:
