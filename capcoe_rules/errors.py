@@ -26,6 +26,7 @@ This module imports nothing of the package, so that any module may raise these e
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -156,6 +157,30 @@ def printable(text: str) -> str:
     if text.isascii():
         return text
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_OS_REASONS: dict[int, Text] = {
+    errno.ENOENT: Text("no such file or directory", "file o cartella inesistente"),
+    errno.EACCES: Text("permission denied", "permesso negato"),
+    errno.EPERM: Text("operation not permitted", "operazione non consentita"),
+    errno.EISDIR: Text("it is a directory", "è una cartella"),
+    errno.ENOTDIR: Text(
+        "a part of the path is not a directory", "una parte del percorso non è una cartella"
+    ),
+    errno.ENOSPC: Text("no space left on the device", "spazio esaurito sul disco"),
+    errno.EROFS: Text("read-only file system", "file system in sola lettura"),
+    errno.EEXIST: Text("it exists already", "esiste già"),
+}
+
+
+def os_reason(error: OSError) -> Text:
+    """Why the system refused a file, in both languages: the common causes in words, any
+    other as the system says it (never Python's ``[Errno 2] ...`` text)."""
+    found = _OS_REASONS.get(error.errno or 0)
+    if found is not None:
+        return found
+    said = error.strerror or str(error)
+    return Text(said, said)
 
 
 # -- where a problem is ---------------------------------------------------------------------

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine, out
+from capcoe_rules.cli.common import (
+    RulesOption,
+    command,
+    err,
+    fail,
+    load_engine,
+    os_failure,
+    os_reason_said,
+    out,
+)
 from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:
@@ -65,7 +74,7 @@ def allocate(
         if csv_path is not None:
             write_csv(result, csv_path)
     except OSError as error:
-        fail(say("cannot_write_result", reason=error), 2)
+        fail(say("cannot_write_result", reason=os_failure(error)), 2)
     elapsed = time.perf_counter() - started
     for entry in result.invalid:
         for message in entry.said(language()):
@@ -105,7 +114,7 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     try:
         text = decode_utf8(path.read_bytes())
     except OSError as error:
-        fail(say("cannot_read", path=path, reason=error.strerror), 2)
+        fail(say("cannot_read", path=path, reason=os_reason_said(error)), 2)
     except CaseError as error:
         fail(say("cannot_read", path=path, reason=error), 2)
     cases: list[dict[str, Any]] = []

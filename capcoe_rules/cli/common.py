@@ -155,6 +155,19 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def os_failure(error: OSError) -> str:
+    """``file: reason`` in the invocation's language, for a file the system refused."""
+    reason = os_reason_said(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
+def os_reason_said(error: OSError) -> str:
+    """Why the system refused a file, in the invocation's language."""
+    from capcoe_rules.errors import os_reason
+
+    return os_reason(error).pick(language())
+
+
 def load_engine(rules: Path) -> Engine:
     """The engine of the rule set in ``rules``; else its problems on stderr and exit 1."""
     from capcoe_rules.engine import Engine  # start-up: see the module docstring

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
-from capcoe_rules.cli.common import AsOfOption, RulesOption, command, fail, note, out
+from capcoe_rules.cli.common import (
+    AsOfOption,
+    RulesOption,
+    command,
+    fail,
+    note,
+    os_failure,
+    os_reason_said,
+    out,
+)
 from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:
@@ -63,13 +72,13 @@ def diff(
                 old_engine, new_engine, read_records(handle), as_of=day, workers=workers
             )
     except OSError as error:
-        fail(str(error), 2)
+        fail(os_failure(error), 2)
     report = report.select(selection)
     if html is not None:
         try:
             write_html(report, html, limit=limit)
         except OSError as error:
-            fail(say("cannot_write", path=html, reason=error), 2)
+            fail(say("cannot_write", path=html, reason=os_reason_said(error)), 2)
     if json_output:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine
+from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine, os_failure
 from capcoe_rules.cli.localized import say
 
 
@@ -31,5 +31,5 @@ def expand(
     except DecisionMismatchError as error:
         fail(say("nothing_written", path=decisions, reason=error), 1)
     except OSError as error:
-        fail(str(error), 2)
+        fail(os_failure(error), 2)
     err.print(say("expanded", count=count, path=out_path), markup=False, highlight=False)
