@@ -21,7 +21,7 @@ from capcoe_rules.cli.common import (
     out,
     stderr_console,
 )
-from capcoe_rules.cli.localized import grouped, language, say
+from capcoe_rules.cli.localized import fixed, grouped, language, say
 
 if TYPE_CHECKING:
     from capcoe_rules.batch.summary import Summary
@@ -70,12 +70,12 @@ def batch(
     handled = summary.decided + summary.errors
     done = say(
         "batch_done",
-        decided=summary.decided,
+        decided=grouped(summary.decided),
         out=out_path,
-        errors=summary.errors,
+        errors=grouped(summary.errors),
         errors_path=errors_path,
-        handled=handled,
-        seconds=f"{seconds:.2f}",
+        handled=grouped(handled),
+        seconds=fixed(seconds),
         rate=grouped(round(handled / max(seconds, 1e-9))),
     )
     err.print(done, markup=False, highlight=False)

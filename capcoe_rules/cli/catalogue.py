@@ -764,6 +764,46 @@ MESSAGES: dict[str, Said] = {
         "una regola di {path} non si è potuta valutare: {reason}",
         "a rule of {path} could not be evaluated: {reason}",
     ),
+    "round_line": Said(
+        "Riparto: metodo {method}, alla data del {day}, regole {name} {version} ({hash})",
+        "Allocation round: method {method}, as of {day}, rules {name} {version} ({hash})",
+    ),
+    "quotas_title": Said("Contingenti", "Quotas"),
+    "profiles_title": Said("Profili", "Profiles"),
+    "bodies_title": Said("Enti per tipo", "Bodies by kind"),
+    "round_cap": Said("tetto", "cap"),
+    "round_demand": Said("domanda", "demand"),
+    "round_allocated": Said("assegnati", "allocated"),
+    "round_unmet": Said("non soddisfatta", "unmet"),
+    "round_full": Said("pieno", "full"),
+    "round_key": Said("chiave", "key"),
+    "round_key_share": Said("quota chiave", "key share"),
+    "round_why": Said("perché", "why"),
+    "round_reserved": Said("(riservati)", "(reserved)"),
+    "why_capped_at_request": Said(
+        "chiesti meno posti della quota", "asked for fewer posts than its share"
+    ),
+    "why_resplit": Said(
+        "ha preso parte dei posti lasciati da altri", "took part of what others left"
+    ),
+    "why_profiles_full": Said("profili richiesti già pieni", "the profiles asked for were full"),
+    "why_took_lost_posts": Said(
+        "ha preso posti che altri non potevano usare", "took posts others could not use"
+    ),
+    "round_totals": Said(
+        "{allocated} posti assegnati a {shares} domande + {reserved} riservati = {sum} su "
+        "{supply}; domanda ammissibile {demand}, non soddisfatta {unmet}; posti non "
+        "assegnati {unallocated}",
+        "{allocated} posts allocated to {shares} applications + {reserved} reserved = {sum} "
+        "of {supply}; eligible demand {demand}, unmet {unmet}; posts not allocated "
+        "{unallocated}",
+    ),
+    "round_counts": Said(
+        "{applications} domande: {eligible} ammesse al riparto, {excluded} escluse, "
+        "{invalid} non valide; {seconds} s",
+        "{applications} applications: {eligible} in the round, {excluded} excluded, "
+        "{invalid} invalid; {seconds} s",
+    ),
     "cannot_write_result": Said(
         "impossibile scrivere il risultato: {reason}", "cannot write the result: {reason}"
     ),
@@ -827,6 +867,62 @@ MESSAGES: dict[str, Said] = {
         "--region {text!r}: non è un codice o un nome di regione; le regioni sono: {names}",
         "--region {text!r}: not a region code or name; the regions are: {names}",
     ),
+    "diff_base_line": Said("base   {path}: {identity}", "base  {path}: {identity}"),
+    "diff_rules_line": Said("regole {path}: {identity}", "rules {path}: {identity}"),
+    "diff_same_rules": Said(
+        "i due set di regole definiscono le stesse regole, gli stessi parametri e tabelle",
+        "the two rule sets define the same rules, parameters and tables",
+    ),
+    "diff_rules_changed": Said("regole modificate", "rules changed"),
+    "diff_rules_added": Said("regole aggiunte", "rules added"),
+    "diff_rules_removed": Said("regole tolte", "rules removed"),
+    "diff_parameters_changed": Said("parametri modificati", "parameters changed"),
+    "diff_tables_changed": Said("tabelle modificate", "tables changed"),
+    "diff_table_rows_changed": Said("righe di tabella modificate", "table rows changed"),
+    "diff_period_changed": Said("il periodo di vigenza è cambiato", "the period in force changed"),
+    "diff_no_case": Said("nessun caso", "no case"),
+    "diff_kind_parameter": Said("il parametro", "parameter"),
+    "diff_kind_table_row": Said("la riga di tabella", "table row"),
+    "diff_not_yet_shown": Said(
+        "nota: {kind} {name} cambia dal {day}, dopo la data di ogni caso (l'ultima: "
+        "{latest}): nessuna decisione può ancora mostrare questa modifica",
+        "note: {kind} {name} changes from {day}, after every case's as-of day (latest "
+        "{latest}): no decision can show this change yet",
+    ),
+    "diff_changes_title": Said("Decisioni che cambiano", "Decisions that change"),
+    "diff_line": Said("riga", "line"),
+    "diff_case": Said("caso", "case"),
+    "diff_region": Said("regione", "region"),
+    "diff_change": Said("modifica", "change"),
+    "diff_outcome": Said("esito", "outcome"),
+    "diff_responsible": Said("regole responsabili", "rules responsible"),
+    "diff_fields": Said("campi cambiati", "fields changed"),
+    "diff_change_outcome": Said("esito", "outcome"),
+    "diff_change_reasons": Said("motivi", "reasons"),
+    "diff_change_amounts": Said("importi", "amounts"),
+    "diff_change_other": Said("altro", "other"),
+    "diff_more": Said(
+        "... e altri {count} (--limit 0 o --json per tutti)",
+        "... and {count} more (--limit 0 or --json for all)",
+    ),
+    "diff_value_changed": Said("valore cambiato", "value changed"),
+    "diff_rule_edited": Said("regola modificata", "rule edited"),
+    "diff_summary_title": Said("Riepilogo", "Summary"),
+    "diff_transition": Said("passaggio", "transition"),
+    "diff_cases": Said("casi", "cases"),
+    "diff_same_outcome": Said(
+        "{outcome} (stesso esito, altre modifiche)", "{outcome} (same outcome, other changes)"
+    ),
+    "diff_selected": Said("scelti dai filtri", "selected by the filters"),
+    "diff_changed": Said("cambiati", "changed"),
+    "diff_unchanged": Said("invariati", "unchanged"),
+    "diff_invalid": Said("non validi con entrambi i set di regole", "invalid in both rule sets"),
+    "diff_by_rule": Said("regole responsabili: {rules}", "rules responsible: {rules}"),
+    "diff_money_title": Said("Denaro che si sposta", "Money that moves"),
+    "diff_amount": Said("importo", "amount"),
+    "diff_base": Said("base", "base"),
+    "diff_rules": Said("regole", "rules"),
+    "diff_difference": Said("differenza", "difference"),
     "html_written": Said("rapporto HTML scritto in {path}", "HTML report written to {path}"),
     # expand
     "nothing_written": Said(
@@ -858,6 +954,30 @@ MESSAGES: dict[str, Said] = {
         "nessuno schema di nome {names} (noti: {known})",
         "no schema named {names} (known: {known})",
     ),
+    "schema_application": Said(
+        "Una domanda (case_type application)", "An application (case_type application)"
+    ),
+    "schema_payment_claim": Said(
+        "Una domanda di pagamento (case_type payment_claim)",
+        "A payment claim (case_type payment_claim)",
+    ),
+    "schema_allocation_round": Said("L'ingresso di un riparto", "An allocation round's input"),
+    "schema_decision": Said("La decisione su una domanda", "The decision on an application"),
+    "schema_compact_decision": Said(
+        "La decisione compatta su una domanda", "The compact decision on an application"
+    ),
+    "schema_payment_decision": Said(
+        "La decisione su una domanda di pagamento", "The decision on a payment claim"
+    ),
+    "schema_allocation_result": Said("Il risultato di un riparto", "An allocation round's result"),
+    "schema_ruleset": Said(
+        "Il manifesto di un set di regole (rules/ruleset.yaml)",
+        "A rule set's manifest (rules/ruleset.yaml)",
+    ),
+    "schema_rule_file": Said(
+        "Un file di regole (ogni altro file .yaml sotto rules/)",
+        "A rule file (every other .yaml file under rules/)",
+    ),
     "one_schema_to_print": Said(
         "nomina uno schema da stampare, o dai --out CARTELLA per scriverne diversi",
         "name one schema to print, or give --out DIR to write several",
@@ -866,6 +986,29 @@ MESSAGES: dict[str, Said] = {
     "selftest_needs_extra": Said(
         "selftest richiede l'extra di test: pip install 'capcoe-rules[test]' ({reason})",
         "selftest needs the test extra: pip install 'capcoe-rules[test]' ({reason})",
+    ),
+    "selftest_cases": Said(
+        "{path}: {cases} casi decisi da entrambi i valutatori",
+        "{path}: {cases} cases decided by both evaluators",
+    ),
+    "selftest_generated": Said(
+        "generati: {rulesets} set di regole, {cases} casi",
+        "generated: {rulesets} rule sets, {cases} cases",
+    ),
+    "selftest_generated_task": Said("set di regole generati", "generated rule sets"),
+    "selftest_agree": Said(
+        "nessun disaccordo: il motore decide come la specifica",
+        "no disagreement: the engine decides as the specification",
+    ),
+    "selftest_disagree": Said(
+        "il motore e la specifica (il valutatore di riferimento) non sono d'accordo "
+        "(alla data del {day}):\n  motore:      {engine}\n  riferimento: {reference}\n"
+        "  caso: {case}",
+        "engine and reference disagree (as of {day}):\n  engine:    {engine}\n"
+        "  reference: {reference}\n  case: {case}",
+    ),
+    "selftest_cannot_generate": Said(
+        "impossibile generare i casi: {reason}", "cases could not be generated: {reason}"
     ),
     "selftest_rule_set_problems": Said(
         "il set di regole in {path} ha problemi", "the rule set in {path} has problems"
