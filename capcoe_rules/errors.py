@@ -397,10 +397,22 @@ class FormatError(CapcoeError, ValueError):
 
     kind = "format"
 
-    def __init__(self, position: Position, code: str, message: str) -> None:
+    def __init__(
+        self, position: Position, code: str, message: str | Text, hint: Text | None = None
+    ) -> None:
         self.position = position
         self.code = code
-        super().__init__(message)
+        self.text = message if isinstance(message, Text) else Text(message, message)
+        """What is wrong, in Italian and English."""
+        self.hint = hint
+        """How to fix it, where known."""
+        super().__init__(self.text.en)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.position, self.code, self.text, self.hint))
+
+    def messages(self) -> dict[str, str]:
+        return {"it": self.text.it, "en": self.text.en}
 
 
 class ExpressionError(CapcoeError):

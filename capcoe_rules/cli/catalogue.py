@@ -823,6 +823,26 @@ MESSAGES: dict[str, Said] = {
     "format_choices": Said(
         "--format deve essere uno tra {choices}", "--format must be one of {choices}"
     ),
+    "analyze_rules_line": Said("regole {ruleset}", "rules {ruleset}"),
+    "analyze_base_line": Said("base   {ruleset}", "base  {ruleset}"),
+    "analyze_dates_line": Said("date: {dates}", "dates: {dates}"),
+    "analyze_case_date": Said("la data del caso", "the case's date"),
+    "analyze_all_dates": Said("tutte le date di vigenza", "every date in force"),
+    "analyze_findings": Said("Risultati", "Findings"),
+    "analyze_kind": Said("tipo", "kind"),
+    "analyze_where": Said("dove", "where"),
+    "analyze_finding": Said("risultato", "finding"),
+    "analyze_witness": Said("caso testimone", "witness"),
+    "analyze_info": Said("(informativo)", "(info)"),
+    "analyze_confirmed": Said("confermato", "confirmed"),
+    "analyze_not_confirmed": Said("NON confermato", "NOT confirmed"),
+    "analyze_not_analysed": Said("Non analizzato:", "Not analysed:"),
+    "analyze_summary": Said(
+        "{problems} problemi, {others} altri risultati, {not_analysed} non analizzati; "
+        "{queries} domande al solutore in {seconds} s",
+        "{problems} problem(s), {others} other finding(s), {not_analysed} not analysed; "
+        "{queries} solver queries in {seconds} s",
+    ),
     "as_of_and_all_dates": Said(
         "--as-of e --all-dates si escludono a vicenda",
         "--as-of and --all-dates exclude each other",
@@ -933,6 +953,12 @@ MESSAGES: dict[str, Said] = {
     "unreadable_rule_file": Said(
         "{path}: non si può leggere: {reason}", "{path}: cannot be read: {reason}"
     ),
+    "not_utf8": Said(
+        "non è testo UTF-8 (salvalo come UTF-8 dal tuo editor)",
+        "it is not UTF-8 text (save it as UTF-8 from your editor)",
+    ),
+    "fmt_now": Said("ora", "now"),
+    "fmt_formatted": Said("formattato", "formatted"),
     "reformatted": Said("riformattato {path}", "reformatted {path}"),
     "fmt_changed": Said("{count} file riformattati", "{count} file(s) reformatted"),
     "fmt_would_change": Said(
