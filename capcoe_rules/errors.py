@@ -390,6 +390,17 @@ class DecisionMismatchError(CapcoeError, ValueError):
 
     kind = "decision_mismatch"
 
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else Text(message, message)
+        """Why, in Italian and English (the engine's own checks say it in English only)."""
+        super().__init__(self.text.en)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.text,))
+
+    def messages(self) -> dict[str, str]:
+        return {"it": self.text.it, "en": self.text.en}
+
 
 class FormatError(CapcoeError, ValueError):
     """A rule file that cannot be formatted: not YAML, or a construct ``fmt`` does not
