@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -565,3 +566,15 @@ def test_several_worker_processes_decide_alike(engine: Engine) -> None:
         answers = [post(running, "/v1/decisions", case) for _ in range(20)]
         assert {answer.body for answer in answers} == {engine.evaluate(case).to_json().encode()}
         assert running.stop() == 0
+
+
+def test_the_server_says_what_it_serves_in_the_users_language(server: ServerProcess) -> None:
+    english = os.environ.get("CAPCOE_LANG") == "en"
+    log = server.log()
+    if english:
+        assert "from " in log and " under /v1/ and /v1/rulesets/2026.11.0/" in log
+        assert "(OpenAPI: /docs), 1 worker(s)" in log
+    else:
+        assert " da " in log and " sotto /v1/ e /v1/rulesets/2026.11.0/" in log
+        assert f" sotto /v1/rulesets/{SECOND_VERSION}/" in log
+        assert "(OpenAPI: /docs), 1 processi di lavoro" in log

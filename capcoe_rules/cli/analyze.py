@@ -51,8 +51,8 @@ def analyze(
         fail(say("as_of_and_all_dates"), 2)
     try:
         from capcoe_rules.analysis import DateMode, SolverMissingError, analyse
-    except ImportError as error:  # the 'analysis' extra is not installed
-        fail(str(error), 2)
+    except ImportError:  # the 'analysis' extra is not installed
+        fail(say("analysis_needs_extra"), 2)
     dates = (
         DateMode("fixed", as_of.date())
         if as_of is not None
@@ -68,8 +68,8 @@ def analyze(
         report = analyse(
             ruleset, str(rules), dates, base=old, base_origin=str(base) if base else "base"
         )
-    except SolverMissingError as error:
-        fail(str(error), 2)
+    except SolverMissingError:
+        fail(say("analysis_needs_extra"), 2)
     if witnesses is not None:
         _write_witnesses(report, witnesses)
     if output_format == "json":

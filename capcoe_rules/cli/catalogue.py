@@ -704,6 +704,11 @@ MESSAGES: dict[str, Said] = {
         "{value!r} non è una lingua di capcoe-rules: usa it (italiano) o en (English)",
         "{value!r} is not a language of capcoe-rules: use it (italiano) or en (English)",
     ),
+    "no_bundled_rules": Said(
+        "questa installazione di capcoe-rules non ha un set di regole fornito: indica la "
+        "cartella di un set di regole",
+        "this installation of capcoe-rules has no bundled rule set: pass a rule set directory",
+    ),
     "rule_set_used": Said("set di regole ./{path}", "rule set ./{path}"),
     "bundled_rule_set_used": Said("set di regole fornito {path}", "bundled rule set {path}"),
     "not_a_rules_directory": Said(
@@ -842,6 +847,12 @@ MESSAGES: dict[str, Said] = {
         "{queries} domande al solutore in {seconds} s",
         "{problems} problem(s), {others} other finding(s), {not_analysed} not analysed; "
         "{queries} solver queries in {seconds} s",
+    ),
+    "analysis_needs_extra": Said(
+        "l'analisi del set di regole richiede il risolutore SMT z3 (l'extra 'analysis'): "
+        "pip install 'capcoe-rules[analysis]' (o: pip install z3-solver)",
+        "the rule-set analysis needs the SMT solver z3 (the 'analysis' extra): "
+        "pip install 'capcoe-rules[analysis]' (or: pip install z3-solver)",
     ),
     "as_of_and_all_dates": Said(
         "--as-of e --all-dates si escludono a vicenda",
@@ -1049,6 +1060,15 @@ MESSAGES: dict[str, Said] = {
     "two_of_one_version": Said(
         "due set di regole della stessa versione ({versions}): servine uno per versione",
         "two rule sets of one version ({versions}): serve one of each",
+    ),
+    "serving_ruleset": Said(
+        "capcoe-rules: {ruleset} da {origin} sotto {where}/v1/rulesets/{version}/",
+        "capcoe-rules: {ruleset} from {origin} under {where}/v1/rulesets/{version}/",
+    ),
+    "serving_default": Said("/v1/ e ", "/v1/ and "),
+    "serving_at": Said(
+        "capcoe-rules: http://{host}:{port}/ (OpenAPI: /docs), {workers} processi di lavoro",
+        "capcoe-rules: http://{host}:{port}/ (OpenAPI: /docs), {workers} worker(s)",
     ),
     "server_not_started": Said(
         "il set di regole in {path} ha problemi: il server non parte",

@@ -105,8 +105,8 @@ def default_rules() -> Path:
         return LOCAL_RULES
     try:
         bundled = bundled_rules_path()
-    except FileNotFoundError as error:
-        fail(str(error), 2)
+    except FileNotFoundError:
+        fail(say("no_bundled_rules"), 2)
     note(say("bundled_rule_set_used", path=bundled))
     return bundled
 

@@ -20,7 +20,7 @@ from capcoe_rules.cli.common import (
     load_engine,
     out,
 )
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.localized import decimal, say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -183,10 +183,10 @@ def _print_payment(decision: PaymentDecision, lang: str) -> None:
             milestone.milestone_id,
             milestone.kind,
             say(f"milestone_{milestone.status}"),
-            f"{milestone.already_paid:,.2f}",
-            f"{milestone.payable:,.2f}",
-            f"{milestone.withheld:,.2f}",
-            f"{milestone.recovered:,.2f}",
+            decimal(milestone.already_paid, ",.2f"),
+            decimal(milestone.payable, ",.2f"),
+            decimal(milestone.withheld, ",.2f"),
+            decimal(milestone.recovered, ",.2f"),
             "\n".join(why),
         )
     totals = decision.totals
@@ -195,11 +195,15 @@ def _print_payment(decision: PaymentDecision, lang: str) -> None:
         say("total"),
         "",
         "",
-        f"{totals.paid_before:,.2f}",
-        f"{totals.payable:,.2f}",
-        f"{totals.withheld:,.2f}",
-        f"{totals.recovered:,.2f}",
-        say("net_of_grant", net=f"{totals.net:,.2f}", grant=f"{totals.grant_total:,.2f}"),
+        decimal(totals.paid_before, ",.2f"),
+        decimal(totals.payable, ",.2f"),
+        decimal(totals.withheld, ",.2f"),
+        decimal(totals.recovered, ",.2f"),
+        say(
+            "net_of_grant",
+            net=decimal(totals.net, ",.2f"),
+            grant=decimal(totals.grant_total, ",.2f"),
+        ),
     )
     out.print(table)
 
