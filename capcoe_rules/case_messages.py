@@ -426,8 +426,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- an allocation round's inputs (capcoe_rules.allocation.round) ---------------------
     "not_an_application": _e(
-        "a {value} is not an application: an allocation round decides applications only",
-        "un {value} non è una domanda: un riparto decide solo domande",
+        "{what} is not an application: an allocation round decides applications only",
+        "{what} non è una domanda: un riparto decide solo domande",
         "leave it out of the round's file",
         "toglilo dal file del riparto",
     ),
@@ -528,6 +528,33 @@ CATALOGUE: dict[str, Entry] = {
         "write what you expect on the lines below expect:, e.g. outcome: eligible",
         "scrivi ciò che ti aspetti nelle righe sotto expect:, per esempio outcome: eligible",
     ),
+    # -- the allocation round ------------------------------------------------------------------
+    "round_not_declared": _e(
+        "rule set {ruleset} declares no allocation round",
+        "il set di regole {ruleset} non prevede un riparto",
+        "hold the round with a rule set whose files declare 'allocation:' (rules/assunzioni)",
+        "fai il riparto con un set di regole che dichiara 'allocation:' (rules/assunzioni)",
+    ),
+    "round_sources": _e(
+        "{sources} sources for {applications} applications",
+        "{sources} provenienze per {applications} domande",
+        "give one source for each application",
+        "dai una provenienza per ogni domanda",
+    ),
+    "round_unknown_method": _e(
+        "unknown allocation method {value} (declared: {expected})",
+        "metodo di riparto {value} sconosciuto (dichiarati: {expected})",
+        "use one of the methods the rule set declares: {expected}",
+        "usa uno dei metodi che il set di regole dichiara: {expected}",
+        near_en="did you mean {near}? (declared: {expected})",
+        near_it="forse intendevi {near}? (dichiarati: {expected})",
+    ),
+    "round_no_valid_application": _e(
+        "no valid application to date the round by",
+        "nessuna domanda valida da cui prendere la data del riparto",
+        "give the round's date (as_of, or --as-of)",
+        "indica la data del riparto (as_of, o --as-of)",
+    ),
     # -- the service and the batch ------------------------------------------------------------
     "line_too_long": _e(
         "the line is longer than {limit} bytes",
@@ -544,6 +571,20 @@ CATALOGUE: dict[str, Entry] = {
     "evaluation_failed": _e(
         "the rules could not evaluate the case: {error}",
         "le regole non hanno potuto valutare il caso: {error}",
+    ),
+    "unknown_schema": _e(
+        "there is no schema named {value}",
+        "non c'è uno schema di nome {value}",
+        "ask for one of: {expected} (GET .../schemas lists them)",
+        "chiedine uno tra: {expected} (GET .../schemas li elenca)",
+        near_en="did you mean {near}? (known: {expected})",
+        near_it="forse intendevi {near}? (noti: {expected})",
+    ),
+    "unknown_language": _e(
+        "{value} is not a language of capcoe-rules",
+        "{value} non è una lingua di capcoe-rules",
+        "ask for it (italiano) or en (English): ?lang=en, or Accept-Language: en",
+        "chiedi it (italiano) o en (English): ?lang=en, o Accept-Language: en",
     ),
 }
 """The message and hint of each type of case error, by its id."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from capcoe_rules.case_messages import case_problem
-from capcoe_rules.errors import CaseError, FieldProblem, Position, Text
+from capcoe_rules.errors import CaseError, FieldProblem, Position, Text, os_reason
 from capcoe_rules.jsontext import MAX_JSON_BYTES, decode_utf8, load_json
 from capcoe_rules.language.yaml_source import read_yaml
 
@@ -151,8 +151,8 @@ def _read_bytes(path: Path) -> bytes:
         raise CaseError.single(
             "",
             Text(
-                f"cannot read {path}: {error.strerror}",
-                f"impossibile leggere {path}: {error.strerror}",
+                f"cannot read the file: {os_reason(error).en}",
+                f"impossibile leggere il file: {os_reason(error).it}",
             ),
         ) from None
     if len(raw) > MAX_JSON_BYTES:

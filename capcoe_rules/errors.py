@@ -26,6 +26,7 @@ This module imports nothing of the package, so that any module may raise these e
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -156,6 +157,30 @@ def printable(text: str) -> str:
     if text.isascii():
         return text
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_OS_REASONS: dict[int, Text] = {
+    errno.ENOENT: Text("no such file or directory", "file o cartella inesistente"),
+    errno.EACCES: Text("permission denied", "permesso negato"),
+    errno.EPERM: Text("operation not permitted", "operazione non consentita"),
+    errno.EISDIR: Text("it is a directory", "è una cartella"),
+    errno.ENOTDIR: Text(
+        "a part of the path is not a directory", "una parte del percorso non è una cartella"
+    ),
+    errno.ENOSPC: Text("no space left on the device", "spazio esaurito sul disco"),
+    errno.EROFS: Text("read-only file system", "file system in sola lettura"),
+    errno.EEXIST: Text("it exists already", "esiste già"),
+}
+
+
+def os_reason(error: OSError) -> Text:
+    """Why the system refused a file, in both languages: the common causes in words, any
+    other as the system says it (never Python's ``[Errno 2] ...`` text)."""
+    found = _OS_REASONS.get(error.errno or 0)
+    if found is not None:
+        return found
+    said = error.strerror or str(error)
+    return Text(said, said)
 
 
 # -- where a problem is ---------------------------------------------------------------------
@@ -333,9 +358,23 @@ class NotInForceError(CapcoeError, LookupError):
 
 
 class RoundError(CapcoeError, ValueError):
-    """An allocation round that cannot be held (no eligible applications, an unknown method)."""
+    """An allocation round that cannot be held (no eligible applications, an unknown method).
+
+    Carries its :class:`FieldProblem` (from the catalogue of case errors: a code, the
+    message in both languages, how to fix it); a plain text gives a problem in English
+    only, for callers that raise it themselves."""
 
     kind = "round"
+
+    def __init__(self, problem: FieldProblem | str) -> None:
+        self.problem = problem if isinstance(problem, FieldProblem) else FieldProblem("", problem)
+        super().__init__(str(self.problem))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keeps the Italian across processes
+        return (type(self), (self.problem,))
+
+    def messages(self) -> dict[str, str]:
+        return {language: self.problem.text(language) for language in LANGUAGES}
 
 
 class DestinationError(CapcoeError, ValueError):
@@ -351,6 +390,17 @@ class DecisionMismatchError(CapcoeError, ValueError):
 
     kind = "decision_mismatch"
 
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else Text(message, message)
+        """Why, in Italian and English (the engine's own checks say it in English only)."""
+        super().__init__(self.text.en)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.text,))
+
+    def messages(self) -> dict[str, str]:
+        return {"it": self.text.it, "en": self.text.en}
+
 
 class FormatError(CapcoeError, ValueError):
     """A rule file that cannot be formatted: not YAML, or a construct ``fmt`` does not
@@ -358,10 +408,22 @@ class FormatError(CapcoeError, ValueError):
 
     kind = "format"
 
-    def __init__(self, position: Position, code: str, message: str) -> None:
+    def __init__(
+        self, position: Position, code: str, message: str | Text, hint: Text | None = None
+    ) -> None:
         self.position = position
         self.code = code
-        super().__init__(message)
+        self.text = message if isinstance(message, Text) else Text(message, message)
+        """What is wrong, in Italian and English."""
+        self.hint = hint
+        """How to fix it, where known."""
+        super().__init__(self.text.en)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.position, self.code, self.text, self.hint))
+
+    def messages(self) -> dict[str, str]:
+        return {"it": self.text.it, "en": self.text.en}
 
 
 class ExpressionError(CapcoeError):

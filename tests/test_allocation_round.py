@@ -711,19 +711,24 @@ def test_allocate_writes_the_result_and_prints_a_summary(small: Path, tmp_path: 
     written = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert written["method"] == "priorita" and written["as_of"] == "2024-01-30"
     assert "Comuni e Unioni di comuni" in result.output
-    assert "Regioni / Regions" in result.output and "posti assegnati" in result.output
+    assert "\nRegioni " in result.output and " posti assegnati a " in result.output
+    assert "Regions" not in result.output and "Riparto: metodo priorita" in result.output
     assert (tmp_path / "r.csv").exists()
 
 
 def test_allocate_shows_the_key_shares_of_the_decrees_round(small: Path, tmp_path: Path) -> None:
     source = tmp_path / "round.jsonl"
     source.write_text(json.dumps(hiring("NAPOLI")) + "\n", encoding="utf-8")
-    result = runner.invoke(
-        app, ["allocate", str(source), "--out", str(tmp_path / "r.json"), "--rules", str(small)]
-    )
+    arguments = ["allocate", str(source), "--out", str(tmp_path / "r.json"), "--rules", str(small)]
+    result = runner.invoke(app, arguments)
     assert result.exit_code == 0, result.output
-    assert "quota chiave / key share" in result.output and "Sicilia (19)" in result.output
-    assert "capped_at_request" in result.output
+    assert "quota chiave" in result.output and "Sicilia (19)" in result.output
+    assert "chiesti meno posti della quota" in result.output
+    assert "capped_at_request" not in result.output and "key share" not in result.output
+    english = runner.invoke(app, ["--lang", "en", *arguments])
+    assert "Allocation round: method decreto_2024" in english.output
+    assert "key share" in english.output and "asked for fewer posts than its share" in english.output
+    assert "quota chiave" not in english.output
 
 
 def test_allocate_refuses_an_unknown_method_naming_the_declared_ones(
@@ -731,22 +736,22 @@ def test_allocate_refuses_an_unknown_method_naming_the_declared_ones(
 ) -> None:
     source = tmp_path / "round.jsonl"
     source.write_text(json.dumps(hiring("NAPOLI")) + "\n", encoding="utf-8")
-    result = runner.invoke(
-        app,
-        [
-            "allocate",
-            str(source),
-            "--out",
-            str(tmp_path / "r.json"),
-            "--rules",
-            str(small),
-            "--method",
-            "sorteggio",
-        ],
-    )
+    arguments = ["allocate", str(source), "--out", str(tmp_path / "r.json")]
+    arguments += ["--rules", str(small), "--method", "sorteggio"]
+    result = runner.invoke(app, arguments)
     assert result.exit_code == 2
-    assert "unknown allocation method 'sorteggio'" in result.output
-    assert "decreto_2024, proporzionale, priorita" in result.output
+    assert result.output == (
+        "capcoe-rules: impossibile fare il riparto: metodo di riparto 'sorteggio' sconosciuto "
+        "(dichiarati: decreto_2024, proporzionale o priorita); come correggere: usa uno dei "
+        "metodi che il set di regole dichiara: decreto_2024, proporzionale o priorita\n"
+    )
+    english = runner.invoke(app, ["--lang", "en", *arguments])
+    assert english.exit_code == 2
+    assert english.output == (
+        "capcoe-rules: cannot hold the round: unknown allocation method 'sorteggio' "
+        "(declared: decreto_2024, proporzionale or priorita); fix: use one of the methods "
+        "the rule set declares: decreto_2024, proporzionale or priorita\n"
+    )
 
 
 def test_allocate_reports_bad_lines_with_their_number_and_goes_on(

@@ -93,7 +93,7 @@ def test_bad_records_go_to_the_error_file_with_line_and_reason(
     # Every good record is still decided, in input order, exactly as the engine decides it.
     decided = out.read_text("utf-8").splitlines()
     assert decided == [compact_json(engine, case) for case in good]
-    assert "bad records" in result.output
+    assert "record non validi" in result.output
 
 
 def test_a_date_at_the_end_of_the_calendar_is_a_bad_record_not_a_crash(tmp_path: Path) -> None:
@@ -121,13 +121,20 @@ def test_a_clean_batch_exits_0_with_an_empty_error_file_and_a_summary(
     stale = errors_path_for(out)
     stale.write_text('{"line": 1, "id": "from an earlier run", "errors": []}\n', "utf-8")
 
-    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "--rules", str(RULES)])
+    result = runner.invoke(
+        app, ["--lang", "en", "batch", str(source), "-o", str(out), "--rules", str(RULES)]
+    )
 
     assert result.exit_code == 0, result.output
     assert stale.read_text("utf-8") == ""
     decisions = read_jsonl(out)
     assert [decision["case_id"] for decision in decisions] == [case["id"] for case in cases]
-    table = summary_rows(result.stdout)
+    assert result.stdout.startswith("Decisions")
+    # The columns say each outcome in words: "not eligible" for not_eligible.
+    table = {
+        label: {column.replace(" ", "_"): count for column, count in row.items()}
+        for label, row in summary_rows(result.stdout).items()
+    }
     expected: dict[str, dict[str, int]] = {}
     for case, decision in zip(cases, decisions, strict=True):
         category = engine.evaluate(case).lookups["region"]["category"]  # type: ignore[union-attr]
@@ -496,10 +503,12 @@ def test_an_output_that_is_the_input_is_refused_before_anything_is_written(
     options = _same_as_input(tmp_path, source, how)
     before = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
 
-    result = runner.invoke(app, ["batch", str(source), *options, "--rules", str(RULES)])
+    result = runner.invoke(
+        app, ["--lang", "en", "batch", str(source), *options, "--rules", str(RULES)]
+    )
 
     assert result.exit_code == 2, result.output
-    assert "cannot be the decisions file" in result.output or "is the input" in result.output
+    assert "cannot be the --out file" in result.output or "is the input file" in result.output
     after = {name: (tmp_path / name).read_bytes() for name in os.listdir(tmp_path)}
     assert after == before
 
@@ -509,10 +518,12 @@ def test_an_existing_directory_as_output_is_refused_before_the_error_file_is_wri
 ) -> None:
     source = write_lines(tmp_path / "cases.jsonl", [json.dumps(make_application())])
     (tmp_path / "decisions.jsonl").mkdir()
-    result = runner.invoke(
-        app, ["batch", str(source), "-o", str(tmp_path / "decisions.jsonl"), "--rules", str(RULES)]
-    )
-    assert result.exit_code == 2 and "is a directory" in result.output
+    arguments = ["batch", str(source), "-o", str(tmp_path / "decisions.jsonl")]
+    result = runner.invoke(app, [*arguments, "--rules", str(RULES)])
+    assert result.exit_code == 2
+    assert result.output == f"capcoe-rules: --out {tmp_path / 'decisions.jsonl'} è una cartella\n"
+    english = runner.invoke(app, ["--lang", "en", *arguments, "--rules", str(RULES)])
+    assert english.output == f"capcoe-rules: --out {tmp_path / 'decisions.jsonl'} is a directory\n"
     assert sorted(os.listdir(tmp_path)) == ["cases.jsonl", "decisions.jsonl"]
 
 

@@ -439,7 +439,7 @@ def _example(directory: Path) -> tuple[Path, dict[str, tuple[int, int]]]:
 def test_capcoe_rules_test_points_at_each_bad_field_of_an_example(tmp_path: Path) -> None:
     example, positions = _example(tmp_path / "fixtures")
     italian = runner.invoke(app, ["test", str(example.parent), "--rules", str(RULES)])
-    assert italian.exit_code == 1 and "0 passed, 1 failed" in italian.stdout
+    assert italian.exit_code == 1 and "0 superati, 1 falliti" in italian.stdout
     assert "caso respinto:" in italian.stdout
     _assert_messages(italian.stdout, example, positions, "it")
     english = runner.invoke(

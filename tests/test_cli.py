@@ -47,7 +47,7 @@ def test_check_missing_directory_exits_2(tmp_path: Path) -> None:
 def test_evaluate_prints_outcome_and_cited_findings() -> None:
     result = runner.invoke(app, ["evaluate", str(BUNDLED), "--rules", str(RULES)])
     assert result.exit_code == 0, result.output
-    assert "ELIGIBLE" in result.output
+    assert "Caso NA-2023-0001 (domanda): AMMISSIBILE\n" in result.output
     assert "ASS-FINESTRA" in result.output and "Avviso CapCoe" in result.output
     assert "priority_score" in result.output
 
@@ -67,7 +67,7 @@ def test_explain_lists_every_rule_with_values_read() -> None:
     assert result.exit_code == 0
     for rule_id in ("ASS-REGIONI", "AMM-FIRMATARIO-DELEGA", "PRI-PUNTEGGIO"):
         assert rule_id in result.output
-    assert "not_applicable" in result.output
+    assert "not applicable" in result.output
     assert "application.applicant.region_code = 15" in result.output
 
 

@@ -40,7 +40,8 @@ def edit(rules: Path, file: str, old: str, new: str) -> tuple[int, int]:
 
 
 def run_coverage(rules: Path) -> str:
-    result = CliRunner().invoke(app, ["test", str(FIXTURES), "--rules", str(rules), "--coverage"])
+    arguments = ["--lang", "en", "test", str(FIXTURES), "--rules", str(rules), "--coverage"]
+    result = CliRunner().invoke(app, arguments)
     assert result.exit_code == 0, result.output[-3000:]
     assert "coverage: 100.0% of rule outcomes" in result.output  # outcomes cannot see these
     return result.output

@@ -201,9 +201,8 @@ def test_the_diff_command_shows_a_dated_table_change(tmp_path: Path) -> None:
         "".join(json.dumps(napoli_claim(day), default=str) + "\n" for day in (BEFORE, AFTER)),
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        app, ["diff", "--base", str(RULES), "--rules", str(rules), str(population)]
-    )
+    arguments = ["diff", "--base", str(RULES), "--rules", str(rules), str(population)]
+    result = CliRunner().invoke(app, ["--lang", "en", *arguments])
     assert result.exit_code == 0, result.output
     assert "table rows changed:" in result.output
     assert "+partial_achievement_bands[quasi] 2027-01-01.." in result.output

@@ -226,10 +226,15 @@ def test_expand_says_which_decision_does_not_match_its_case(tmp_path: Path) -> N
     compact.write_text(first + "\n" + json.dumps(edited) + "\n", "utf-8")
     out = tmp_path / "e.jsonl"
 
-    result = runner.invoke(app, ["expand", str(compact), "--cases", str(source), "-o", str(out)])
+    arguments = ["expand", str(compact), "--cases", str(source), "-o", str(out)]
+    result = runner.invoke(app, ["--lang", "en", *arguments])
 
     assert result.exit_code == 1
     assert "line 2" in result.output and "T-0002" in result.output
+    assert "nothing was written" in result.output
+    italian = runner.invoke(app, arguments)
+    assert f"{compact}: riga 2: case 'T-0002'" in italian.output  # the engine's own words
+    assert "non è stato scritto nulla" in italian.output
     assert not out.exists()
 
 

@@ -121,19 +121,8 @@ def test_diff_transitions_count_the_applications_that_become_ineligible(
 def test_diff_table_shows_case_outcomes_rule_and_summary(
     population: Path, earlier_close: Path, cases: list[dict[str, Any]]
 ) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "diff",
-            "--base",
-            str(RULES),
-            "--rules",
-            str(earlier_close),
-            str(population),
-            "--limit",
-            "0",
-        ],
-    )
+    arguments = ["diff", "--base", str(RULES), "--rules", str(earlier_close), str(population)]
+    result = runner.invoke(app, ["--lang", "en", *arguments, "--limit", "0"])
 
     assert result.exit_code == 0, result.output
     output = result.stdout
@@ -146,13 +135,22 @@ def test_diff_table_shows_case_outcomes_rule_and_summary(
     assert "eligible → not_eligible" in output
     assert "ASS-FINESTRA met → not_met (params.hiring_window_closes)" in output
     assert f"rules responsible: ASS-FINESTRA ({len(affected)})" in output
-    assert "unchanged" in output
+    assert "unchanged" in output and "Decisions that change" in output
+    assert "Summary" in output and "Money that moves" in output
+    italian = runner.invoke(app, [*arguments, "--limit", "1"]).stdout
+    assert "parametri modificati: hiring_window_closes" in italian
+    assert f"regole responsabili: ASS-FINESTRA ({len(affected)})" in italian
+    assert "Decisioni che cambiano" in italian and "Riepilogo" in italian
+    assert "Denaro che si sposta" in italian and "invariati" in italian
+    assert f"... e altri {len(affected) - 1} (--limit 0 o --json per tutti)" in italian
+    for english in ("Decisions", "Summary", "unchanged", "rules responsible", "more"):
+        assert english not in italian
 
 
 def test_identical_rule_sets_change_nothing(population: Path, tmp_path: Path) -> None:
     copy = shutil.copytree(RULES, tmp_path / "rules")
     result = runner.invoke(
-        app, ["diff", "--base", str(RULES), "--rules", str(copy), str(population)]
+        app, ["--lang", "en", "diff", "--base", str(RULES), "--rules", str(copy), str(population)]
     )
     assert result.exit_code == 0
     assert "the two rule sets define the same rules, parameters and tables" in result.stdout

@@ -47,6 +47,7 @@ def test_no_module_defines_a_public_error_outside_errors_py() -> None:
         "UncomputableFactError",  # engine: a fact the reference must match instead
         "NotComputableError",  # numbers: becomes an EvaluationError
         "BodyTooLargeError",  # service: becomes a 413 answer
+        "UnknownLanguageError",  # service: becomes a 422 or 406 answer
         "SourceError",  # fmt: becomes a FormatError
         "NotTranslatableError",  # analysis: becomes a "not analysed" entry
         "SolverMissingError",  # analysis: an AnalysisError

@@ -90,7 +90,7 @@ def test_test_format_json_gives_every_result_and_the_coverage(tmp_path: Path) ->
         "not_applicable": 0,
         "complete": False,
     }
-    assert "1 passed, 3 failed" in result.stderr
+    assert "1 superati, 3 falliti" in result.stderr
 
 
 def test_test_format_json_shows_each_difference(tmp_path: Path) -> None:

@@ -80,29 +80,44 @@ def test_test_command_reports_failures_and_exits_1(tmp_path: Path) -> None:
     examples = tmp_path / "examples"
     write_wrong_example(examples)
     shutil.copy(BUNDLED, examples / "right.yaml")
-    result = CliRunner().invoke(app, ["test", str(examples), "--rules", str(RULES)])
+    result = CliRunner().invoke(app, ["--lang", "en", "test", str(examples), "--rules", str(RULES)])
     assert result.exit_code == 1
-    assert "FAIL" in result.output and "wrong.yaml" in result.output
+    assert f"FAIL {examples / 'wrong.yaml'}" in result.output
     assert "outcome: expected 'not_eligible', got 'eligible'" in result.output
     assert "derived.priority_score: expected '1'" in result.output
     assert result.output.strip().endswith("1 passed, 1 failed")
+    italian = CliRunner().invoke(app, ["test", str(examples), "--rules", str(RULES)])
+    assert italian.exit_code == 1
+    assert f"FALLITO {examples / 'wrong.yaml'}" in italian.output
+    assert "outcome: atteso 'not_eligible', ottenuto 'eligible'" in italian.output
+    assert italian.output.strip().endswith("1 superati, 1 falliti")
 
 
 def test_test_command_with_coverage_names_rules_never_exercised(tmp_path: Path) -> None:
     examples = tmp_path / "examples"
     examples.mkdir()
     shutil.copy(BUNDLED, examples / "right.yaml")
-    result = CliRunner().invoke(app, ["test", str(examples), "--rules", str(RULES), "--coverage"])
+    arguments = ["test", str(examples), "--rules", str(RULES), "--coverage"]
+    result = CliRunner().invoke(app, ["--lang", "en", *arguments])
     assert result.exit_code == 0
-    assert "never failed" in result.output and "ASS-FINESTRA" in result.output
-    assert "coverage:" in result.output and "incomplete:" in result.output
+    assert "Rule coverage" in result.output and "never failed" in result.output
+    assert "ASS-FINESTRA" in result.output
+    assert "coverage: 37.8% of rule outcomes; incomplete: ASS-REGIONI" in result.output
+    assert "\nbranches: " in result.output and " exercised (" in result.output
     assert result.output.strip().endswith("1 passed, 0 failed")
+    italian = CliRunner().invoke(app, arguments)
+    assert italian.exit_code == 0
+    assert "Copertura delle regole" in italian.output and "mai non soddisfatta" in italian.output
+    assert "copertura: 37,8% degli esiti delle regole; incomplete: ASS-REGIONI" in italian.output
+    assert "\nrami: " in italian.output and " esercitati (" in italian.output
+    assert "non esercitato: " in italian.output and "not exercised" not in italian.output
+    assert italian.output.strip().endswith("1 superati, 0 falliti")
 
 
 def test_bundled_examples_pass_with_full_coverage() -> None:
     result = CliRunner().invoke(app, ["test", str(FIXTURES), "--rules", str(RULES), "--coverage"])
     assert result.exit_code == 0, result.output[-2000:]
-    assert "coverage: 100.0% of rule outcomes" in result.output
+    assert "copertura: 100,0% degli esiti delle regole" in result.output
 
 
 def test_pytest_plugin_collects_examples_and_shows_differences(pytester: pytest.Pytester) -> None:

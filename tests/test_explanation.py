@@ -72,7 +72,7 @@ def test_explain_shows_each_milestones_findings_under_its_heading(tmp_path: Path
     decision = _payment_decision(Engine.from_path(RULES))
     first, second = decision.milestones[0], decision.milestones[1]
     text = result.output
-    start = text.index(f"milestone {first.milestone_id}")
-    end = text.index(f"milestone {second.milestone_id}")
+    start = text.index(f"Traguardo {first.milestone_id} ({first.kind})")
+    end = text.index(f"Traguardo {second.milestone_id} ({second.kind})")
     for finding in first.findings:
         assert finding.rule_id in text[start:end]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -103,7 +104,7 @@ def test_every_fixture_gets_the_bytes_of_engine_evaluate(
         except CaseError as error:
             assert answer.status == 422, path
             problems = answer.json()["problems"]
-            assert [(p["path"], p["message"]["en"]) for p in problems] == [
+            assert [(p["path"], p["message_en"]) for p in problems] == [
                 (p.path, p.message) for p in error.problems
             ], path
             refused += 1
@@ -188,11 +189,13 @@ def test_a_malformed_case_is_a_422_with_each_field_in_italian_and_english(
     answer = post(server, "/v1/decisions", body)
     assert answer.status == 422
     refused = answer.json()
-    assert refused["error"] == {"it": "Caso non valido", "en": "Invalid case"}
+    assert (refused["language"], refused["error"]) == ("it", "Caso non valido")
+    assert (refused["error_it"], refused["error_en"]) == ("Caso non valido", "Invalid case")
     assert [problem["path"] for problem in refused["problems"]] == paths
     for problem in refused["problems"]:
-        assert problem["message"]["en"]
-        assert problem["message"]["it"] and not problem["message"]["it"].startswith("non valido:")
+        assert problem["message_en"]
+        assert problem["message"] == problem["message_it"]
+        assert problem["message_it"] and not problem["message_it"].startswith("non valido:")
 
 
 def test_a_refused_case_says_what_kind_of_problem_and_how_to_fix_it(
@@ -202,12 +205,11 @@ def test_a_refused_case_says_what_kind_of_problem_and_how_to_fix_it(
     assert answer.status == 422
     (problem,) = answer.json()["problems"]
     assert problem["code"] == "literal_error"
-    assert problem["message"] == {
-        "it": "'asunzioni' non è tra i valori ammessi",
-        "en": "'asunzioni' is not one of the admitted values",
-    }
-    assert problem["hint"]["it"].startswith("forse intendevi 'assunzioni'? (ammessi: ")
-    assert problem["hint"]["en"].startswith("did you mean 'assunzioni'? (admitted: ")
+    assert problem["message"] == problem["message_it"] == "'asunzioni' non è tra i valori ammessi"
+    assert problem["message_en"] == "'asunzioni' is not one of the admitted values"
+    assert problem["hint"] == problem["hint_it"]
+    assert problem["hint_it"].startswith("forse intendevi 'assunzioni'? (ammessi: ")
+    assert problem["hint_en"].startswith("did you mean 'assunzioni'? (admitted: ")
 
 
 def test_a_bad_query_is_a_422_too(server: ServerProcess) -> None:
@@ -218,14 +220,14 @@ def test_a_bad_query_is_a_422_too(server: ServerProcess) -> None:
     outside = post(server, "/v1/decisions?as_of=2031-01-01", case)
     assert outside.status == 422
     assert outside.json()["problems"][0]["path"] == "as_of"
-    assert "2031-01-01" in outside.json()["problems"][0]["message"]["it"]
+    assert "2031-01-01" in outside.json()["problems"][0]["message_it"]
 
 
 def test_a_body_over_the_limit_is_refused_with_413(server: ServerProcess) -> None:
     big = json.dumps(make_application(id="X" * LIMIT)).encode()
     declared = post(server, "/v1/decisions", big)
     assert declared.status == 413
-    assert declared.json()["error"]["en"] == "Request body too large"
+    assert declared.json()["error_en"] == "Request body too large"
     # An iterable body: http.client sends it chunked, with no length to refuse it by.
     chunked = request(server, "POST", "/v1/decisions", iter([big[:1000], big[1000:]]))  # type: ignore[arg-type]
     assert chunked.status == 413
@@ -265,12 +267,11 @@ def test_a_batch_answers_each_line_in_order_and_bad_lines_by_number(
     bad = [json.loads(out[index]) for index in (1, 3, 4)]
     assert [entry["line"] for entry in bad] == [3, 5, 6]
     assert bad[1]["id"] == "T-0001" and bad[1]["errors"][0]["path"] == "hires.tecnico"
-    assert bad[2]["errors"][0]["message"] == {
-        "it": "la riga supera 65.536 byte",
-        "en": "the line is longer than 65,536 bytes",
-    }
+    assert bad[2]["errors"][0]["message"] == bad[2]["errors"][0]["message_it"]
+    assert bad[2]["errors"][0]["message_it"] == "la riga supera 65.536 byte"
+    assert bad[2]["errors"][0]["message_en"] == "the line is longer than 65,536 bytes"
     for entry in bad:
-        assert entry["errors"][0]["message"]["it"] and entry["errors"][0]["message"]["en"]
+        assert entry["errors"][0]["message_it"] and entry["errors"][0]["message_en"]
 
 
 def test_a_batch_is_answered_while_it_is_still_being_sent(
@@ -318,10 +319,115 @@ def test_an_allocation_round_is_the_one_allocate_round_holds(
         server, "/v1/allocations", json.dumps({"applications": applications, "method": "sorteggio"})
     )
     assert unknown.status == 422
-    assert "sorteggio" in unknown.json()["problems"][0]["message"]["it"]
+    assert "sorteggio" in unknown.json()["problems"][0]["message_it"]
     malformed = post(server, "/v1/allocations", json.dumps({"applications": 5, "as_of": "ieri"}))
     assert malformed.status == 422
     assert sorted(p["path"] for p in malformed.json()["problems"]) == ["applications", "as_of"]
+
+
+def post_as(server: ServerProcess, path: str, body: str, **headers: str) -> Answer:
+    sent = {"content-type": "application/json", **headers}
+    return request(server, "POST", path, body.encode(), sent)
+
+
+def test_an_error_speaks_the_language_the_request_asks_for(server: ServerProcess) -> None:
+    case = json.dumps(make_application(area="asunzioni"))
+    english = {
+        "language": "en",
+        "error": "Invalid case",
+        "message": "'asunzioni' is not one of the admitted values",
+    }
+    italian = {
+        "language": "it",
+        "error": "Caso non valido",
+        "message": "'asunzioni' non è tra i valori ammessi",
+    }
+    for path, headers, expected in [
+        ("/v1/decisions", {}, italian),
+        ("/v1/decisions?lang=en", {}, english),
+        ("/v1/decisions?lang=it", {"accept-language": "en"}, italian),  # lang wins
+        ("/v1/decisions", {"accept-language": "en-GB,en;q=0.9,it;q=0.8"}, english),
+        ("/v1/decisions", {"accept-language": "en;q=0.5, it-IT"}, italian),
+        ("/v1/decisions", {"accept-language": "de, *;q=0.1"}, italian),
+    ]:
+        body = post_as(server, path, case, **headers).json()
+        (problem,) = body["problems"]
+        said = {"language": body["language"], "error": body["error"], "message": problem["message"]}
+        assert said == expected, (path, headers)
+        assert problem["hint"] == problem[f"hint_{expected['language']}"]
+        assert (problem["message_it"], problem["message_en"]) == (
+            italian["message"],
+            english["message"],
+        )
+        assert (body["error_it"], body["error_en"]) == ("Caso non valido", "Invalid case")
+
+
+def test_an_unknown_language_is_an_error_in_both_languages(server: ServerProcess) -> None:
+    case = json.dumps(make_application())
+    asked = post_as(server, "/v1/decisions?lang=fr", case)
+    assert asked.status == 422
+    body = asked.json()
+    assert (body["error_it"], body["error_en"]) == ("Lingua sconosciuta", "Unknown language")
+    (problem,) = body["problems"]
+    assert (problem["path"], problem["code"]) == ("lang", "unknown_language")
+    assert problem["message_it"] == "'fr' non è una lingua di capcoe-rules"
+    assert problem["message_en"] == "'fr' is not a language of capcoe-rules"
+    assert problem["hint_en"].startswith("ask for it (italiano) or en (English)")
+    negotiated = post_as(server, "/v1/decisions", case, **{"accept-language": "fr-FR, de"})
+    assert negotiated.status == 406
+    assert negotiated.json()["problems"][0]["path"] == "accept-language"
+    for path in ("/v1/ruleset?lang=de", "/v1/schemas?lang=de", "/v1/rulesets?lang=de"):
+        assert request(server, "GET", path).status == 422, path
+    assert request(server, "GET", "/health?lang=de").status == 200  # liveness is not refused
+
+
+def test_a_round_that_cannot_be_held_says_why_in_each_language(server: ServerProcess) -> None:
+    applications = [make_application(id="A-1")]
+    unknown = json.dumps({"applications": applications, "method": "proporzionali"})
+    english = post_as(server, "/v1/allocations?lang=en", unknown).json()
+    assert english["error"] == "The round cannot be held"
+    (problem,) = english["problems"]
+    assert (problem["path"], problem["code"]) == ("method", "round_unknown_method")
+    assert problem["message"] == (
+        "unknown allocation method 'proporzionali' "
+        "(declared: decreto_2024, proporzionale or priorita)"
+    )
+    assert (
+        problem["hint"]
+        == "did you mean 'proporzionale'? (declared: decreto_2024, proporzionale or priorita)"
+    )
+    italian = post_as(server, "/v1/allocations", unknown).json()
+    assert italian["error"] == "Il riparto non può essere tenuto"
+    assert italian["problems"][0]["message"] == (
+        "metodo di riparto 'proporzionali' sconosciuto "
+        "(dichiarati: decreto_2024, proporzionale o priorita)"
+    )
+    assert italian["problems"][0]["hint"] == (
+        "forse intendevi 'proporzionale'? (dichiarati: decreto_2024, proporzionale o priorita)"
+    )
+    outside = json.dumps({"applications": applications, "as_of": "2031-01-01"})
+    late = post_as(server, "/v1/allocations", outside).json()["problems"][0]
+    assert late["message"].startswith("2031-01-01 è fuori dal periodo di vigenza delle regole")
+    assert late["message_en"].startswith("2031-01-01 is outside the period rule set")
+    empty = post_as(server, "/v1/allocations?lang=en", json.dumps({"applications": []}))
+    assert empty.status == 422
+    assert empty.json()["problems"][0]["message"] == "no valid application to date the round by"
+    assert empty.json()["problems"][0]["message_it"] == (
+        "nessuna domanda valida da cui prendere la data del riparto"
+    )
+
+
+def test_an_unknown_schema_or_route_is_a_404_in_the_language_asked(server: ServerProcess) -> None:
+    schema = request(server, "GET", "/v1/schemas/decisione?lang=en")
+    assert schema.status == 404
+    body = schema.json()
+    assert body["error"] == "No such schema"
+    assert body["problems"][0]["message"] == "there is no schema named 'decisione'"
+    assert body["problems"][0]["hint"].startswith("did you mean 'decision")
+    assert request(server, "GET", "/v1/schemas/decisione").json()["error"] == "Schema inesistente"
+    route = request(server, "GET", "/v1/nowhere", headers={"accept-language": "en"})
+    assert route.status == 404 and route.json()["error"] == "Not found"
+    assert request(server, "GET", "/v1/nowhere").json()["error"] == "Non trovato"
 
 
 def test_the_ruleset_its_schemas_and_health(server: ServerProcess, engine: Engine) -> None:
@@ -460,3 +566,15 @@ def test_several_worker_processes_decide_alike(engine: Engine) -> None:
         answers = [post(running, "/v1/decisions", case) for _ in range(20)]
         assert {answer.body for answer in answers} == {engine.evaluate(case).to_json().encode()}
         assert running.stop() == 0
+
+
+def test_the_server_says_what_it_serves_in_the_users_language(server: ServerProcess) -> None:
+    english = os.environ.get("CAPCOE_LANG") == "en"
+    log = server.log()
+    if english:
+        assert "from " in log and " under /v1/ and /v1/rulesets/2026.11.0/" in log
+        assert "(OpenAPI: /docs), 1 worker(s)" in log
+    else:
+        assert " da " in log and " sotto /v1/ e /v1/rulesets/2026.11.0/" in log
+        assert f" sotto /v1/rulesets/{SECOND_VERSION}/" in log
+        assert "(OpenAPI: /docs), 1 processi di lavoro" in log

@@ -42,10 +42,10 @@ from capcoe_rules.allocation.models import (
     Totals,
 )
 from capcoe_rules.allocation.rationing import Claimant, Limits, Plan, Rationing, ordered, ration
-from capcoe_rules.case_messages import case_problem
+from capcoe_rules.case_messages import case_problem, count
 from capcoe_rules.engine import Engine, parse_case
 from capcoe_rules.engine.case_data import CaseInput
-from capcoe_rules.errors import CaseError, NotInForceError, RoundError
+from capcoe_rules.errors import CaseError, FieldProblem, NotInForceError, RoundError, Text
 from capcoe_rules.language.allocation import Allocation, Labels, Method, Pool
 from capcoe_rules.language.expressions import Ref
 from capcoe_rules.models.application import Application
@@ -77,18 +77,21 @@ def allocate_round(
     """
     declaration = engine.ruleset.allocation
     if declaration is None:
-        raise RoundError(f"rule set {engine.ruleset.name!r} declares no allocation round")
+        raise RoundError(case_problem("", "round_not_declared", ruleset=repr(engine.ruleset.name)))
     items = list(applications)
     labels = list(sources) if sources is not None else [f"#{n}" for n in range(1, len(items) + 1)]
     if len(labels) != len(items):
-        raise RoundError(f"{len(labels)} sources for {len(items)} applications")
+        mismatch = case_problem(
+            "sources", "round_sources", sources=count(len(labels)), applications=count(len(items))
+        )
+        raise RoundError(mismatch)
     cases, invalid = _read(items, labels)
     invalid.extend(unreadable)
     day = as_of if as_of is not None else _latest_day(cases)
     try:
         values = engine.ruleset.parameters_on(day)
     except NotInForceError as error:
-        raise RoundError(str(error)) from None
+        raise RoundError(_not_in_force(engine, day, error)) from None
     chosen = _method(declaration, method if method is not None else str(values[declaration.method]))
     people, excluded = _participants(engine, declaration, chosen, day, cases, invalid)
     limits = Limits(
@@ -114,8 +117,9 @@ def allocate_round(
 def _method(declaration: Allocation, name: str) -> Method:
     found = declaration.methods.get(name)
     if found is None:
-        known = ", ".join(declaration.methods)
-        raise RoundError(f"unknown allocation method {name!r} (declared: {known})")
+        raise RoundError(
+            case_problem("method", "round_unknown_method", name, names=list(declaration.methods))
+        )
     return found
 
 
@@ -131,8 +135,8 @@ def _read(
             invalid.append(Invalid.of(label, error.problems))
             continue
         if not isinstance(model, Application):
-            kind = type(model).__name__
-            invalid.append(Invalid.of(label, [case_problem("", "not_an_application", kind)]))
+            kind = Text("a payment claim", "una domanda di pagamento")
+            invalid.append(Invalid.of(label, [case_problem("", "not_an_application", what=kind)]))
             continue
         cases.append((label, model))
     seen: dict[str, list[str]] = {}
@@ -150,9 +154,23 @@ def _read(
     return kept, invalid
 
 
+def _not_in_force(engine: Engine, day: dt.date, error: NotInForceError) -> FieldProblem:
+    ruleset = engine.ruleset
+    if ruleset.in_force_from <= day <= ruleset.in_force_to:  # a parameter without a value
+        return case_problem("as_of", "not_in_force", error=str(error))
+    return case_problem(
+        "as_of",
+        "outside_period",
+        day=day.isoformat(),
+        ruleset=repr(ruleset.name),
+        start=ruleset.in_force_from.isoformat(),
+        end=ruleset.in_force_to.isoformat(),
+    )
+
+
 def _latest_day(cases: list[tuple[str, Application]]) -> dt.date:
     if not cases:
-        raise RoundError("no valid application to date the round by: give its date (as_of)")
+        raise RoundError(case_problem("as_of", "round_no_valid_application"))
     return max(case.default_as_of() for _, case in cases)
 
 

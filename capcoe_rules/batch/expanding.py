@@ -20,7 +20,13 @@ from pydantic import BaseModel, ValidationError
 from capcoe_rules.atomic import atomic_writer
 from capcoe_rules.batch.reading import Record, bounded_lines, parse_record, read_records
 from capcoe_rules.engine import Engine
-from capcoe_rules.errors import CaseError, DecisionMismatchError, EvaluationError, RecordError
+from capcoe_rules.errors import (
+    CaseError,
+    DecisionMismatchError,
+    EvaluationError,
+    RecordError,
+    Text,
+)
 from capcoe_rules.models.payment import PaymentClaim
 
 
@@ -46,17 +52,35 @@ def _expanded(engine: Engine, cases: Iterator[Record], compact: Iterator[Record]
         if isinstance(case, RecordError):
             continue
         if pending is None:
-            raise DecisionMismatchError(f"no decision for the case on line {case_record.line}")
+            raise DecisionMismatchError(
+                Text(
+                    f"no decision for the case on line {case_record.line}",
+                    f"nessuna decisione per il caso alla riga {case_record.line}",
+                )
+            )
         try:
             full = _full(engine, pending.text.rstrip(b"\n"), case)
         except (CaseError, EvaluationError):
             continue  # not decidable as of the batch's date: no decision was written for it
-        except (DecisionMismatchError, ValidationError) as error:
-            raise DecisionMismatchError(f"line {pending.line}: {error}") from None
+        except DecisionMismatchError as error:
+            at = Text(f"line {pending.line}: ", f"riga {pending.line}: ")
+            raise DecisionMismatchError(at + error.text) from None
+        except ValidationError:  # pydantic's words name its models: say it plainly
+            raise DecisionMismatchError(
+                Text(
+                    f"line {pending.line}: not a compact decision",
+                    f"riga {pending.line}: non è una decisione compatta",
+                )
+            ) from None
         yield full
         pending = next(compact, None)
     if pending is not None:
-        raise DecisionMismatchError(f"line {pending.line}: a decision after the last case")
+        raise DecisionMismatchError(
+            Text(
+                f"line {pending.line}: a decision after the last case",
+                f"riga {pending.line}: una decisione dopo l'ultimo caso",
+            )
+        )
 
 
 def _full(engine: Engine, text: bytes, case: BaseModel) -> str:
@@ -66,9 +90,16 @@ def _full(engine: Engine, text: bytes, case: BaseModel) -> str:
         return engine.expand(text, case).to_json()
     try:
         as_of = dt.date.fromisoformat(json.loads(text)["as_of"])
-    except (ValueError, TypeError, KeyError) as error:
-        raise DecisionMismatchError(f"not a payment decision ({error})") from None
+    except (ValueError, TypeError, KeyError):
+        raise DecisionMismatchError(
+            Text("not a payment decision", "non è una decisione su una domanda di pagamento")
+        ) from None
     full = engine.evaluate(case, as_of=as_of).to_json()
     if full.encode() != text:
-        raise DecisionMismatchError(f"case {case.id!r} does not give this payment decision")
+        raise DecisionMismatchError(
+            Text(
+                f"case {case.id!r} does not give this payment decision",
+                f"il caso {case.id!r} non dà questa decisione di pagamento",
+            )
+        )
     return full

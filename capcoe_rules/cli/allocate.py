@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
@@ -9,8 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine, out
-from capcoe_rules.cli.localized import language, say
+from capcoe_rules.cli.common import (
+    RulesOption,
+    command,
+    err,
+    fail,
+    load_engine,
+    os_failure,
+    os_reason_said,
+    out,
+)
+from capcoe_rules.cli.localized import decimal, fixed, grouped, language, say
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -54,7 +64,9 @@ def allocate(
             unreadable=bad_lines,
         )
     except RoundError as error:
-        fail(say("round_impossible", reason=error), 2)
+        # The command's option, not the round's field, is what the user typed: no path.
+        reason = dataclasses.replace(error.problem, path="").text(language())
+        fail(say("round_impossible", reason=reason), 2)
     except EvaluationError as error:
         fail(say("rule_not_evaluated", path=rules, reason=error), 1)
     try:
@@ -62,7 +74,7 @@ def allocate(
         if csv_path is not None:
             write_csv(result, csv_path)
     except OSError as error:
-        fail(say("cannot_write_result", reason=error), 2)
+        fail(say("cannot_write_result", reason=os_failure(error)), 2)
     elapsed = time.perf_counter() - started
     for entry in result.invalid:
         for message in entry.said(language()):
@@ -102,7 +114,7 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
     try:
         text = decode_utf8(path.read_bytes())
     except OSError as error:
-        fail(say("cannot_read", path=path, reason=error.strerror), 2)
+        fail(say("cannot_read", path=path, reason=os_reason_said(error)), 2)
     except CaseError as error:
         fail(say("cannot_read", path=path, reason=error), 2)
     cases: list[dict[str, Any]] = []
@@ -128,38 +140,50 @@ def _read_lines(path: Path) -> tuple[list[dict[str, Any]], list[str], list[Inval
 def _print_summary(engine: Engine, result: AllocationResult, elapsed: float) -> None:
     totals = result.totals
     ruleset = result.ruleset
-    out.print(
-        f"Riparto / allocation round: metodo {result.method}, alla data del "
-        f"{result.as_of.isoformat()}, regole {ruleset.name} {ruleset.version} "
-        f"({ruleset.content_hash[:19]})",
-        highlight=False,
+    heading = say(
+        "round_line",
+        method=result.method,
+        day=result.as_of.isoformat(),
+        name=ruleset.name,
+        version=ruleset.version,
+        hash=ruleset.content_hash[:19],
     )
+    out.print(heading, highlight=False)
     declaration = engine.ruleset.allocation
     assert declaration is not None  # the round was held
     groups = declaration.doc.groups.title
-    for title, uses in (
-        ("Contingenti / Quotas", result.pools),
-        ("Profili / Profiles", result.profiles),
-        ("Enti per tipo / Bodies by kind", result.bodies),
+    for key, uses in (
+        ("quotas_title", result.pools),
+        ("profiles_title", result.profiles),
+        ("bodies_title", result.bodies),
     ):
-        out.print(_table(title, uses))
+        out.print(_table(say(key), uses))
     method = declaration.methods[result.method]
     assumed = method.key is not None and method.key.table.doc.provenance == "assumption"
-    title = f"{groups.it} / {groups.en or groups.it}"
+    title = (groups.en or groups.it) if language() == "en" else groups.it
     out.print(_groups_table(title, result.groups, assumed))
-    out.print(
-        f"{totals.allocated:,} posti assegnati a "
-        f"{sum(1 for share in result.shares if share.allocated_total):,} domande"
-        f" + {totals.reserved:,} riservati = {totals.allocated + totals.reserved:,}"
-        f" su {totals.supply:,}; domanda ammissibile {totals.demand:,}, non soddisfatta "
-        f"{totals.unmet:,}; posti non assegnati {totals.unallocated:,}",
-        highlight=False,
+    shares = sum(1 for share in result.shares if share.allocated_total)
+    said = say(
+        "round_totals",
+        allocated=grouped(totals.allocated),
+        shares=grouped(shares),
+        reserved=grouped(totals.reserved),
+        sum=grouped(totals.allocated + totals.reserved),
+        supply=grouped(totals.supply),
+        demand=grouped(totals.demand),
+        unmet=grouped(totals.unmet),
+        unallocated=grouped(totals.unallocated),
     )
-    out.print(
-        f"{totals.applications:,} domande: {totals.eligible:,} ammesse al riparto, "
-        f"{totals.excluded:,} escluse, {totals.invalid:,} non valide; {elapsed:.2f} s",
-        highlight=False,
+    out.print(said, highlight=False)
+    counts = say(
+        "round_counts",
+        applications=grouped(totals.applications),
+        eligible=grouped(totals.eligible),
+        excluded=grouped(totals.excluded),
+        invalid=grouped(totals.invalid),
+        seconds=fixed(elapsed),
     )
+    out.print(counts, highlight=False)
 
 
 def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
@@ -172,19 +196,20 @@ def _groups_table(title: str, uses: list[GroupUse], assumed: bool) -> Table:
     keyed = any(use.key_share is not None for use in uses)
     table.add_column("")
     if keyed:
-        table.add_column(Text("chiave / key" + (" [ipotesi]" if assumed else "")), justify="right")
-        table.add_column("quota chiave / key share", justify="right")
-    table.add_column("domanda / demand", justify="right")
-    table.add_column("assegnati / allocated", justify="right")
+        key = say("round_key") + (f" {say('assumption_mark')}" if assumed else "")
+        table.add_column(Text(key), justify="right")
+        table.add_column(say("round_key_share"), justify="right")
+    table.add_column(say("round_demand"), justify="right")
+    table.add_column(say("round_allocated"), justify="right")
     if keyed:
-        table.add_column("perché / why")
+        table.add_column(say("round_why"))
     for use in uses:
         cells = [f"{use.label} ({use.group})"]
         if keyed:
-            cells += [f"{use.key_weight or 0:,}", f"{use.key_share or 0:,}"]
-        cells += [f"{use.demand:,}", f"{use.allocated:,}"]
+            cells += [decimal(use.key_weight or 0), decimal(use.key_share or 0)]
+        cells += [grouped(use.demand), grouped(use.allocated)]
         if keyed:
-            cells.append(", ".join(use.why))
+            cells.append(", ".join(say(f"why_{reason}") for reason in use.why))
         table.add_row(*(Text(cell) for cell in cells))
     return table
 
@@ -195,24 +220,23 @@ def _table(title: str, uses: list[CapUse]) -> Table:
 
     table = Table(title=title, title_justify="left")
     table.add_column("")
-    table.add_column("tetto / cap", justify="right")
-    table.add_column("domanda / demand", justify="right")
-    table.add_column("assegnati / allocated", justify="right")
-    table.add_column("non soddisfatta / unmet", justify="right")
-    table.add_column("pieno / full")
+    table.add_column(say("round_cap"), justify="right")
+    for column in ("round_demand", "round_allocated", "round_unmet"):
+        table.add_column(say(column), justify="right")
+    table.add_column(say("round_full"))
     for use in uses:
-        cap = "—" if use.cap is None else f"{use.cap:,}"
+        cap = "—" if use.cap is None else grouped(use.cap)
         if use.reserved:
-            cap += " (riservati)"
+            cap += f" {say('round_reserved')}"
         if use.provenance == "assumption":
-            cap += " [ipotesi]"
+            cap += f" {say('assumption_mark')}"
         cells = (
             use.label,
             cap,
-            f"{use.demand:,}",
-            f"{use.allocated:,}",
-            f"{use.unmet:,}",
-            "sì" if use.full else "",
+            grouped(use.demand),
+            grouped(use.allocated),
+            grouped(use.unmet),
+            say("yes") if use.full else "",
         )
         table.add_row(*(Text(cell) for cell in cells))  # Text: "[ipotesi]" is not markup
     return table

@@ -11,11 +11,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import AsOfOption, LanguageOption, RulesOption, command, err, fail, out
-from capcoe_rules.cli.localized import language, say
+from capcoe_rules.cli.common import (
+    AsOfOption,
+    LanguageOption,
+    RulesOption,
+    command,
+    err,
+    fail,
+    os_failure,
+    out,
+)
+from capcoe_rules.cli.localized import fixed, grouped, language, say
 
 if TYPE_CHECKING:
-    from capcoe_rules.analysis import Report
+    from capcoe_rules.analysis import DateMode, Report
     from capcoe_rules.language import CheckedRuleSet
 
 FORMATS = ("text", "json")
@@ -42,8 +51,8 @@ def analyze(
         fail(say("as_of_and_all_dates"), 2)
     try:
         from capcoe_rules.analysis import DateMode, SolverMissingError, analyse
-    except ImportError as error:  # the 'analysis' extra is not installed
-        fail(str(error), 2)
+    except ImportError:  # the 'analysis' extra is not installed
+        fail(say("analysis_needs_extra"), 2)
     dates = (
         DateMode("fixed", as_of.date())
         if as_of is not None
@@ -59,14 +68,14 @@ def analyze(
         report = analyse(
             ruleset, str(rules), dates, base=old, base_origin=str(base) if base else "base"
         )
-    except SolverMissingError as error:
-        fail(str(error), 2)
+    except SolverMissingError:
+        fail(say("analysis_needs_extra"), 2)
     if witnesses is not None:
         _write_witnesses(report, witnesses)
     if output_format == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
-        _print(report, lang, witnesses)
+        _print(report, dates, lang, witnesses)
     if strict and report.problems:
         raise typer.Exit(1)
 
@@ -81,7 +90,7 @@ def _ruleset(directory: Path) -> CheckedRuleSet:
             print(problem.text(language()), file=sys.stderr)
         fail(say("rule_set_has_problems", path=directory), 1)
     except FileNotFoundError as error:
-        fail(str(error), 1)
+        fail(os_failure(error), 1)
 
 
 def _in_force(ruleset: CheckedRuleSet, day: dt.date, rules: Path) -> None:
@@ -103,25 +112,30 @@ def _write_witnesses(report: Report, directory: Path) -> None:
             (directory / name).write_text(finding.witness.yaml(), encoding="utf-8")
 
 
-def _print(report: Report, lang: str, witnesses: Path | None) -> None:
+def _print(report: Report, dates: DateMode, lang: str, witnesses: Path | None) -> None:
     from rich.table import Table
 
     from capcoe_rules.analysis.report import KIND_TITLES
 
     english = lang == "en"
-    out.print(f"rules {report.ruleset}" + (f"\nbase  {report.base}" if report.base else ""))
-    out.print(("dates: " if english else "date: ") + report.dates, highlight=False)
+    out.print(say("analyze_rules_line", ruleset=report.ruleset), highlight=False)
+    if report.base:
+        out.print(say("analyze_base_line", ruleset=report.base), highlight=False)
+    shown = {"case": say("analyze_case_date"), "all": say("analyze_all_dates")}
+    day = shown.get(dates.kind) or report.dates  # a fixed day: the date itself
+    out.print(say("analyze_dates_line", dates=day), highlight=False)
     if report.findings:
-        title = "Findings" if english else "Risultati"
-        table = Table(title=title, title_justify="left", show_lines=True)
-        for column in ("#", "kind", "where", "finding", "witness"):
-            table.add_column(column, overflow="fold")
+        table = Table(title=say("analyze_findings"), title_justify="left", show_lines=True)
+        table.add_column("#", overflow="fold")
+        for column in ("kind", "where", "finding", "witness"):
+            table.add_column(say(f"analyze_{column}"), overflow="fold")
         for index, finding in enumerate(report.findings, start=1):
             kind = KIND_TITLES[finding.kind][1 if english else 0]
-            marker = "" if finding.problem else " (info)"
+            marker = "" if finding.problem else f" {say('analyze_info')}"
             witness = "-"
             if finding.witness is not None:
-                state = "confirmed" if finding.witness.confirmed else "NOT confirmed"
+                confirmed = finding.witness.confirmed
+                state = say("analyze_confirmed" if confirmed else "analyze_not_confirmed")
                 witness = f"{state}: {finding.witness.observed}"
                 if witnesses is not None:
                     witness += f"\n{witnesses / _witness_name(index, finding.kind, finding.rules)}"
@@ -134,7 +148,7 @@ def _print(report: Report, lang: str, witnesses: Path | None) -> None:
             )
         out.print(table)
     if report.not_analysed:
-        out.print("Not analysed:" if english else "Non analizzato:")
+        out.print(say("analyze_not_analysed"))
         for item in report.not_analysed:
             where = ", ".join(str(place) for place in item.places)
             out.print(
@@ -142,15 +156,13 @@ def _print(report: Report, lang: str, witnesses: Path | None) -> None:
                 highlight=False,
                 markup=False,
             )
-    queries = sum(report.checked.values())
     problems = len(report.problems)
-    summary = (
-        f"{problems} problem(s), {len(report.findings) - problems} other finding(s), "
-        f"{len(report.not_analysed)} not analysed; {queries} solver queries in "
-        f"{report.seconds:.1f} s"
-        if english
-        else f"{problems} problemi, {len(report.findings) - problems} altri risultati, "
-        f"{len(report.not_analysed)} non analizzati; {queries} domande al solutore in "
-        f"{report.seconds:.1f} s"
+    summary = say(
+        "analyze_summary",
+        problems=problems,
+        others=len(report.findings) - problems,
+        not_analysed=len(report.not_analysed),
+        queries=grouped(sum(report.checked.values())),
+        seconds=fixed(report.seconds, 1),
     )
     err.print(summary, highlight=False)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from capcoe_rules.cli.catalogue import MESSAGES
 from capcoe_rules.cli.common import (
     AsOfOption,
     RulesOption,
@@ -16,10 +17,11 @@ from capcoe_rules.cli.common import (
     err,
     fail,
     load_engine,
+    os_failure,
     out,
     stderr_console,
 )
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.localized import fixed, grouped, language, say
 
 if TYPE_CHECKING:
     from capcoe_rules.batch.summary import Summary
@@ -42,14 +44,11 @@ def batch(
     """
     from concurrent.futures.process import BrokenProcessPool
 
-    from capcoe_rules.batch.pipeline import check_destinations, errors_path_for, run_batch
+    from capcoe_rules.batch.pipeline import errors_path_for, run_batch
     from capcoe_rules.errors import DestinationError
 
     errors_path = errors_path if errors_path is not None else errors_path_for(out_path)
-    try:
-        check_destinations(source, out_path, errors_path)
-    except DestinationError as error:
-        fail(str(error), 2)
+    _refuse_overwriting(source, out_path, errors_path)
     engine = load_engine(rules)
     day = as_of.date() if as_of is not None else None
     started = time.perf_counter()
@@ -60,8 +59,10 @@ def batch(
             summary = run_batch(
                 engine, source, out_path, errors_path, as_of=day, workers=workers, explain=explain
             )
-    except (OSError, DestinationError) as error:
-        fail(str(error), 2)
+    except OSError as error:
+        fail(os_failure(error), 2)
+    except DestinationError as error:
+        fail(error.messages()[language()], 2)
     except BrokenProcessPool:
         fail(say("worker_died"), 1)
     seconds = time.perf_counter() - started
@@ -69,17 +70,30 @@ def batch(
     handled = summary.decided + summary.errors
     done = say(
         "batch_done",
-        decided=summary.decided,
+        decided=grouped(summary.decided),
         out=out_path,
-        errors=summary.errors,
+        errors=grouped(summary.errors),
         errors_path=errors_path,
-        handled=handled,
-        seconds=f"{seconds:.2f}",
-        rate=f"{handled / max(seconds, 1e-9):,.0f}",
+        handled=grouped(handled),
+        seconds=fixed(seconds),
+        rate=grouped(round(handled / max(seconds, 1e-9))),
     )
     err.print(done, markup=False, highlight=False)
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _refuse_overwriting(source: Path, out_path: Path, errors_path: Path) -> None:
+    """What ``run_batch`` refuses too, said in the user's language before anything is read."""
+    from capcoe_rules.atomic import same_file
+
+    if same_file(out_path, errors_path):
+        fail(say("errors_is_out", path=errors_path), 2)
+    for option, path in (("--out", out_path), ("--errors", errors_path)):
+        if same_file(path, source):
+            fail(say("output_is_input", option=option, path=path), 2)
+        if path.is_dir():
+            fail(say("output_is_directory", option=option, path=path), 2)
 
 
 def _with_progress(
@@ -113,7 +127,7 @@ def _with_progress(
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=stderr_console(), transient=True) as progress:
-        task = progress.add_task(f"deciding {source.name}", total=total)
+        task = progress.add_task(say("deciding", name=source.name), total=total)
         return run_batch(
             engine,
             source,
@@ -131,11 +145,12 @@ def _print_summary(summary: Summary) -> None:
     from rich.table import Table
 
     outcomes = summary.outcomes
-    table = Table(title="Decisioni / Decisions", title_justify="left")
-    table.add_column("region category")
+    table = Table(title=say("batch_title"), title_justify="left")
+    table.add_column(say("region_category"))
     for outcome in outcomes:
-        table.add_column(outcome, justify="right")
-    table.add_column("total", justify="right", style="bold")
+        key = f"outcome_{outcome}"
+        table.add_column(say(key) if key in MESSAGES else outcome, justify="right")
+    table.add_column(say("total"), justify="right", style="bold")
     categories = summary.categories
     for index, category in enumerate(categories, start=1):
         row = [summary.counts[(outcome, category)] for outcome in outcomes]
@@ -146,9 +161,9 @@ def _print_summary(summary: Summary) -> None:
             end_section=index == len(categories),
         )
     totals = summary.by_outcome()
-    table.add_row(
-        "total", *(str(totals[outcome]) for outcome in outcomes), str(summary.decided), style="bold"
-    )
+    every = [str(totals[outcome]) for outcome in outcomes]
+    table.add_row(say("total"), *every, str(summary.decided), style="bold")
     if summary.errors:
-        table.add_row("bad records", *("" for _ in outcomes), str(summary.errors), style="red")
+        bad = [say("bad_records"), *("" for _ in outcomes), str(summary.errors)]
+        table.add_row(*bad, style="red")
     out.print(table)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from capcoe_rules.cli.common import RulesOption, command, err, fail, out
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.localized import language, say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -128,8 +128,8 @@ def bench(
         )
     except RuleSetError as error:
         for problem in error.problems:
-            err.print(str(problem), markup=False, highlight=False)
-        fail(f"the rule set in {rules} has problems: run 'capcoe-rules check {rules}'", 1)
+            err.print(problem.text(language()), markup=False, highlight=False)
+        fail(say("rule_set_has_problems", path=rules), 1)
     if json_output:
         print(json.dumps(report.to_dict(), indent=2))
         return

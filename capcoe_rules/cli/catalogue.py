@@ -662,6 +662,46 @@ MESSAGES: dict[str, Said] = {
         "Regole: {name} {version} ({hash}), alla data del {day}",
         "Rules: {name} {version} ({hash}), as of {day}",
     ),
+    "verdict_eligible": Said("AMMISSIBILE", "ELIGIBLE"),
+    "verdict_not_eligible": Said("NON AMMISSIBILE", "NOT ELIGIBLE"),
+    "verdict_payable": Said("PAGABILE", "PAYABLE"),
+    "verdict_nothing_payable": Said("NULLA DA PAGARE", "NOTHING PAYABLE"),
+    "verdict_refused": Said("RESPINTA", "REFUSED"),
+    "case_type_application": Said("domanda", "application"),
+    "case_type_payment_claim": Said("domanda di pagamento", "payment claim"),
+    "reasons_line": Said("Motivi: {ids}", "Reasons: {ids}"),
+    "warnings_line": Said("Avvertenze: {ids}", "Warnings: {ids}"),
+    "status_met": Said("soddisfatta", "met"),
+    "status_not_met": Said("non soddisfatta", "not met"),
+    "status_not_applicable": Said("non applicabile", "not applicable"),
+    "status_computed": Said("calcolato", "computed"),
+    "status_warning": Said("avvertenza", "warning"),
+    "requirements_title": Said("Requisiti applicati", "Requirements applied"),
+    "derived_title": Said("Valori calcolati", "Derived values"),
+    "claim_title": Said("Domanda di pagamento", "Payment claim"),
+    "milestones_title": Said("Traguardi (EUR)", "Milestones (EUR)"),
+    "milestone_title": Said("Traguardo {id} ({kind})", "Milestone {id} ({kind})"),
+    "milestone_payable": Said("pagabile", "payable"),
+    "milestone_withheld": Said("trattenuto", "withheld"),
+    "milestone_paid": Said("già pagato", "paid"),
+    "column_rule": Said("regola", "rule"),
+    "column_status": Said("esito", "status"),
+    "column_title": Said("titolo", "title"),
+    "column_basis": Said("fonte", "basis"),
+    "column_name": Said("nome", "name"),
+    "column_value": Said("valore", "value"),
+    "column_milestone": Said("traguardo", "milestone"),
+    "column_kind": Said("tipo", "kind"),
+    "column_paid_before": Said("già pagato", "paid before"),
+    "column_payable": Said("pagabile", "payable"),
+    "column_withheld": Said("trattenuto", "withheld"),
+    "column_recovered": Said("recuperato", "recovered"),
+    "column_why": Said("perché", "why"),
+    "total": Said("totale", "total"),
+    "net_of_grant": Said("netto {net} su sovvenzione {grant}", "net {net} of grant {grant}"),
+    "basis_line": Said("fonte: {basis}", "basis: {basis}"),
+    "read_line": Said("letto: {name} = {value}", "read: {name} = {value}"),
+    "assumption_mark": Said("[IPOTESI]", "[ASSUMPTION]"),
     "yes": Said("sì", "yes"),
     "no": Said("no", "no"),
     "allocation_scale_one": Said(
@@ -671,6 +711,11 @@ MESSAGES: dict[str, Said] = {
     "unknown_language": Said(
         "{value!r} non è una lingua di capcoe-rules: usa it (italiano) o en (English)",
         "{value!r} is not a language of capcoe-rules: use it (italiano) or en (English)",
+    ),
+    "no_bundled_rules": Said(
+        "questa installazione di capcoe-rules non ha un set di regole fornito: indica la "
+        "cartella di un set di regole",
+        "this installation of capcoe-rules has no bundled rule set: pass a rule set directory",
     ),
     "rule_set_used": Said("set di regole ./{path}", "rule set ./{path}"),
     "bundled_rule_set_used": Said("set di regole fornito {path}", "bundled rule set {path}"),
@@ -694,6 +739,36 @@ MESSAGES: dict[str, Said] = {
         "{path}: no problems - {name} {version}, {title} ({rules} rules, {parameters} "
         "parameters, {tables} tables; {hash})",
     ),
+    # test
+    "test_summary": Said("{passed} superati, {failed} falliti", "{passed} passed, {failed} failed"),
+    "test_pass": Said("SUPERATO", "PASS"),
+    "test_fail": Said("FALLITO", "FAIL"),
+    "test_difference": Said(
+        "{path}: atteso {expected}, ottenuto {actual}", "{path}: expected {expected}, got {actual}"
+    ),
+    "coverage_title": Said("Copertura delle regole", "Rule coverage"),
+    "coverage_rule": Said("regola", "rule"),
+    "coverage_kind": Said("tipo", "kind"),
+    "coverage_held": Said("soddisfatta", "held"),
+    "coverage_failed": Said("non soddisfatta", "failed"),
+    "coverage_not_applicable": Said("non applicabile", "n/a"),
+    "coverage_missing": Said("manca", "missing"),
+    "kind_requirement": Said("requisito", "requirement"),
+    "kind_derivation": Said("calcolo", "derivation"),
+    "never_held": Said("mai soddisfatta", "never held"),
+    "never_computed": Said("mai calcolata", "never computed"),
+    "never_failed": Said("mai non soddisfatta", "never failed"),
+    "coverage_line": Said(
+        "copertura: {ratio} degli esiti delle regole", "coverage: {ratio} of rule outcomes"
+    ),
+    "coverage_incomplete": Said("; incomplete: {ids}", "; incomplete: {ids}"),
+    "not_exercised": Said("non esercitato: {branch}", "not exercised: {branch}"),
+    "branches_line": Said(
+        "rami: {seen} su {total} esercitati ({ratio}): requisiti non applicabili, "
+        "'if'/'else', argomenti di min/max, operandi di and/or, fasce delle tabelle",
+        "branches: {seen} of {total} exercised ({ratio}): requirements not applicable, "
+        "'if'/'else', min/max arguments, and/or operands, band rows",
+    ),
     # allocate
     "round_impossible": Said(
         "impossibile fare il riparto: {reason}", "cannot hold the round: {reason}"
@@ -701,6 +776,46 @@ MESSAGES: dict[str, Said] = {
     "rule_not_evaluated": Said(
         "una regola di {path} non si è potuta valutare: {reason}",
         "a rule of {path} could not be evaluated: {reason}",
+    ),
+    "round_line": Said(
+        "Riparto: metodo {method}, alla data del {day}, regole {name} {version} ({hash})",
+        "Allocation round: method {method}, as of {day}, rules {name} {version} ({hash})",
+    ),
+    "quotas_title": Said("Contingenti", "Quotas"),
+    "profiles_title": Said("Profili", "Profiles"),
+    "bodies_title": Said("Enti per tipo", "Bodies by kind"),
+    "round_cap": Said("tetto", "cap"),
+    "round_demand": Said("domanda", "demand"),
+    "round_allocated": Said("assegnati", "allocated"),
+    "round_unmet": Said("non soddisfatta", "unmet"),
+    "round_full": Said("pieno", "full"),
+    "round_key": Said("chiave", "key"),
+    "round_key_share": Said("quota chiave", "key share"),
+    "round_why": Said("perché", "why"),
+    "round_reserved": Said("(riservati)", "(reserved)"),
+    "why_capped_at_request": Said(
+        "chiesti meno posti della quota", "asked for fewer posts than its share"
+    ),
+    "why_resplit": Said(
+        "ha preso parte dei posti lasciati da altri", "took part of what others left"
+    ),
+    "why_profiles_full": Said("profili richiesti già pieni", "the profiles asked for were full"),
+    "why_took_lost_posts": Said(
+        "ha preso posti che altri non potevano usare", "took posts others could not use"
+    ),
+    "round_totals": Said(
+        "{allocated} posti assegnati a {shares} domande + {reserved} riservati = {sum} su "
+        "{supply}; domanda ammissibile {demand}, non soddisfatta {unmet}; posti non "
+        "assegnati {unallocated}",
+        "{allocated} posts allocated to {shares} applications + {reserved} reserved = {sum} "
+        "of {supply}; eligible demand {demand}, unmet {unmet}; posts not allocated "
+        "{unallocated}",
+    ),
+    "round_counts": Said(
+        "{applications} domande: {eligible} ammesse al riparto, {excluded} escluse, "
+        "{invalid} non valide; {seconds} s",
+        "{applications} applications: {eligible} in the round, {excluded} excluded, "
+        "{invalid} invalid; {seconds} s",
     ),
     "cannot_write_result": Said(
         "impossibile scrivere il risultato: {reason}", "cannot write the result: {reason}"
@@ -710,12 +825,42 @@ MESSAGES: dict[str, Said] = {
         "{option} {path} è il file di ingresso: verrebbe sostituito",
         "{option} {path} is the input file: it would be replaced",
     ),
+    "errors_is_out": Said(
+        "--errors {path} non può essere il file di --out",
+        "--errors {path} cannot be the --out file",
+    ),
     "output_is_directory": Said("{option} {path} è una cartella", "{option} {path} is a directory"),
     "wrote": Said("scritto {what}", "wrote {what}"),
     "and": Said("e", "and"),
     # analyze
     "format_choices": Said(
         "--format deve essere uno tra {choices}", "--format must be one of {choices}"
+    ),
+    "analyze_rules_line": Said("regole {ruleset}", "rules {ruleset}"),
+    "analyze_base_line": Said("base   {ruleset}", "base  {ruleset}"),
+    "analyze_dates_line": Said("date: {dates}", "dates: {dates}"),
+    "analyze_case_date": Said("la data del caso", "the case's date"),
+    "analyze_all_dates": Said("tutte le date di vigenza", "every date in force"),
+    "analyze_findings": Said("Risultati", "Findings"),
+    "analyze_kind": Said("tipo", "kind"),
+    "analyze_where": Said("dove", "where"),
+    "analyze_finding": Said("risultato", "finding"),
+    "analyze_witness": Said("caso testimone", "witness"),
+    "analyze_info": Said("(informativo)", "(info)"),
+    "analyze_confirmed": Said("confermato", "confirmed"),
+    "analyze_not_confirmed": Said("NON confermato", "NOT confirmed"),
+    "analyze_not_analysed": Said("Non analizzato:", "Not analysed:"),
+    "analyze_summary": Said(
+        "{problems} problemi, {others} altri risultati, {not_analysed} non analizzati; "
+        "{queries} domande al solutore in {seconds} s",
+        "{problems} problem(s), {others} other finding(s), {not_analysed} not analysed; "
+        "{queries} solver queries in {seconds} s",
+    ),
+    "analysis_needs_extra": Said(
+        "l'analisi del set di regole richiede il risolutore SMT z3 (l'extra 'analysis'): "
+        "pip install 'capcoe-rules[analysis]' (o: pip install z3-solver)",
+        "the rule-set analysis needs the SMT solver z3 (the 'analysis' extra): "
+        "pip install 'capcoe-rules[analysis]' (or: pip install z3-solver)",
     ),
     "as_of_and_all_dates": Said(
         "--as-of e --all-dates si escludono a vicenda",
@@ -731,6 +876,15 @@ MESSAGES: dict[str, Said] = {
         "un processo di lavoro è terminato (ucciso?): non è stato scritto nulla",
         "a worker process died (killed?): nothing was written",
     ),
+    "batch_title": Said("Decisioni", "Decisions"),
+    "deciding": Said("decido {name}", "deciding {name}"),
+    "region_category": Said("categoria di regione", "region category"),
+    "bad_records": Said("record non validi", "bad records"),
+    "outcome_eligible": Said("ammissibili", "eligible"),
+    "outcome_not_eligible": Said("non ammissibili", "not eligible"),
+    "outcome_payable": Said("pagabili", "payable"),
+    "outcome_nothing_payable": Said("nulla da pagare", "nothing payable"),
+    "outcome_refused": Said("respinte", "refused"),
     "batch_done": Said(
         "{decided} decisi in {out}, {errors} record non validi in {errors_path}; "
         "{handled} in {seconds} s ({rate}/s)",
@@ -752,6 +906,62 @@ MESSAGES: dict[str, Said] = {
         "--region {text!r}: non è un codice o un nome di regione; le regioni sono: {names}",
         "--region {text!r}: not a region code or name; the regions are: {names}",
     ),
+    "diff_base_line": Said("base   {path}: {identity}", "base  {path}: {identity}"),
+    "diff_rules_line": Said("regole {path}: {identity}", "rules {path}: {identity}"),
+    "diff_same_rules": Said(
+        "i due set di regole definiscono le stesse regole, gli stessi parametri e tabelle",
+        "the two rule sets define the same rules, parameters and tables",
+    ),
+    "diff_rules_changed": Said("regole modificate", "rules changed"),
+    "diff_rules_added": Said("regole aggiunte", "rules added"),
+    "diff_rules_removed": Said("regole tolte", "rules removed"),
+    "diff_parameters_changed": Said("parametri modificati", "parameters changed"),
+    "diff_tables_changed": Said("tabelle modificate", "tables changed"),
+    "diff_table_rows_changed": Said("righe di tabella modificate", "table rows changed"),
+    "diff_period_changed": Said("il periodo di vigenza è cambiato", "the period in force changed"),
+    "diff_no_case": Said("nessun caso", "no case"),
+    "diff_kind_parameter": Said("il parametro", "parameter"),
+    "diff_kind_table_row": Said("la riga di tabella", "table row"),
+    "diff_not_yet_shown": Said(
+        "nota: {kind} {name} cambia dal {day}, dopo la data di ogni caso (l'ultima: "
+        "{latest}): nessuna decisione può ancora mostrare questa modifica",
+        "note: {kind} {name} changes from {day}, after every case's as-of day (latest "
+        "{latest}): no decision can show this change yet",
+    ),
+    "diff_changes_title": Said("Decisioni che cambiano", "Decisions that change"),
+    "diff_line": Said("riga", "line"),
+    "diff_case": Said("caso", "case"),
+    "diff_region": Said("regione", "region"),
+    "diff_change": Said("modifica", "change"),
+    "diff_outcome": Said("esito", "outcome"),
+    "diff_responsible": Said("regole responsabili", "rules responsible"),
+    "diff_fields": Said("campi cambiati", "fields changed"),
+    "diff_change_outcome": Said("esito", "outcome"),
+    "diff_change_reasons": Said("motivi", "reasons"),
+    "diff_change_amounts": Said("importi", "amounts"),
+    "diff_change_other": Said("altro", "other"),
+    "diff_more": Said(
+        "... e altri {count} (--limit 0 o --json per tutti)",
+        "... and {count} more (--limit 0 or --json for all)",
+    ),
+    "diff_value_changed": Said("valore cambiato", "value changed"),
+    "diff_rule_edited": Said("regola modificata", "rule edited"),
+    "diff_summary_title": Said("Riepilogo", "Summary"),
+    "diff_transition": Said("passaggio", "transition"),
+    "diff_cases": Said("casi", "cases"),
+    "diff_same_outcome": Said(
+        "{outcome} (stesso esito, altre modifiche)", "{outcome} (same outcome, other changes)"
+    ),
+    "diff_selected": Said("scelti dai filtri", "selected by the filters"),
+    "diff_changed": Said("cambiati", "changed"),
+    "diff_unchanged": Said("invariati", "unchanged"),
+    "diff_invalid": Said("non validi con entrambi i set di regole", "invalid in both rule sets"),
+    "diff_by_rule": Said("regole responsabili: {rules}", "rules responsible: {rules}"),
+    "diff_money_title": Said("Denaro che si sposta", "Money that moves"),
+    "diff_amount": Said("importo", "amount"),
+    "diff_base": Said("base", "base"),
+    "diff_rules": Said("regole", "rules"),
+    "diff_difference": Said("differenza", "difference"),
     "html_written": Said("rapporto HTML scritto in {path}", "HTML report written to {path}"),
     # expand
     "nothing_written": Said(
@@ -762,6 +972,12 @@ MESSAGES: dict[str, Said] = {
     "unreadable_rule_file": Said(
         "{path}: non si può leggere: {reason}", "{path}: cannot be read: {reason}"
     ),
+    "not_utf8": Said(
+        "non è testo UTF-8 (salvalo come UTF-8 dal tuo editor)",
+        "it is not UTF-8 text (save it as UTF-8 from your editor)",
+    ),
+    "fmt_now": Said("ora", "now"),
+    "fmt_formatted": Said("formattato", "formatted"),
     "reformatted": Said("riformattato {path}", "reformatted {path}"),
     "fmt_changed": Said("{count} file riformattati", "{count} file(s) reformatted"),
     "fmt_would_change": Said(
@@ -783,6 +999,30 @@ MESSAGES: dict[str, Said] = {
         "nessuno schema di nome {names} (noti: {known})",
         "no schema named {names} (known: {known})",
     ),
+    "schema_application": Said(
+        "Una domanda (case_type application)", "An application (case_type application)"
+    ),
+    "schema_payment_claim": Said(
+        "Una domanda di pagamento (case_type payment_claim)",
+        "A payment claim (case_type payment_claim)",
+    ),
+    "schema_allocation_round": Said("L'ingresso di un riparto", "An allocation round's input"),
+    "schema_decision": Said("La decisione su una domanda", "The decision on an application"),
+    "schema_compact_decision": Said(
+        "La decisione compatta su una domanda", "The compact decision on an application"
+    ),
+    "schema_payment_decision": Said(
+        "La decisione su una domanda di pagamento", "The decision on a payment claim"
+    ),
+    "schema_allocation_result": Said("Il risultato di un riparto", "An allocation round's result"),
+    "schema_ruleset": Said(
+        "Il manifesto di un set di regole (rules/ruleset.yaml)",
+        "A rule set's manifest (rules/ruleset.yaml)",
+    ),
+    "schema_rule_file": Said(
+        "Un file di regole (ogni altro file .yaml sotto rules/)",
+        "A rule file (every other .yaml file under rules/)",
+    ),
     "one_schema_to_print": Said(
         "nomina uno schema da stampare, o dai --out CARTELLA per scriverne diversi",
         "name one schema to print, or give --out DIR to write several",
@@ -791,6 +1031,29 @@ MESSAGES: dict[str, Said] = {
     "selftest_needs_extra": Said(
         "selftest richiede l'extra di test: pip install 'capcoe-rules[test]' ({reason})",
         "selftest needs the test extra: pip install 'capcoe-rules[test]' ({reason})",
+    ),
+    "selftest_cases": Said(
+        "{path}: {cases} casi decisi da entrambi i valutatori",
+        "{path}: {cases} cases decided by both evaluators",
+    ),
+    "selftest_generated": Said(
+        "generati: {rulesets} set di regole, {cases} casi",
+        "generated: {rulesets} rule sets, {cases} cases",
+    ),
+    "selftest_generated_task": Said("set di regole generati", "generated rule sets"),
+    "selftest_agree": Said(
+        "nessun disaccordo: il motore decide come la specifica",
+        "no disagreement: the engine decides as the specification",
+    ),
+    "selftest_disagree": Said(
+        "il motore e la specifica (il valutatore di riferimento) non sono d'accordo "
+        "(alla data del {day}):\n  motore:      {engine}\n  riferimento: {reference}\n"
+        "  caso: {case}",
+        "engine and reference disagree (as of {day}):\n  engine:    {engine}\n"
+        "  reference: {reference}\n  case: {case}",
+    ),
+    "selftest_cannot_generate": Said(
+        "impossibile generare i casi: {reason}", "cases could not be generated: {reason}"
     ),
     "selftest_rule_set_problems": Said(
         "il set di regole in {path} ha problemi", "the rule set in {path} has problems"
@@ -805,6 +1068,15 @@ MESSAGES: dict[str, Said] = {
     "two_of_one_version": Said(
         "due set di regole della stessa versione ({versions}): servine uno per versione",
         "two rule sets of one version ({versions}): serve one of each",
+    ),
+    "serving_ruleset": Said(
+        "capcoe-rules: {ruleset} da {origin} sotto {where}/v1/rulesets/{version}/",
+        "capcoe-rules: {ruleset} from {origin} under {where}/v1/rulesets/{version}/",
+    ),
+    "serving_default": Said("/v1/ e ", "/v1/ and "),
+    "serving_at": Said(
+        "capcoe-rules: http://{host}:{port}/ (OpenAPI: /docs), {workers} processi di lavoro",
+        "capcoe-rules: http://{host}:{port}/ (OpenAPI: /docs), {workers} worker(s)",
     ),
     "server_not_started": Said(
         "il set di regole in {path} ha problemi: il server non parte",

@@ -105,8 +105,8 @@ def default_rules() -> Path:
         return LOCAL_RULES
     try:
         bundled = bundled_rules_path()
-    except FileNotFoundError as error:
-        fail(str(error), 2)
+    except FileNotFoundError:
+        fail(say("no_bundled_rules"), 2)
     note(say("bundled_rule_set_used", path=bundled))
     return bundled
 
@@ -153,6 +153,19 @@ def fail(message: str, code: int) -> NoReturn:
     """Print ``capcoe-rules: message`` on stderr and exit with ``code``."""
     note(message)
     raise typer.Exit(code)
+
+
+def os_failure(error: OSError) -> str:
+    """``file: reason`` in the invocation's language, for a file the system refused."""
+    reason = os_reason_said(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
+def os_reason_said(error: OSError) -> str:
+    """Why the system refused a file, in the invocation's language."""
+    from capcoe_rules.errors import os_reason
+
+    return os_reason(error).pick(language())
 
 
 def load_engine(rules: Path) -> Engine:

@@ -20,7 +20,7 @@ from capcoe_rules.cli.common import (
     load_engine,
     out,
 )
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.localized import decimal, say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -31,13 +31,14 @@ if TYPE_CHECKING:
     from capcoe_rules.models.payment_decision import PaymentDecision
 
 CaseArgument = Annotated[Path, typer.Argument()]
-VERDICTS = {
-    "eligible": ("AMMISSIBILE / ELIGIBLE", "bold green"),
-    "not_eligible": ("NON AMMISSIBILE / NOT ELIGIBLE", "bold red"),
-    "payable": ("PAGABILE / PAYABLE", "bold green"),
-    "nothing_payable": ("NULLA DA PAGARE / NOTHING PAYABLE", "bold yellow"),
-    "refused": ("RESPINTA / REFUSED", "bold red"),
+VERDICT_STYLES = {
+    "eligible": "bold green",
+    "not_eligible": "bold red",
+    "payable": "bold green",
+    "nothing_payable": "bold yellow",
+    "refused": "bold red",
 }
+"""The style of each outcome; its words: ``catalogue.MESSAGES["verdict_<outcome>"]``."""
 
 
 @command("evaluate")
@@ -63,9 +64,9 @@ def evaluate(
     on_the_case = decision.explanation().at(CASE)
     if isinstance(decision, PaymentDecision):
         _print_payment(decision, lang)
-        _print_requirements(on_the_case, lang, "Domanda / Claim")
+        _print_requirements(on_the_case, lang, say("claim_title"))
         return
-    _print_requirements(on_the_case, lang, "Requisiti applicati / Requirements applied")
+    _print_requirements(on_the_case, lang, say("requirements_title"))
     _print_derived(on_the_case, lang)
 
 
@@ -90,10 +91,10 @@ def explain(
         _print_payment(decision, lang)
         for milestone in decision.milestones:
             out.print()
-            out.rule(f"Traguardo / milestone {milestone.milestone_id} ({milestone.kind})")
+            out.rule(say("milestone_title", id=milestone.milestone_id, kind=milestone.kind))
             _print_findings(explanation.at(Place(milestone.milestone_id)), lang)
         out.print()
-        out.rule("Domanda / claim")
+        out.rule(say("claim_title"))
     _print_findings(explanation.at(CASE), lang)
 
 
@@ -114,7 +115,7 @@ def _decide(
     except CaseError as error:
         _print_case_problems(case_path, case_file.locate(error), lang, as_json)
     except EvaluationError as error:
-        fail(str(error), 1)
+        fail(say("rule_not_evaluated", path=rules, reason=error), 1)
 
 
 def _print_case_problems(
@@ -134,8 +135,8 @@ def _print_summary(decision: AnyDecision) -> None:
 
     from capcoe_rules.models.decision import Decision
 
-    label, style = VERDICTS[decision.outcome]
-    case = say("case_line", id=decision.case_id, type=decision.case_type)
+    label, style = say(f"verdict_{decision.outcome}"), VERDICT_STYLES[decision.outcome]
+    case = say("case_line", id=decision.case_id, type=say(f"case_type_{decision.case_type}"))
     out.print(Text.assemble(f"{case}: ", (label, style)))
     if isinstance(decision, Decision) and (region := decision.lookups.get("region")):
         line = say(
@@ -148,9 +149,9 @@ def _print_summary(decision: AnyDecision) -> None:
         out.print(line, highlight=False)
     out.print(_ruleset_line(decision.ruleset, decision.as_of), highlight=False)
     if decision.reasons:
-        out.print(f"Motivi / reasons: {', '.join(decision.reasons)}", style="red")
+        out.print(say("reasons_line", ids=", ".join(decision.reasons)), style="red")
     if decision.warnings:
-        out.print(f"Avvertenze / warnings: {', '.join(decision.warnings)}", style="yellow")
+        out.print(say("warnings_line", ids=", ".join(decision.warnings)), style="yellow")
 
 
 def _ruleset_line(ruleset: RuleSetRef, as_of: dt.date) -> str:
@@ -168,20 +169,12 @@ def _print_payment(decision: PaymentDecision, lang: str) -> None:
 
     from capcoe_rules.models.explanation import Place
 
-    table = Table(title="Traguardi / Milestones (EUR)", title_justify="left")
-    for column in (
-        "milestone",
-        "kind",
-        "status",
-        "paid before",
-        "payable",
-        "withheld",
-        "recovered",
-        "why",
-    ):
-        table.add_column(
-            column, justify="right" if column[0] in "pwr" and column != "why" else "left"
-        )
+    table = Table(title=say("milestones_title"), title_justify="left")
+    for column in ("milestone", "kind", "status"):
+        table.add_column(say(f"column_{column}"))
+    for column in ("paid_before", "payable", "withheld", "recovered"):
+        table.add_column(say(f"column_{column}"), justify="right")
+    table.add_column(say("column_why"))
     explanation = decision.explanation()
     for milestone in decision.milestones:
         judged = explanation.at(Place(milestone.milestone_id))
@@ -189,24 +182,28 @@ def _print_payment(decision: PaymentDecision, lang: str) -> None:
         table.add_row(
             milestone.milestone_id,
             milestone.kind,
-            milestone.status,
-            f"{milestone.already_paid:,.2f}",
-            f"{milestone.payable:,.2f}",
-            f"{milestone.withheld:,.2f}",
-            f"{milestone.recovered:,.2f}",
+            say(f"milestone_{milestone.status}"),
+            decimal(milestone.already_paid, ",.2f"),
+            decimal(milestone.payable, ",.2f"),
+            decimal(milestone.withheld, ",.2f"),
+            decimal(milestone.recovered, ",.2f"),
             "\n".join(why),
         )
     totals = decision.totals
     table.add_section()
     table.add_row(
-        "totale",
+        say("total"),
         "",
         "",
-        f"{totals.paid_before:,.2f}",
-        f"{totals.payable:,.2f}",
-        f"{totals.withheld:,.2f}",
-        f"{totals.recovered:,.2f}",
-        f"netto / net {totals.net:,.2f} su sovvenzione / of grant {totals.grant_total:,.2f}",
+        decimal(totals.paid_before, ",.2f"),
+        decimal(totals.payable, ",.2f"),
+        decimal(totals.withheld, ",.2f"),
+        decimal(totals.recovered, ",.2f"),
+        say(
+            "net_of_grant",
+            net=decimal(totals.net, ",.2f"),
+            grant=decimal(totals.grant_total, ",.2f"),
+        ),
     )
     out.print(table)
 
@@ -221,7 +218,7 @@ def _print_requirements(findings: list[Finding], lang: str, title: str) -> None:
         return
     table = Table(title=title, title_justify="left")
     for column in ("rule", "status", "title", "basis"):
-        table.add_column(column, overflow="fold")
+        table.add_column(say(f"column_{column}"), overflow="fold")
     for finding in applied:
         title_text = finding.title.pick(lang)
         if finding.message:
@@ -236,9 +233,9 @@ def _print_derived(findings: list[Finding], lang: str) -> None:
     derivations = [f for f in findings if f.kind == "derivation"]
     if not derivations:
         return
-    table = Table(title="Valori calcolati / Derived values", title_justify="left")
+    table = Table(title=say("derived_title"), title_justify="left")
     for column in ("name", "value", "rule", "title", "basis"):
-        table.add_column(column, overflow="fold")
+        table.add_column(say(f"column_{column}"), overflow="fold")
     for finding in derivations:
         table.add_row(
             finding.derives or "",
@@ -268,22 +265,25 @@ def _print_findings(findings: Iterable[Finding], lang: str) -> None:
             out.print(
                 f"    {finding.derives} = {_shown(finding.value)}", highlight=False, markup=False
             )
-        out.print(f"    fonte/basis: {_basis(finding)}", highlight=False, markup=False)
+        basis = say("basis_line", basis=_basis(finding))
+        out.print(f"    {basis}", highlight=False, markup=False)
         for name, value in finding.values.items():
-            out.print(f"    letto/read: {name} = {_shown(value)}", highlight=False, markup=False)
+            read = say("read_line", name=name, value=_shown(value))
+            out.print(f"    {read}", highlight=False, markup=False)
 
 
 def _status(finding: Finding) -> Text:
     from rich.text import Text
 
     if finding.status == "not_met" and finding.severity == "warning":
-        return Text("warning", style="yellow")
+        return Text(say("status_warning"), style="yellow")
     styles = {"met": "green", "not_met": "red", "not_applicable": "dim", "computed": "cyan"}
-    return Text(finding.status, style=styles[finding.status])
+    return Text(say(f"status_{finding.status}"), style=styles[finding.status])
 
 
 def _basis(finding: Finding) -> str:
-    return finding.basis + (" [IPOTESI/ASSUMPTION]" if finding.provenance == "assumption" else "")
+    assumed = finding.provenance == "assumption"
+    return finding.basis + (f" {say('assumption_mark')}" if assumed else "")
 
 
 def _shown(value: Any) -> str:

@@ -9,11 +9,21 @@ from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
-from capcoe_rules.cli.common import AsOfOption, RulesOption, command, fail, note, out
-from capcoe_rules.cli.localized import language, say
+from capcoe_rules.cli.catalogue import MESSAGES
+from capcoe_rules.cli.common import (
+    AsOfOption,
+    RulesOption,
+    command,
+    fail,
+    note,
+    os_failure,
+    os_reason_said,
+    out,
+)
+from capcoe_rules.cli.localized import decimal, grouped, language, say
 
 if TYPE_CHECKING:
-    from capcoe_rules.batch.diffing import CaseChange, DiffReport
+    from capcoe_rules.batch.diffing import CaseChange, DiffReport, RuleChange
     from capcoe_rules.engine import Engine
     from capcoe_rules.language import CheckedRuleSet
 
@@ -63,13 +73,13 @@ def diff(
                 old_engine, new_engine, read_records(handle), as_of=day, workers=workers
             )
     except OSError as error:
-        fail(str(error), 2)
+        fail(os_failure(error), 2)
     report = report.select(selection)
     if html is not None:
         try:
             write_html(report, html, limit=limit)
         except OSError as error:
-            fail(say("cannot_write", path=html, reason=error), 2)
+            fail(say("cannot_write", path=html, reason=os_reason_said(error)), 2)
     if json_output:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -126,36 +136,32 @@ def _known_region(text: str) -> str:
 def _print_report(report: DiffReport, base: Path, rules: Path, limit: int) -> None:
     from rich.table import Table
 
-    out.print(
-        f"base  {base}: {_identity(report.base)}\nrules {rules}: {_identity(report.rules)}",
-        highlight=False,
-    )
+    out.print(say("diff_base_line", path=base, identity=_identity(report.base)), highlight=False)
+    out.print(say("diff_rules_line", path=rules, identity=_identity(report.rules)), highlight=False)
     _print_ruleset_changes(report)
     selected = report.selected()
     shown = selected if limit == 0 else selected[:limit]
     if shown:
-        table = Table(title="Decisioni che cambiano / Decisions that change", title_justify="left")
+        table = Table(title=say("diff_changes_title"), title_justify="left")
         for column in ("line", "case", "region", "change", "outcome"):
-            table.add_column(column, overflow="fold")
+            table.add_column(say(f"diff_{column}"), overflow="fold")
         # A rule's line names its cause: it is the column that must stay whole.
-        table.add_column("rules responsible", no_wrap=True)
-        table.add_column("fields changed", overflow="fold")
+        table.add_column(say("diff_responsible"), no_wrap=True)
+        table.add_column(say("diff_fields"), overflow="fold")
         for change in shown:
             table.add_row(
                 str(change.line),
                 change.case_id or "-",
                 "-" if change.region is None else change.region.name,
-                change.kind,
+                say(f"diff_change_{change.kind}"),
                 f"{change.old_outcome} → {change.new_outcome}",
                 _responsible(change),
                 ", ".join(change.fields) or "-",
             )
         out.print(table)
         if len(shown) < len(selected):
-            out.print(
-                f"... and {len(selected) - len(shown)} more (--limit 0 or --json for all)",
-                highlight=False,
-            )
+            more = say("diff_more", count=grouped(len(selected) - len(shown)))
+            out.print(more, highlight=False, markup=False)
     _print_summary(report, len(selected))
     _print_money(report)
 
@@ -164,57 +170,79 @@ def _identity(ruleset: CheckedRuleSet) -> str:
     return f"{ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]})"
 
 
-def _print_ruleset_changes(report: DiffReport) -> None:
-    from capcoe_rules.batch.diffing import NOT_YET_SHOWN
+_CHANGE_LISTS = (
+    "rules_changed",
+    "rules_added",
+    "rules_removed",
+    "parameters_changed",
+    "tables_changed",
+    "table_rows_changed",
+)
+"""The names :class:`RuleSetChanges` lists, in the order reports show them."""
 
+
+def _print_ruleset_changes(report: DiffReport) -> None:
     changes = report.changes_in_rules
     if changes.empty:
-        out.print("the two rule sets define the same rules, parameters and tables")
+        out.print(say("diff_same_rules"), highlight=False)
         return
-    for label, names in changes.listed():
-        out.print(f"{label}: {', '.join(names)}", highlight=False, markup=False)
+    for kind in _CHANGE_LISTS:
+        names: tuple[str, ...] = getattr(changes, kind)
+        if names:
+            out.print(f"{say('diff_' + kind)}: {', '.join(names)}", highlight=False, markup=False)
     if changes.period_changed:
-        out.print("the period in force changed", highlight=False)
-    latest = "no case" if report.latest_as_of is None else report.latest_as_of.isoformat()
+        out.print(say("diff_period_changed"), highlight=False)
+    latest = say("diff_no_case") if report.latest_as_of is None else report.latest_as_of.isoformat()
     for dated in report.not_yet_shown():
-        out.print(
-            f"note: {dated.kind} {dated.name} changes from {dated.first_day.isoformat()}, "
-            f"after every case's as-of day (latest {latest}): {NOT_YET_SHOWN}",
-            highlight=False,
-            markup=False,
+        kind_key = f"diff_kind_{dated.kind.replace(' ', '_')}"
+        note_line = say(
+            "diff_not_yet_shown",
+            kind=say(kind_key) if kind_key in MESSAGES else dated.kind,
+            name=dated.name,
+            day=dated.first_day.isoformat(),
+            latest=latest,
         )
+        out.print(note_line, highlight=False, markup=False)
 
 
 def _responsible(change: CaseChange) -> str:
     if change.old_error or change.new_error:
         return change.new_error or change.old_error or ""
-    return "\n".join(rule.describe() for rule in change.rules) or "-"
+    return "\n".join(_described(rule) for rule in change.rules) or "-"
+
+
+def _described(rule: RuleChange) -> str:
+    """``ASS-FINESTRA met → not_met (params.hiring_window_closes)``, in the user's language
+    (:meth:`RuleChange.describe` says it in English)."""
+    what = f"{rule.old} → {rule.new}" if rule.old != rule.new else say("diff_value_changed")
+    causes = list(rule.reads_changed)
+    if rule.definition_changed:
+        causes.insert(0, say("diff_rule_edited"))
+    return f"{rule.label} {what}" + (f" ({', '.join(causes)})" if causes else "")
 
 
 def _print_summary(report: DiffReport, selected: int) -> None:
     from rich.table import Table
 
-    table = Table(title="Riepilogo / Summary", title_justify="left")
-    table.add_column("transition")
-    table.add_column("cases", justify="right")
+    table = Table(title=say("diff_summary_title"), title_justify="left")
+    table.add_column(say("diff_transition"))
+    table.add_column(say("diff_cases"), justify="right")
     transitions = report.transitions()
     for index, ((old, new), count) in enumerate(transitions, start=1):
-        label = f"{old} → {new}" if old != new else f"{old} (same outcome, other changes)"
-        table.add_row(label, str(count), end_section=index == len(transitions))
+        label = f"{old} → {new}" if old != new else say("diff_same_outcome", outcome=old)
+        table.add_row(label, grouped(count), end_section=index == len(transitions))
     if not report.selection.empty:
-        table.add_row("selected by the filters", str(selected), style="bold")
-    table.add_row("changed", str(len(report.changes)), style="bold")
-    table.add_row("unchanged", str(report.unchanged))
+        table.add_row(say("diff_selected"), grouped(selected), style="bold")
+    table.add_row(say("diff_changed"), grouped(len(report.changes)), style="bold")
+    table.add_row(say("diff_unchanged"), grouped(report.unchanged))
     if report.invalid:
-        table.add_row("invalid in both rule sets", str(len(report.invalid)), style="red")
-    table.add_row("cases", str(report.cases), style="bold")
+        table.add_row(say("diff_invalid"), grouped(len(report.invalid)), style="red")
+    table.add_row(say("diff_cases"), grouped(report.cases), style="bold")
     out.print(table)
     by_rule = report.by_rule()
     if by_rule:
-        out.print(
-            "rules responsible: " + ", ".join(f"{rule} ({count})" for rule, count in by_rule),
-            highlight=False,
-        )
+        counted = ", ".join(f"{rule} ({grouped(count)})" for rule, count in by_rule)
+        out.print(say("diff_by_rule", rules=counted), highlight=False, markup=False)
 
 
 def _print_money(report: DiffReport) -> None:
@@ -224,12 +252,13 @@ def _print_money(report: DiffReport) -> None:
     if not totals:
         return
     # Summed over the changed cases shown: the unchanged ones add the same on both sides.
-    table = Table(title="Denaro che si sposta / Money that moves", title_justify="left")
-    table.add_column("amount")
+    table = Table(title=say("diff_money_title"), title_justify="left")
+    table.add_column(say("diff_amount"))
     for column in ("base", "rules", "difference"):
-        table.add_column(column, justify="right")
+        table.add_column(say(f"diff_{column}"), justify="right")
     for total in totals:
+        difference = decimal(total.difference, "+,.2f")
         table.add_row(
-            total.name, f"{total.old:,.2f}", f"{total.new:,.2f}", f"{total.difference:+,.2f}"
+            total.name, decimal(total.old, ",.2f"), decimal(total.new, ",.2f"), difference
         )
     out.print(table)

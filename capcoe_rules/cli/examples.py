@@ -18,6 +18,7 @@ from capcoe_rules.cli.common import (
     load_engine,
     out,
 )
+from capcoe_rules.cli.localized import language, percent, say
 
 if TYPE_CHECKING:
     from capcoe_rules.engine import Engine
@@ -46,13 +47,13 @@ def test_examples(
     try:
         found = discover(paths or [Path("fixtures")])
     except FileNotFoundError as error:
-        fail(str(error), 2)
+        fail(say("no_such_path", path=error.filename), 2)
     results, durations = _run(engine, found, lang)
     failed = sum(not result.passed for result in results)
     rule_coverage = coverage(engine.ruleset, results) if show_coverage else None
     if junit is not None:
         write_atomically(junit, junit_xml(results, engine.ruleset, durations))
-    summary = f"{len(results) - failed} passed, {failed} failed"
+    summary = say("test_summary", passed=len(results) - failed, failed=failed)
     if output_format is Format.json:
         print(results_json(results, engine.ruleset, durations, rule_coverage))
         err.print(summary, markup=False, highlight=False)
@@ -82,21 +83,25 @@ def _run(
 
 
 def _print_result(result: CaseResult) -> None:
+    from rich.text import Text
+
     if result.passed:
-        out.print(f"[green]PASS[/green] {result.path}", highlight=False)
+        out.print(Text.assemble((say("test_pass"), "green"), f" {result.path}"), highlight=False)
         return
-    out.print(f"[red]FAIL[/red] {result.path}", highlight=False)
+    out.print(Text.assemble((say("test_fail"), "red"), f" {result.path}"), highlight=False)
     if result.description:
         out.print(f"     {result.description.strip()}", highlight=False, markup=False)
     if result.error:
         for line in result.error.splitlines():  # a line per problem: file:line:col: ...
             out.print(f"     {line}", highlight=False, markup=False, soft_wrap=True)
     for difference in result.differences:
-        out.print(
-            f"     {difference.path}: expected {difference.expected!r}, got {difference.actual!r}",
-            highlight=False,
-            markup=False,
+        said = say(
+            "test_difference",
+            path=difference.path,
+            expected=repr(difference.expected),
+            actual=repr(difference.actual),
         )
+        out.print(f"     {said}", highlight=False, markup=False)
 
 
 def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
@@ -105,19 +110,19 @@ def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
     from capcoe_rules.testing.runner import coverage, coverage_ratio
 
     rules = coverage(engine.ruleset, results)
-    table = Table(title="Copertura delle regole / Rule coverage", title_justify="left")
-    for column in ("rule", "kind", "held", "failed", "n/a", "missing"):
-        table.add_column(column)
+    table = Table(title=say("coverage_title"), title_justify="left")
+    for column in ("rule", "kind", "held", "failed", "not_applicable", "missing"):
+        table.add_column(say(f"coverage_{column}"))
     for rule in rules:
         missing = []
         if rule.held == 0:
-            missing.append("never held" if rule.kind == "requirement" else "never computed")
+            missing.append(say("never_held" if rule.kind == "requirement" else "never_computed"))
         if rule.failed == 0 and rule.kind == "requirement":
-            missing.append("never failed")
+            missing.append(say("never_failed"))
         style = "" if rule.complete else "red"
         table.add_row(
             rule.rule_id,
-            rule.kind,
+            say(f"kind_{rule.kind}"),
             str(rule.held),
             str(rule.failed),
             "-" if rule.kind == "derivation" else str(rule.not_applicable),
@@ -126,11 +131,10 @@ def _print_coverage(engine: Engine, results: list[CaseResult]) -> None:
         )
     out.print(table)
     incomplete = [rule.rule_id for rule in rules if not rule.complete]
-    out.print(
-        f"coverage: {coverage_ratio(rules):.1%} of rule outcomes"
-        + (f"; incomplete: {', '.join(incomplete)}" if incomplete else ""),
-        highlight=False,
-    )
+    line = say("coverage_line", ratio=percent(coverage_ratio(rules)))
+    if incomplete:
+        line += say("coverage_incomplete", ids=", ".join(incomplete))
+    out.print(line, highlight=False)
     _print_branches(engine, results)
 
 
@@ -140,11 +144,9 @@ def _print_branches(engine: Engine, results: list[CaseResult]) -> None:
 
     found = branches(engine.ruleset, results)
     for branch in found.missed:
-        out.print(f"not exercised: {branch}", highlight=False, markup=False, soft_wrap=True)
+        missed = say("not_exercised", branch=branch.text(language()))
+        out.print(missed, highlight=False, markup=False, soft_wrap=True)
     seen = len(found.branches) - len(found.missed)
-    out.print(
-        f"branches: {seen} of {len(found.branches)} exercised ({found.ratio:.1%}): "
-        "requirements not applicable, 'if'/'else', min/max arguments, and/or operands, "
-        "band rows",
-        highlight=False,
-    )
+    total = len(found.branches)
+    said = say("branches_line", seen=seen, total=total, ratio=percent(found.ratio))
+    out.print(said, highlight=False, markup=False)

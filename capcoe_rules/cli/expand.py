@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.common import RulesOption, command, err, fail, load_engine, os_failure
+from capcoe_rules.cli.localized import language, say
 
 
 @command("expand")
@@ -29,7 +29,7 @@ def expand(
     try:
         count = expand_decisions(engine, decisions, cases, out_path)
     except DecisionMismatchError as error:
-        fail(say("nothing_written", path=decisions, reason=error), 1)
+        fail(say("nothing_written", path=decisions, reason=error.messages()[language()]), 1)
     except OSError as error:
-        fail(str(error), 2)
+        fail(os_failure(error), 2)
     err.print(say("expanded", count=count, path=out_path), markup=False, highlight=False)

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import command, err, fail
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.common import command, err, fail, os_reason_said
+from capcoe_rules.cli.localized import language, say
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,15 @@ def _format(path: Path) -> _Result:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        message = say("unreadable_rule_file", path=display_path(path), reason=error)
+        reason = os_reason_said(error) if isinstance(error, OSError) else say("not_utf8")
+        message = say("unreadable_rule_file", path=display_path(path), reason=reason)
         err.print(message, markup=False, highlight=False)
         return _Result(path, "", None)
     try:
         return _Result(path, text, format_text(text, manifest=path.name == MANIFEST))
     except FormatError as error:
-        print(Problem(display_path(path), error.position, error.code, str(error)))
+        problem = Problem.of(display_path(path), error.position, error.code, error.text, error.hint)
+        print(problem.text(language()))
         return _Result(path, text, None)
 
 
@@ -114,8 +116,8 @@ def _print_diff(result: _Result) -> None:
     lines = difflib.unified_diff(
         before.splitlines(keepends=True),
         result.after.splitlines(keepends=True),
-        fromfile=f"{name} (now)",
-        tofile=f"{name} (formatted)",
+        fromfile=f"{name} ({say('fmt_now')})",
+        tofile=f"{name} ({say('fmt_formatted')})",
     )
     print("".join(lines), end="")
 

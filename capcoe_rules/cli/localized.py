@@ -93,6 +93,37 @@ def say(key: str, **fields: object) -> str:
     return pick(MESSAGES[key]).format(**fields)
 
 
+def grouped(number: int) -> str:
+    """``number`` grouped by thousands as the invocation's language writes it: 4.654 in
+    Italian, 4,654 in English."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if language() == "it" else text
+
+
+def decimal(number: object, spec: str = ",") -> str:
+    """A number formatted by ``spec`` (grouped by thousands, with its own decimals by
+    default), as the invocation's language writes it: 1.234,5 in Italian, 1,234.5 in
+    English."""
+    text = format(number, spec)
+    if language() == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def fixed(number: float, digits: int = 2) -> str:
+    """``number`` with ``digits`` decimals, as the invocation's language writes it: 1,70
+    in Italian, 1.70 in English (seconds, rates)."""
+    text = f"{number:.{digits}f}"
+    return text.replace(".", ",") if language() == "it" else text
+
+
+def percent(ratio: float) -> str:
+    """``ratio`` as a percentage with one decimal, as the invocation's language writes it:
+    87,5% in Italian, 87.5% in English."""
+    text = f"{ratio:.1%}"
+    return text.replace(".", ",") if language() == "it" else text
+
+
 def help_key(command: str, parameter: str) -> str:
     """The catalogue key of a parameter's help: the command's own, else the shared one."""
     own = f"{command}.{parameter}"

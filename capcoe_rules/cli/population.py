@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from capcoe_rules.cli.common import command, err
-from capcoe_rules.cli.localized import say
+from capcoe_rules.cli.localized import fixed, grouped, say
 
 DEFAULT_OUT = Path("fixtures/population/national.jsonl")
 
@@ -38,5 +38,6 @@ def population(
     else:
         count = write_population(out_path, seed)
         written = "population_written"
-    seconds = f"{time.perf_counter() - started:.2f}"
-    err.print(say(written, count=count, path=out_path, seconds=seconds), markup=False)
+    seconds = fixed(time.perf_counter() - started)
+    said = say(written, count=grouped(count), path=out_path, seconds=seconds)
+    err.print(said, markup=False, highlight=False)

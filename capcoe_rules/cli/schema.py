@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, command, err, fail, out
+from capcoe_rules.cli.common import RulesOption, command, err, fail, os_failure, out
 from capcoe_rules.cli.localized import language, say
 
 
@@ -31,8 +31,9 @@ def schema(
     if unknown:
         fail(say("unknown_schema", names=", ".join(unknown), known=", ".join(SCHEMAS)), 2)
     if not names and out_dir is None:
-        for kind in SCHEMAS.values():
-            out.print(f"{kind.name:<20} {kind.title}", highlight=False, markup=False)
+        for kind in SCHEMAS.values():  # the schema's own title, in the files, is English
+            title = say(f"schema_{kind.name}")
+            out.print(f"{kind.name:<20} {title}", highlight=False, markup=False)
         return
     try:
         models = Engine.from_path(rules).decision_models
@@ -41,7 +42,7 @@ def schema(
             print(problem.text(language()), file=sys.stderr)
         fail(say("rule_set_has_problems", path=rules), 1)
     except FileNotFoundError as error:
-        fail(str(error), 2)
+        fail(os_failure(error), 2)
     chosen = names or list(SCHEMAS)
     if out_dir is None:
         if len(chosen) > 1:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import RulesOption, command, fail, out, stderr_console
-from capcoe_rules.cli.localized import language, say
+from capcoe_rules.cli.common import RulesOption, command, fail, os_failure, out, stderr_console
+from capcoe_rules.cli.localized import grouped, language, say
 
 if TYPE_CHECKING:  # hypothesis is in the test extra: imported only when the command runs
     from capcoe_rules.language import CheckedRuleSet
@@ -40,11 +40,11 @@ def selftest(
             print(problem.text(language()))
         fail(say("selftest_rule_set_problems", path=rules), 1)
     except FileNotFoundError as error:
-        fail(str(error), 2)
+        fail(os_failure(error), 2)
     try:
         reports = _run(checks, ruleset, cases, generated, seed)
     except checks.SelfTestError as error:
-        fail(str(error), 1)
+        fail(say("selftest_cannot_generate", reason=error.reason), 1)
     _print(rules, reports)
 
 
@@ -63,7 +63,7 @@ def _run(
             )
         )
         if generated and reports[-1].passed:
-            task = progress.add_task("generated rule sets", total=generated)
+            task = progress.add_task(say("selftest_generated_task"), total=generated)
             reports.append(
                 checks.check_generated_rulesets(
                     generated, cases, seed=seed, progress=lambda n: progress.advance(task, n)
@@ -74,14 +74,26 @@ def _run(
 
 def _print(rules: Path, reports: list[SelfTestReport]) -> None:
     own = reports[0]
-    out.print(f"{rules}: {own.cases} cases decided by both evaluators", highlight=False)
+    said = say("selftest_cases", path=rules, cases=grouped(own.cases))
+    out.print(said, highlight=False, markup=False)
     if len(reports) > 1:
         other = reports[1]
-        out.print(f"generated: {other.rulesets} rule sets, {other.cases} cases", highlight=False)
+        generated = say(
+            "selftest_generated", rulesets=grouped(other.rulesets), cases=grouped(other.cases)
+        )
+        out.print(generated, highlight=False, markup=False)
     for report in reports:
         if report.disagreement is not None:
             for path, text in report.ruleset_sources.items():
                 out.print(f"--- {path}\n{text}", markup=False, highlight=False)
-            out.print(str(report.disagreement), markup=False, highlight=False)
+            found = report.disagreement
+            disagree = say(
+                "selftest_disagree",
+                day=found.as_of,
+                engine=found.engine,
+                reference=found.reference,
+                case=repr(found.case),
+            )
+            out.print(disagree, markup=False, highlight=False)
             raise typer.Exit(1)
-    out.print("[green]no disagreement[/green]: the engine decides as the specification")
+    out.print(say("selftest_agree"), style="green", markup=False, highlight=False)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from capcoe_rules.cli.common import command, default_rules, err, fail
+from capcoe_rules.cli.common import command, default_rules, err, fail, os_failure
 from capcoe_rules.cli.localized import language, say
 from capcoe_rules.service import DEFAULT_MAX_BODY_BYTES  # a constant: the package is light
 
@@ -38,18 +38,16 @@ def serve(
         fail(say("two_of_one_version", versions=", ".join(versions)), 2)
     for index, engine in enumerate(engines):
         ruleset = engine.ruleset
-        where = "/v1/ and " if index == 0 else ""
-        err.print(
-            f"capcoe-rules: {ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]}) "
-            f"from {engine.origin} under {where}/v1/rulesets/{ruleset.version}/",
-            markup=False,
-            highlight=False,
+        serving = say(
+            "serving_ruleset",
+            ruleset=f"{ruleset.name} {ruleset.version} ({ruleset.content_hash[:19]})",
+            origin=engine.origin,
+            where=say("serving_default") if index == 0 else "",
+            version=ruleset.version,
         )
-    err.print(
-        f"capcoe-rules: http://{host}:{port}/ (OpenAPI: /docs), {workers} worker(s)",
-        markup=False,
-        highlight=False,
-    )
+        err.print(serving, markup=False, highlight=False)
+    at = say("serving_at", host=host, port=port, workers=workers)
+    err.print(at, markup=False, highlight=False)
     try:
         run(
             engines,
@@ -75,4 +73,4 @@ def _engine(directory: Path) -> Engine:
             print(problem.text(language()), file=sys.stderr)
         fail(say("server_not_started", path=directory), 1)
     except FileNotFoundError as error:
-        fail(str(error), 2)
+        fail(os_failure(error), 2)

@@ -8,7 +8,8 @@ by side. Each decision names the version that took it (``ruleset.version``, and 
 A decision is answered as the library writes it: the bytes of
 ``Engine.evaluate(case).to_json()`` (:mod:`.routes`). Requests are read within a size
 limit (413 above it); a malformed case is a 422 whose body lists each field path and
-reason in Italian and English, and so is every other error the service answers.
+reason in the request's language (:mod:`.language`) and in both Italian and English, and
+so is every other error the service answers.
 Decisions are cheap (well under a millisecond) and are taken on the event loop; an
 allocation round, which can take seconds, runs in a worker thread so that it never holds
 up other requests.
@@ -20,7 +21,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -30,12 +31,19 @@ from starlette.exceptions import HTTPException
 
 from capcoe_rules.case_messages import describe
 from capcoe_rules.engine import Engine
+from capcoe_rules.errors import Text
 from capcoe_rules.models.application import Application
 from capcoe_rules.models.decision import RuleSetRef
 from capcoe_rules.models.payment import PaymentClaim
 from capcoe_rules.models.round_input import AllocationRound
 from capcoe_rules.service import DEFAULT_MAX_BODY_BYTES
-from capcoe_rules.service.models import Bilingual, Health, RuleSetLink
+from capcoe_rules.service.language import (
+    DEFAULT_LANGUAGE,
+    UnknownLanguageError,
+    answer_language,
+    language_or_default,
+)
+from capcoe_rules.service.models import Health, RuleSetLink
 from capcoe_rules.service.responses import error_response, invalid
 from capcoe_rules.service.routes import RuleSetRoutes
 
@@ -74,7 +82,9 @@ def create_app(
 _DESCRIPTION = """\
 A case (an application or a payment claim) in, its decision out, exactly as the
 capcoe-rules library writes it. Every decision names the rule set, version and content
-hash that took it. Errors answer with each problem in Italian and English.
+hash that took it. Errors answer in the request's language (`?lang=en` or
+`Accept-Language: en` for English; Italian by default), and carry each message in Italian
+and English too (`message_it`, `message_en`).
 
 `/v1/...` decides with the default rule set; `/v1/rulesets/{version}/...` with any rule
 set served (see `GET /v1/rulesets`).
@@ -97,6 +107,7 @@ def _add_index(app: FastAPI, engines: Sequence[Engine]) -> None:
         tags=["service"],
         response_model=list[RuleSetLink],
         summary="The rule sets served, side by side",
+        dependencies=[Depends(answer_language)],
     )
     async def rulesets() -> list[RuleSetLink]:
         return [
@@ -124,29 +135,36 @@ def _add_error_handlers(app: FastAPI) -> None:
             )
             for item in jsonable_encoder(error.errors(), custom_encoder={Exception: str})
         ]
-        return invalid(problems, Bilingual(it="Richiesta non valida", en="Invalid request"))
+        return invalid(problems, language_or_default(request), INVALID_REQUEST)
+
+    async def unknown_language(request: Request, error: Exception) -> Response:
+        assert isinstance(error, UnknownLanguageError)
+        return error_response(error.status, UNKNOWN_LANGUAGE, DEFAULT_LANGUAGE, [error.problem])
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
-        words = _HTTP_WORDS.get(error.status_code)
-        summary = (
-            Bilingual(it=words[0], en=words[1])
-            if words
-            else Bilingual(it=f"Errore HTTP {error.status_code}", en=str(error.detail))
-        )
-        return error_response(error.status_code, summary, headers=error.headers)
+        code = error.status_code
+        summary = _HTTP_WORDS.get(code) or Text(f"HTTP error {code}", f"Errore HTTP {code}")
+        language = language_or_default(request)
+        return error_response(code, summary, language, headers=error.headers)
 
     async def internal_error(request: Request, error: Exception) -> Response:
-        return error_response(500, Bilingual(it="Errore interno", en="Internal error"))
+        return error_response(500, INTERNAL_ERROR, language_or_default(request))
 
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(UnknownLanguageError, unknown_language)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
 
 
-_HTTP_WORDS: dict[int, tuple[str, str]] = {
-    404: ("Non trovato", "Not found"),
-    405: ("Metodo non consentito", "Method not allowed"),
+INVALID_REQUEST = Text("Invalid request", "Richiesta non valida")
+UNKNOWN_LANGUAGE = Text("Unknown language", "Lingua sconosciuta")
+INTERNAL_ERROR = Text("Internal error", "Errore interno")
+_HTTP_WORDS: dict[int, Text] = {
+    400: Text("Bad request", "Richiesta errata"),
+    404: Text("Not found", "Non trovato"),
+    405: Text("Method not allowed", "Metodo non consentito"),
+    415: Text("Unsupported media type", "Tipo di contenuto non supportato"),
 }
 
 

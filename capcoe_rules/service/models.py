@@ -19,26 +19,37 @@ class Bilingual(_Answer):
 
 
 class FieldProblemOut(_Answer):
-    """One thing wrong in what was sent: where (a dotted field path, "" for the whole) and why."""
+    """One thing wrong in what was sent: where (a dotted field path, "" for the whole), its
+    kind, and why and how to fix it in the request's language, then in each language."""
 
     path: str
-    message: Bilingual
     code: str | None = None
     """The kind of problem (``missing``, ``date_parsing``, ``unknown_istat_code``...)."""
-    hint: Bilingual | None = None
-    """How to fix it, where known."""
+    message: str
+    """In the request's language (``?lang``, ``Accept-Language``; Italian by default)."""
+    message_it: str
+    message_en: str
+    hint: str | None = None
+    """How to fix it, where known, in the request's language."""
+    hint_it: str | None = None
+    hint_en: str | None = None
 
 
 class ErrorBody(_Answer):
-    """Why a request was refused (422, 404, 413, 500): a summary and each problem."""
+    """Why a request was refused (422, 404, 406, 413, 500): a summary and each problem,
+    in the request's language (``language``) and in each language."""
 
-    error: Bilingual
+    language: Literal["it", "en"]
+    error: str
+    error_it: str
+    error_en: str
     problems: list[FieldProblemOut] = []
 
 
 class BatchErrorLine(_Answer):
     """A line of ``POST /v1/decisions:batch`` that could not be decided, in place of its
-    decision: the CLI's error-file line, with each message in Italian and English."""
+    decision: the CLI's error-file line, each message in the request's language and in
+    Italian and English."""
 
     line: int
     id: str | None

@@ -1,4 +1,5 @@
-"""The service's own answers: errors in Italian and English, and decisions explained in words."""
+"""The service's own answers: errors in the request's language and in both, and decisions
+explained in words."""
 
 from __future__ import annotations
 
@@ -9,36 +10,51 @@ from typing import Any
 from fastapi.responses import Response
 
 from capcoe_rules.engine.engine import AnyDecision
-from capcoe_rules.errors import FieldProblem
+from capcoe_rules.errors import FieldProblem, Text
 from capcoe_rules.models.decision import Finding
+from capcoe_rules.service.language import Language
 from capcoe_rules.service.models import Bilingual, ErrorBody, ExplanationLine, FieldProblemOut
 
 JSON = "application/json"
-INVALID_CASE = Bilingual(it="Caso non valido", en="Invalid case")
+INVALID_CASE = Text("Invalid case", "Caso non valido")
 
 
-def problem_out(problem: FieldProblem) -> FieldProblemOut:
+def problem_out(problem: FieldProblem, language: Language) -> FieldProblemOut:
     hint = problem.hint
+    italian, english = problem.message_in("it"), problem.message_in("en")
     return FieldProblemOut(
         path=problem.path,
-        message=Bilingual(it=problem.message_in("it"), en=problem.message),
         code=problem.code or None,
-        hint=None if hint is None else Bilingual(it=hint.it, en=hint.en),
+        message=italian if language == "it" else english,
+        message_it=italian,
+        message_en=english,
+        hint=None if hint is None else hint.pick(language),
+        hint_it=None if hint is None else hint.it,
+        hint_en=None if hint is None else hint.en,
     )
 
 
 def error_response(
     status: int,
-    error: Bilingual,
+    error: Text,
+    language: Language,
     problems: Iterable[FieldProblem] = (),
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    body = ErrorBody(error=error, problems=[problem_out(problem) for problem in problems])
+    body = ErrorBody(
+        language=language,
+        error=error.pick(language),
+        error_it=error.it,
+        error_en=error.en,
+        problems=[problem_out(problem, language) for problem in problems],
+    )
     return Response(body.model_dump_json(), status_code=status, media_type=JSON, headers=headers)
 
 
-def invalid(problems: Sequence[FieldProblem], error: Bilingual = INVALID_CASE) -> Response:
-    return error_response(422, error, problems)
+def invalid(
+    problems: Sequence[FieldProblem], language: Language, error: Text = INVALID_CASE
+) -> Response:
+    return error_response(422, error, language, problems)
 
 
 STATUS_WORDS = {

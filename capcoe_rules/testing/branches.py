@@ -28,7 +28,7 @@ from typing import Any
 from capcoe_rules.engine.compiler import Exception_
 from capcoe_rules.engine.engine import ReferenceEvaluator, ReferenceMatcher
 from capcoe_rules.engine.interpreter import arithmetic, compare, read
-from capcoe_rules.errors import CaseError, EvaluationError
+from capcoe_rules.errors import CaseError, EvaluationError, Text
 from capcoe_rules.language.expressions import (
     Arithmetic,
     Call,
@@ -58,15 +58,25 @@ class Branch:
     rule_id: str
     file: str
     position: Position
-    what: str
+    said: Text
+    """What the examples never did, in Italian and English."""
     seen: int = 0
+
+    @property
+    def what(self) -> str:
+        """What the examples never did, in English."""
+        return self.said.en
 
     @property
     def place(self) -> str:
         return f"{self.file}:{self.position.line}:{self.position.column}"
 
+    def text(self, language: str = "en") -> str:
+        """``file:line:col: RULE-ID: what`` in ``language``."""
+        return f"{self.place}: {self.rule_id}: {self.said.pick(language)}"
+
     def __str__(self) -> str:
-        return f"{self.place}: {self.rule_id}: {self.what}"
+        return self.text("en")
 
 
 @dataclass
@@ -147,7 +157,10 @@ class _Catalogue:
                 rule.id,
                 rule.file,
                 self._place(rule, "when", rule.when),
-                "never not applicable (its 'when' never failed)",
+                Text(
+                    "never not applicable (its 'when' never failed)",
+                    "mai non applicabile (il suo 'when' non è mai risultato falso)",
+                ),
             )
             self._add((id(rule), "not_applicable"), branch)
         for key in ("when", "require", "value"):
@@ -157,29 +170,45 @@ class _Catalogue:
                     self._node(rule, key, item)
 
     def _node(self, rule: Rule, key: str, node: Node) -> None:
-        def add(target: Node, label: str, what: str) -> None:
+        def add(target: Node, label: str, what: Text) -> None:
             self._add(
                 (id(node), label), Branch(rule.id, rule.file, self._place(rule, key, target), what)
             )
 
         match node:
             case Choice(then=then, otherwise=otherwise):
-                add(then, "then", f"'if' branch `{render(then)}` never taken")
-                add(otherwise, "else", f"'else' branch `{render(otherwise)}` never taken")
+                then_text, otherwise_text = render(then), render(otherwise)
+                add(
+                    then,
+                    "then",
+                    Text(
+                        f"'if' branch `{then_text}` never taken",
+                        f"ramo 'if' `{then_text}` mai preso",
+                    ),
+                )
+                add(
+                    otherwise,
+                    "else",
+                    Text(
+                        f"'else' branch `{otherwise_text}` never taken",
+                        f"ramo 'else' `{otherwise_text}` mai preso",
+                    ),
+                )
             case Call(function="min" | "max" as function, args=args):
                 for index, arg in enumerate(args):
-                    add(arg, f"arg{index}", f"{function}() argument `{render(arg)}` never won")
+                    shown = render(arg)
+                    never_won = Text(
+                        f"{function}() argument `{shown}` never won",
+                        f"l'argomento `{shown}` di {function}() non ha mai vinto",
+                    )
+                    add(arg, f"arg{index}", never_won)
             case Logic(op=op, operands=operands):
                 short = op == "or"  # the value that ends the evaluation
                 for index, operand in enumerate(operands):
-                    name = f"'{op}' operand `{render(operand)}`"
-                    add(operand, f"{index}:{short}", f"{name} never made it {_word(short)}")
+                    shown = render(operand)
+                    add(operand, f"{index}:{short}", _never_decided(op, shown, short))
                     if index == len(operands) - 1:
-                        add(
-                            operand,
-                            f"{index}:{not short}",
-                            f"{name} never made it {_word(not short)}",
-                        )
+                        add(operand, f"{index}:{not short}", _never_decided(op, shown, not short))
 
     def _band_rows(self, case_rules: CaseRules, lookup: str) -> None:
         found = next(item for item in case_rules.lookups if item.name == lookup)
@@ -199,7 +228,10 @@ class _Catalogue:
                 f"{lookup} ({case_rules.case_type})",
                 display,
                 position,
-                f"band row {key!r} of table {table.name!r} never hit",
+                Text(
+                    f"band row {key!r} of table {table.name!r} never hit",
+                    f"fascia {key!r} della tabella {table.name!r} mai raggiunta",
+                ),
             )
             self.rows[(case_rules.case_type, lookup, key)] = branch
             self.ordered.append(branch)
@@ -240,8 +272,12 @@ def _inner(node: Node) -> str:
     return render(node) if simple else f"({render(node)})"
 
 
-def _word(value: bool) -> str:
-    return "true" if value else "false"
+def _never_decided(op: str, operand: str, value: bool) -> Text:
+    word = "true" if value else "false"
+    return Text(
+        f"'{op}' operand `{operand}` never made it {word}",
+        f"l'operando `{operand}` di '{op}' non l'ha mai resa {'vera' if value else 'falsa'}",
+    )
 
 
 class _Tracer:

@@ -6,6 +6,7 @@ rule changes by running the examples, without writing Python.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             found.add(path)
         else:
-            raise FileNotFoundError(f"{path} does not exist")
+            raise FileNotFoundError(errno.ENOENT, "no such file or directory", str(path))
     return sorted(found)
 
 

@@ -129,8 +129,16 @@ def _run(test: Callable[[], None], report: SelfTestReport) -> None:
         report.disagreement = found.disagreement
         report.ruleset_sources = found.sources
     except HypothesisException as error:  # e.g. cases that cannot be generated
-        raise SelfTestError(f"cases could not be generated: {error}") from None
+        raise SelfTestError(str(error)) from None
 
 
 class SelfTestError(Exception):
-    """The self-test could not run (not a disagreement: nothing was compared)."""
+    """The self-test could not run (not a disagreement: nothing was compared): why cases
+    could not be generated (hypothesis's words)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"cases could not be generated: {reason}")
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.reason,))

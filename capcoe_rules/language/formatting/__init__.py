@@ -9,7 +9,7 @@ same text.
 
 from __future__ import annotations
 
-from capcoe_rules.errors import Code, FormatError
+from capcoe_rules.errors import Code, FormatError, Text
 from capcoe_rules.language.formatting.meaning import same_meaning
 from capcoe_rules.language.formatting.source import SourceError, parse
 from capcoe_rules.language.formatting.style import MANIFEST, RULE_FILE, WIDTH
@@ -30,10 +30,15 @@ def format_text(text: str, manifest: bool = False) -> str:
         source = parse(text)
         formatted = Writer(source).document(MANIFEST if manifest else RULE_FILE)
     except SourceError as error:
-        raise FormatError(error.position, error.code, str(error)) from None
+        raise FormatError(error.position, error.code, error.text, error.hint) from None
     except RecursionError:
         raise FormatError(
-            Position(1, 1), Code.YAML_SYNTAX, "values nested too deeply to be formatted"
+            Position(1, 1),
+            Code.YAML_SYNTAX,
+            Text(
+                "values nested too deeply to be formatted",
+                "valori annidati troppo in profondità per essere formattati",
+            ),
         ) from None
     try:
         same = same_meaning(source, parse(formatted))
@@ -43,7 +48,12 @@ def format_text(text: str, manifest: bool = False) -> str:
         raise FormatError(
             Position(1, 1),
             Code.YAML_SYNTAX,
-            "fmt could not rewrite this file without changing a value or a comment; "
-            "it is left as it is (please report it with the file)",
+            Text(
+                "fmt could not rewrite this file without changing a value or a comment; "
+                "it is left as it is",
+                "fmt non riesce a riscrivere questo file senza cambiare un valore o un "
+                "commento; è lasciato com'è",
+            ),
+            Text("please report it with the file", "segnalalo allegando il file"),
         )
     return formatted

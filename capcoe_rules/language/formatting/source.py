@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
+from capcoe_rules.language.mistakes import yaml_syntax
 from capcoe_rules.language.problems import Position
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -32,10 +33,14 @@ _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*")
 class SourceError(ValueError):
     """A file the formatter cannot read or will not rewrite, with the place to look at."""
 
-    def __init__(self, position: Position, code: str, message: str) -> None:
+    def __init__(
+        self, position: Position, code: str, message: Text, hint: Text | None = None
+    ) -> None:
         self.position = position
         self.code = code
-        super().__init__(message)
+        self.text = message
+        self.hint = hint
+        super().__init__(message.en)
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,11 @@ def parse(text: str) -> Source:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         position = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        reason = error.problem or error.context or "invalid YAML"
-        raise SourceError(position, Code.YAML_SYNTAX, f"YAML syntax error: {reason}") from None
+        reason = error.problem or error.context or ""
+        lines = text.splitlines()
+        line_text = lines[position.line - 1] if position.line <= len(lines) else ""
+        plain, hint = yaml_syntax(reason, line_text)  # the checker's own words
+        raise SourceError(position, Code.YAML_SYNTAX, plain, hint) from None
     finally:
         loader.dispose()
     found = _comments(text, loader.seen)
@@ -141,8 +149,13 @@ def _refuse_alias_bombs(root: yaml.Node) -> None:
         raise SourceError(
             Position(1, 1),
             Code.YAML_SYNTAX,
-            f"its aliases (*name) would write more than {MAX_WRITTEN_NODES:,} values: "
-            "write the values out",
+            Text(
+                f"its aliases (*name) would write more than {MAX_WRITTEN_NODES:,} values",
+                f"i suoi alias (*nome) scriverebbero più di {MAX_WRITTEN_NODES:,} valori".replace(
+                    ",", "."
+                ),
+            ),
+            Text("write the values out", "scrivi i valori per esteso"),
         )
 
 

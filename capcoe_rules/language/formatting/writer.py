@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from capcoe_rules.errors import Code
+from capcoe_rules.errors import Code, Text
 from capcoe_rules.language.formatting import scalars
 from capcoe_rules.language.formatting.source import Source, SourceError
 from capcoe_rules.language.formatting.style import ANY, INDENT, WIDTH, Shape
@@ -217,7 +217,11 @@ class Writer:
             raise SourceError(
                 Position(mark.line + 1, mark.column + 1),
                 Code.YAML_SYNTAX,
-                "fmt does not rewrite a key that is a list or a mapping",
+                Text(
+                    "fmt does not rewrite a key that is a list or a mapping",
+                    "fmt non riscrive una chiave che è una lista o un insieme di campi",
+                ),
+                Text("write the key as a plain name", "scrivi la chiave come un semplice nome"),
             )
         return scalars.inline_scalar(key, flow)
 
