@@ -456,8 +456,12 @@ CATALOGUE: dict[str, Entry] = {
         "decidi il caso a una data di quel periodo (as_of, o --as-of)",
     ),
     "not_in_force": _e(
-        "{error}",
-        "le regole non hanno un valore a quella data: {error}",
+        "parameter {parameter} has no value on {day}",
+        "il parametro {parameter} non ha un valore il {day}",
+        "give it a value from that day in its rule file (an entry of 'values:' with 'from:'), "
+        "or decide the case as of another date",
+        "dagli un valore da quel giorno nel suo file di regole (una voce di 'values:' con "
+        "'from:'), o decidi il caso a un'altra data",
     ),
     "payment_undeclared": _e(
         "the rule set declares no 'payment:' names (payable, final_missed, recovery_share): "

@@ -114,3 +114,30 @@ def test_a_record_error_is_a_value_of_the_family() -> None:
         '{"line": 7, "id": "X-1", "errors": [{"path": "id", "message": "missing", "code": null, '
         '"message_it": "non valido: missing", "hint": null, "hint_it": null}]}'
     )
+
+
+def test_a_day_without_parameters_names_the_parameter_or_the_period_in_both_languages() -> None:
+    import dataclasses  # noqa: PLC0415
+    import datetime as dt  # noqa: PLC0415
+
+    from capcoe_rules.engine.case_data import not_in_force  # noqa: PLC0415
+    from capcoe_rules.language.loading import load_ruleset  # noqa: PLC0415
+
+    ruleset = load_ruleset(RULES)
+    outside = not_in_force(ruleset, ruleset.in_force_to + dt.timedelta(days=1))
+    assert outside.code == "outside_period"
+    assert "fuori dal periodo di vigenza" in outside.message_in("it")
+    # The checker refuses a parameter with a gap: this one ends early all the same.
+    name, parameter = next(iter(ruleset.parameters.items()))
+    last = ruleset.in_force_to - dt.timedelta(days=1)
+    ended = tuple(
+        dataclasses.replace(value, to=min(value.to or last, last)) for value in parameter.values
+    )
+    parameters = {**ruleset.parameters, name: dataclasses.replace(parameter, values=ended)}
+    shortened = dataclasses.replace(ruleset, parameters=parameters)
+    problem = not_in_force(shortened, ruleset.in_force_to)
+    assert problem.code == "not_in_force" and problem.path == "as_of"
+    day = ruleset.in_force_to.isoformat()
+    assert problem.message == f"parameter {name!r} has no value on {day}"
+    assert problem.message_in("it") == f"il parametro {name!r} non ha un valore il {day}"
+    assert problem.hint is not None and "values:" in problem.hint.it

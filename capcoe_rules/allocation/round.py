@@ -44,8 +44,8 @@ from capcoe_rules.allocation.models import (
 from capcoe_rules.allocation.rationing import Claimant, Limits, Plan, Rationing, ordered, ration
 from capcoe_rules.case_messages import case_problem, count
 from capcoe_rules.engine import Engine, parse_case
-from capcoe_rules.engine.case_data import CaseInput
-from capcoe_rules.errors import CaseError, FieldProblem, NotInForceError, RoundError, Text
+from capcoe_rules.engine.case_data import CaseInput, not_in_force
+from capcoe_rules.errors import CaseError, NotInForceError, RoundError, Text
 from capcoe_rules.language.allocation import Allocation, Labels, Method, Pool
 from capcoe_rules.language.expressions import Ref
 from capcoe_rules.models.application import Application
@@ -90,8 +90,8 @@ def allocate_round(
     day = as_of if as_of is not None else _latest_day(cases)
     try:
         values = engine.ruleset.parameters_on(day)
-    except NotInForceError as error:
-        raise RoundError(_not_in_force(engine, day, error)) from None
+    except NotInForceError:
+        raise RoundError(not_in_force(engine.ruleset, day)) from None
     chosen = _method(declaration, method if method is not None else str(values[declaration.method]))
     people, excluded = _participants(engine, declaration, chosen, day, cases, invalid)
     limits = Limits(
@@ -152,20 +152,6 @@ def _read(
             used_again = case_problem("id", "id_used_again", case.id, others=others)
             invalid.append(Invalid.of(label, [used_again]))
     return kept, invalid
-
-
-def _not_in_force(engine: Engine, day: dt.date, error: NotInForceError) -> FieldProblem:
-    ruleset = engine.ruleset
-    if ruleset.in_force_from <= day <= ruleset.in_force_to:  # a parameter without a value
-        return case_problem("as_of", "not_in_force", error=str(error))
-    return case_problem(
-        "as_of",
-        "outside_period",
-        day=day.isoformat(),
-        ruleset=repr(ruleset.name),
-        start=ruleset.in_force_from.isoformat(),
-        end=ruleset.in_force_to.isoformat(),
-    )
 
 
 def _latest_day(cases: list[tuple[str, Application]]) -> dt.date:

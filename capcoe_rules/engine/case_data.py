@@ -119,25 +119,12 @@ class CaseData:
         if found is None:
             try:
                 found = self._ruleset.parameters_on(day)
-            except NotInForceError as error:
-                raise CaseError([self._not_in_force(day, error)]) from None
+            except NotInForceError:
+                raise CaseError([not_in_force(self._ruleset, day)]) from None
             if len(self._parameters) > 4096:  # bound the cache for long-lived engines
                 self._parameters.clear()
             self._parameters[day] = found
         return found
-
-    def _not_in_force(self, day: dt.date, error: NotInForceError) -> FieldProblem:
-        ruleset = self._ruleset
-        if ruleset.in_force_from <= day <= ruleset.in_force_to:  # a parameter without a value
-            return case_problem("as_of", "not_in_force", error=str(error))
-        return case_problem(
-            "as_of",
-            "outside_period",
-            day=day.isoformat(),
-            ruleset=repr(ruleset.name),
-            start=ruleset.in_force_from.isoformat(),
-            end=ruleset.in_force_to.isoformat(),
-        )
 
     def _encoder(self, model: type[BaseModel]) -> Encoder:
         encoder = self._encoders.get(model)
@@ -145,6 +132,27 @@ class CaseData:
             wanted = fields_read(self._case_rules)
             encoder = self._encoders[model] = model_encoder(schema_of(model), wanted)
         return encoder
+
+
+def not_in_force(ruleset: CheckedRuleSet, day: dt.date) -> FieldProblem:
+    """Why ``ruleset`` has no parameters on ``day``: outside its period, or the first of
+    its parameters without a value then (named, so that its file can be fixed)."""
+    if ruleset.in_force_from <= day <= ruleset.in_force_to:
+        for name, parameter in ruleset.parameters.items():
+            try:
+                parameter.value_on(day)
+            except NotInForceError:
+                return case_problem(
+                    "as_of", "not_in_force", parameter=repr(name), day=day.isoformat()
+                )
+    return case_problem(
+        "as_of",
+        "outside_period",
+        day=day.isoformat(),
+        ruleset=repr(ruleset.name),
+        start=ruleset.in_force_from.isoformat(),
+        end=ruleset.in_force_to.isoformat(),
+    )
 
 
 Encoder = Callable[[Any], dict[str, Any]]
