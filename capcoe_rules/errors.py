@@ -350,6 +350,14 @@ class EvaluationError(CapcoeError, RuntimeError):
 
     kind = "evaluation"
 
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else Text(message, message)
+        """Why, in Italian and English (an engine's own consistency check: English only)."""
+        super().__init__(self.text.en)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.text,))
+
 
 class NotInForceError(CapcoeError, LookupError):
     """A date at which a rule set, or one of its parameters, has no value."""

@@ -626,6 +626,8 @@ def test_a_formula_that_fails_on_a_case_is_a_bad_record_and_the_batch_goes_on(
         assert (error["line"], error["id"]) == (2, "HUGE")
         assert "PROVA-QUADRATO-" in error["errors"][0]["message"]
         assert "cannot be computed" in error["errors"][0]["message"]
+        italian = error["errors"][0]["message_it"]
+        assert "non si può calcolare" in italian and "regola PROVA-QUADRATO-" in italian
 
 
 # -- temporary files ------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def decide_record(
     except CaseError as error:
         return RecordError(record.line, _case_id(case), tuple(error.problems))
     except EvaluationError as error:
-        failed = case_problem("", "evaluation_failed", error=str(error))
+        failed = case_problem("", "evaluation_failed", error=error.text)
         return RecordError(record.line, _case_id(case), (failed,))
     outcome, category = tally_key(decision)
     return Decided(record.line, decision.json, outcome, category)

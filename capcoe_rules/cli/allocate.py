@@ -68,7 +68,7 @@ def allocate(
         reason = dataclasses.replace(error.problem, path="").text(language())
         fail(say("round_impossible", reason=reason), 2)
     except EvaluationError as error:
-        fail(say("rule_not_evaluated", path=rules, reason=error), 1)
+        fail(say("rule_not_evaluated", path=rules, reason=error.text.pick(language())), 1)
     try:
         write_json(result, out_path)
         if csv_path is not None:

@@ -20,7 +20,7 @@ from capcoe_rules.cli.common import (
     load_engine,
     out,
 )
-from capcoe_rules.cli.localized import decimal, say
+from capcoe_rules.cli.localized import decimal, language, say
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -115,7 +115,7 @@ def _decide(
     except CaseError as error:
         _print_case_problems(case_path, case_file.locate(error), lang, as_json)
     except EvaluationError as error:
-        fail(say("rule_not_evaluated", path=rules, reason=error), 1)
+        fail(say("rule_not_evaluated", path=rules, reason=error.text.pick(language())), 1)
 
 
 def _print_case_problems(

@@ -28,6 +28,7 @@ from capcoe_rules.engine.decision_json import DecisionText, DecisionWriter
 from capcoe_rules.engine.decision_models import DecisionModels, decision_models
 from capcoe_rules.engine.plans import RulePlan, reader, render
 from capcoe_rules.errors import EvaluationError
+from capcoe_rules.errors import Text as Said
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.models.decision import Decision, Finding, FindingStatus, RuleSetRef
 from capcoe_rules.models.labels import Text
@@ -188,5 +189,6 @@ def _derive(plan: RulePlan, data: dict[str, Any]) -> Any:
     try:
         value = plan.compute(data)
     except EvaluationError as error:
-        raise EvaluationError(f"rule {rule.id} ({rule.file}): {error}") from None
+        where = Said(f"rule {rule.id} ({rule.file}): ", f"regola {rule.id} ({rule.file}): ")
+        raise EvaluationError(where + error.text) from None
     return round_cents(value) if rule.value.type.base == "money" else value

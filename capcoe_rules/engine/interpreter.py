@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from capcoe_rules.errors import EvaluationError
+from capcoe_rules.errors import EvaluationError, Text
 from capcoe_rules.language.expressions import (
     Arithmetic,
     Call,
@@ -96,5 +96,12 @@ def arithmetic(op: str, left: int | Decimal, right: int | Decimal) -> int | Deci
     """``left op right`` with the one meaning of numbers (:mod:`capcoe_rules.language.numbers`)."""
     try:
         return OPERATIONS[op](left, right)
-    except NotComputableError as error:
-        raise EvaluationError(f"'{op}' cannot be computed: {error}") from None
+    except NotComputableError:
+        raise EvaluationError(
+            Text(
+                f"'{op}' cannot be computed: the result has no decimal value "
+                "(a division by zero, or beyond 10^999999)",
+                f"'{op}' non si può calcolare: il risultato non ha un valore decimale "
+                "(una divisione per zero, o oltre 10^999999)",
+            )
+        ) from None

@@ -308,7 +308,7 @@ class RuleSetRoutes:
 
 
 def failed(error: EvaluationError) -> FieldProblem:
-    return case_problem("", "evaluation_failed", error=str(error))
+    return case_problem("", "evaluation_failed", error=error.text)
 
 
 def error_line(error: RecordError, language: Language) -> str:

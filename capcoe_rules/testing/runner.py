@@ -97,7 +97,9 @@ def run_example(engine: Engine, path: Path, language: str = "en") -> CaseResult:
         lead = Text("case refused:", "caso respinto:")
         return _refused(path, example.description, lead, located, language)
     except EvaluationError as error:
-        failure = Text(f"evaluation failed: {error}", f"valutazione non riuscita: {error}")
+        failure = Text(
+            f"evaluation failed: {error.text.en}", f"valutazione non riuscita: {error.text.it}"
+        )
         return CaseResult(path, example.description, failure=failure, language=language)
     if example.expect.get("error"):
         difference = Difference("error", example.expect["error"], "no error: " + decision.outcome)
