@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -254,3 +255,39 @@ def test_compact_decisions_validate_against_their_schema_and_read_back_typed(
     wrong = json.loads(engine.evaluate_json(make_application(), compact=True).json)
     wrong["derived"]["eu_share"] = 441000  # money is written as text
     assert list(validator.iter_errors(wrong))
+
+
+def test_values_equal_as_numbers_but_written_apart_keep_their_own_text(tmp_path: Path) -> None:
+    """The writer keeps each message and derived value per value shown: 0.5 and 0.50 are
+    one number but two texts (2 x 0.25 is 0.50), so one case's text must never be
+    another's."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "prova.yaml").write_text(
+        "case: application\n"
+        "rules:\n"
+        "  - id: PROVA-QUOTA\n"
+        "    title: {it: Quota di prova}\n"
+        "    basis: prova\n"
+        "    provenance: assumption\n"
+        "    derive: quota_prova\n"
+        "    value: 0.5 if application.hires.tecnico == 1 else application.hires.tecnico * 0.25\n"
+        "  - id: PROVA-AVVISO\n"
+        "    title: {it: Avviso sulla quota}\n"
+        "    basis: prova\n"
+        "    provenance: assumption\n"
+        "    severity: warning\n"
+        "    require: derived.quota_prova > 2\n"
+        "    message:\n"
+        "      it: 'quota {derived.quota_prova}'\n"
+        "      en: 'share {derived.quota_prova}'\n",
+        encoding="utf-8",
+    )
+    engine = Engine.from_path(rules)
+    for posts, written in ((1, "0.5"), (2, "0.50"), (1, "0.5"), (2, "0.50")):
+        case = make_application(hires__tecnico=posts)
+        compact = json.loads(engine.evaluate_json(case, compact=True).json)
+        [warning] = [f for f in compact["findings"] if f["rule_id"] == "PROVA-AVVISO"]
+        assert warning["message"] == {"it": f"quota {written}", "en": f"share {written}"}
+        assert compact["derived"]["quota_prova"] == written
+        assert_compact_regenerates(engine, case, None)
