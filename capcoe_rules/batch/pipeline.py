@@ -64,8 +64,8 @@ def run_batch(
             explain=explain,
         ):
             interrupted()
-            decisions_out.write(chunk.decisions)
-            errors_out.write(chunk.errors)
+            decisions_out.writelines(chunk.decisions)
+            errors_out.writelines(chunk.errors)
             summary.counts.update(chunk.counts)
             summary.errors += chunk.error_count
             if progress is not None:
