@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import localcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from capcoe_rules.bundled import bundled_rules_path
 from capcoe_rules.engine.case_data import CaseInput, case_type_of, parse_case
@@ -24,16 +24,18 @@ from capcoe_rules.engine.decision_models import DecisionModels, decision_models
 from capcoe_rules.engine.durable_session import DurableSession
 from capcoe_rules.engine.evaluation import Decider, Matcher
 from capcoe_rules.engine.interpreter import evaluate
-from capcoe_rules.engine.payments import PaymentDecider
 from capcoe_rules.engine.subjects import BuiltOnFirstUse
 from capcoe_rules.errors import DecisionMismatchError, EvaluationError
 from capcoe_rules.language.loading import load_ruleset
 from capcoe_rules.language.numbers import CONTEXT
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
+from capcoe_rules.models.application import Application
 from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision
-from capcoe_rules.models.payment import PaymentClaim
 from capcoe_rules.models.payment_decision import PaymentDecision
+
+if TYPE_CHECKING:
+    from capcoe_rules.engine.payments import PaymentDecider
 
 AnyDecision = Decision | PaymentDecision
 """What ``evaluate`` returns: a :class:`Decision` for an application, a
@@ -54,6 +56,9 @@ class _Evaluator:
 
     @functools.cached_property
     def _payments(self) -> PaymentDecider:
+        # Imported here: deciding applications never needs the payment models.
+        from capcoe_rules.engine.payments import PaymentDecider  # noqa: PLC0415
+
         return PaymentDecider(self._deciders)
 
     @functools.cached_property
@@ -73,7 +78,7 @@ class _Evaluator:
         with localcontext(CONTEXT):
             model = parse_case(case)
             day = as_of if as_of is not None else model.default_as_of()
-            if isinstance(model, PaymentClaim):
+            if not isinstance(model, Application):  # a payment claim (parse_case says)
                 return self._payments.decide(model, day)
             decider, matcher = self._deciders[case_type_of(model)]
             return decider.decide(matcher, model, day)
@@ -89,7 +94,7 @@ class _Evaluator:
         with localcontext(CONTEXT):
             model = parse_case(case)
             day = as_of if as_of is not None else model.default_as_of()
-            if isinstance(model, PaymentClaim):
+            if not isinstance(model, Application):  # a payment claim (parse_case says)
                 decision = self._payments.decide(model, day)
                 return DecisionText(decision.to_json(), decision.outcome, {})
             decider, matcher = self._deciders[case_type_of(model)]
