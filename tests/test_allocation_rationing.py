@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import deque
 from collections.abc import Sequence
 from decimal import Decimal
@@ -613,3 +614,29 @@ def test_own_request_monotonicity_can_fail_once_posts_move_between_claimants() -
     assert before.shares == {"k2": (0, 0, 0), "k1": (0, 3, 0), "k0": (0, 0, 2)}
     assert after.shares == {"k2": (0, 0, 1), "k1": (0, 3, 0), "k0": (0, 0, 1)}
     assert before.adjusted == {"k2": -1, "k1": 1} and after.adjusted == {"k0": -1, "k1": 1}
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: largest_remainder(-1, [1], [1]), "supply must not be negative"),
+        (lambda: largest_remainder(1, [1, 1], [1]), "one weight per cap"),
+        (lambda: largest_remainder(1, [1], [-1]), "must not be negative"),
+        (lambda: largest_remainder(1, [-1], [1]), "must not be negative"),
+        (lambda: Claimant("a", "a", (1, -1)), "'a': a request is negative"),
+        (lambda: Claimant("a", "a", (1,), criteria=(Fraction(-1),)), "criterion is negative"),
+        (lambda: Claimant("a", "a", (1,), submitted_at=dt.datetime(2024, 1, 1)), "time zone"),
+        (lambda: Limits({"a": -1}, (1,)), "a cap is negative"),
+        (lambda: Limits({"a": 1}, ()), "at least one profile"),
+    ],
+    ids=["supply", "lengths", "cap", "weight", "request", "criterion", "naive", "limit", "none"],
+)
+def test_an_impossible_input_is_refused_by_name(make: Any, words: str) -> None:
+    """A negative supply, request, cap or weight has no meaning in a round: it is refused,
+    never rationed as if it were 0."""
+    with pytest.raises(ValueError, match=re.escape(words)):
+        make()
+
+
+def test_a_request_of_exactly_zero_is_accepted() -> None:
+    assert Claimant("a", "a", (0, 1)).requests == (0, 1)

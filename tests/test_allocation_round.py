@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import RULES, make_application, dump_rule_file
+from conftest import RULES, dump_rule_file, make_application
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from capcoe_rules import Engine
@@ -161,6 +162,15 @@ def test_only_eligible_applications_take_part_and_the_rest_say_why(small_engine:
     assert "submitter: this field is required and missing" in result.invalid[0].problems
     assert result.totals.applications == 6
     assert (result.totals.eligible, result.totals.excluded, result.totals.invalid) == (2, 3, 1)
+
+
+def test_a_rounds_result_cannot_be_changed_after_the_round(small_engine: Engine) -> None:
+    """A result is a record of what was decided: a later edit of it is refused."""
+    result = allocate_round(small_engine, [hiring("OK-1")])
+    with pytest.raises(ValidationError, match="frozen"):
+        result.method = "proporzionale"
+    with pytest.raises(ValidationError, match="frozen"):
+        result.shares[0].id = "OTHER"
 
 
 def test_an_id_used_twice_makes_every_copy_invalid(small_engine: Engine) -> None:

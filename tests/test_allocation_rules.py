@@ -109,6 +109,45 @@ def test_caps_that_do_not_add_up_from_a_date(tmp_path: Path, posts: int) -> None
     assert problem.position.line == line_of(rules, "  profiles:")
 
 
+@pytest.mark.parametrize(
+    ("wrong_from", "wrong_to"),
+    [(dt.date(2021, 1, 1), dt.date(2021, 1, 1)), (dt.date(2029, 12, 31), None)],
+    ids=["first-day", "last-day"],
+)
+def test_caps_that_do_not_add_up_on_the_first_or_last_day_in_force(
+    tmp_path: Path, wrong_from: dt.date, wrong_to: dt.date | None
+) -> None:
+    """The rule set is in force 2021-01-01..2029-12-31: a wrong cap for only its first day,
+    or only its last, is checked on that day like any other."""
+
+    def change(document: dict[str, Any]) -> None:
+        right = 1140
+        wrong = {"from": wrong_from, "value": right + 10}
+        if wrong_to is None:
+            before = {"from": dt.date(2021, 1, 1), "to": wrong_from - dt.timedelta(days=1)}
+            values = [{**before, "value": right}, wrong]
+        else:
+            after = {"from": wrong_to + dt.timedelta(days=1), "value": right}
+            values = [{**wrong, "to": wrong_to}, after]
+        document["parameters"]["hiring_cap_profilo_tecnico"]["values"] = values
+
+    problem = only(check_ruleset(edited(tmp_path, change, "assunzioni/contingenti.yaml")))
+    assert problem.code == "E042"
+    assert f"on {wrong_from} the profile caps add up to 2139" in problem.message
+
+
+def test_caps_are_not_checked_after_the_last_day_in_force(tmp_path: Path) -> None:
+    """A value that starts after the rule set's period (2029-12-31) is never in force."""
+
+    def change(document: dict[str, Any]) -> None:
+        document["parameters"]["hiring_cap_profilo_tecnico"]["values"] = [
+            {"from": dt.date(2021, 1, 1), "to": dt.date(2029, 12, 31), "value": 1140},
+            {"from": dt.date(2030, 1, 1), "value": 1150},
+        ]
+
+    assert check_ruleset(edited(tmp_path, change, "assunzioni/contingenti.yaml")) == []
+
+
 def test_quotas_that_do_not_add_up_to_the_total(tmp_path: Path) -> None:
     def change(document: dict[str, Any]) -> None:
         document["parameters"]["hiring_cap_total"]["values"][0]["value"] = 2300

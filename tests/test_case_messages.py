@@ -580,3 +580,28 @@ def test_a_json_case_file_that_is_not_json_says_where_and_what_in_plain_words(
     assert english.stderr.startswith(
         f"{case}:2:12: not valid JSON: a comma is missing (line 2, column 12); fix: check"
     )
+
+
+def _istat_hint(engine: Engine, code: str) -> str:
+    case = json.loads(_record())
+    case["applicant"]["istat_code"] = code
+    with pytest.raises(CaseError) as caught:
+        engine.evaluate(case)
+    (problem,) = caught.value.problems
+    assert problem.path == "applicant.istat_code" and problem.hint is not None
+    return problem.hint.en
+
+
+def test_a_code_that_lost_its_leading_zero_is_given_back_only_with_it(engine: Engine) -> None:
+    """63049 is 063049 (Napoli) as a spreadsheet writes it: that is the one suggestion,
+    not the comuni one digit away from 63049."""
+    assert _istat_hint(engine, "63049") == (
+        "did you mean '063049' (Napoli)? (write the code in quotes, with its leading zeros)"
+    )
+
+
+def test_at_most_three_near_codes_are_suggested_those_one_swap_away_first(engine: Engine) -> None:
+    """001909 is one digit away from five comuni (Druento, one swap away, first)."""
+    assert _istat_hint(engine, "001909") == (
+        "did you mean '001099' (Druento), '001009' (Andezeno) or '001109' (Front)?"
+    )

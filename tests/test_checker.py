@@ -112,6 +112,43 @@ def test_expression_in_a_block_scalar_is_placed_on_its_own_line(tmp_path: Path) 
     assert problem.code == "E013"
 
 
+@pytest.mark.parametrize("indicator", ["|", "|-", ">", ">-"])
+def test_a_problem_on_a_later_line_of_a_block_expression_is_placed_there(
+    tmp_path: Path, indicator: str
+) -> None:
+    expression = "      (application.hires.total > 0\n      and params.nope)\n"
+    text = RULE_HEAD + f"    require: {indicator}\n{expression}"
+    # Line 9 of the file, after six spaces of indentation and "and ".
+    assert_problem(only(problems_for(tmp_path, text)), "E013", "r.yaml", 9, 11)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("'application.area == ''assunzioni'' and params.nope > 0'", "params"),
+        ('"application.area == \\"assunzioni\\" and params.nope > 0"', "params"),
+        ('"application.area == \\"\\x61ssunzioni\\" and params.nope > 0"', "params"),
+        ('"application.area == \\"\\u0061ssunzioni\\" and params.nope > 0"', "params"),
+        ('"application.area == \\"\\U00000061ssunzioni\\" and params.nope > 0"', "params"),
+        ('"application.area == \\"assunzioni\\" and \\\n      params.nope > 0"', "params"),
+        ('"application.area == \\"assunzioni\\" and \\\n      \\x70arams.nope > 0"', "\\x70arams"),
+        ('"(application.area == \\"assunzioni\\"\n\n      and params.nope > 0)"', "params"),
+    ],
+    ids=["doubled-quote", "escaped-quote", "x", "u", "U", "line-break", "letter", "blank-line"],
+)
+def test_a_problem_after_an_escape_is_placed_where_its_word_is_written(
+    tmp_path: Path, value: str, written: str
+) -> None:
+    """An escape writes one character of the expression with several of the file (\\" or
+    '' for a quote, \\x61 for 'a'), an escaped line break with none: the place of a problem
+    after one is still that of its word in the file."""
+    text = RULE_HEAD + f"    require: {value}\n"
+    lines = text.splitlines()
+    line = next(number for number, content in enumerate(lines, start=1) if written in content)
+    column = lines[line - 1].index(written) + 1
+    assert_problem(only(problems_for(tmp_path, text)), "E013", "r.yaml", line, column)
+
+
 @pytest.mark.parametrize(
     ("expression", "column", "word"),
     [

@@ -214,6 +214,23 @@ def test_batch_writes_compact_decisions_unless_explain_and_expand_restores_them(
     assert expanded.read_bytes() == full.read_bytes()
 
 
+def test_expand_says_how_many_full_decisions_it_wrote(tmp_path: Path) -> None:
+    cases = [make_application(), make_application(id="T-0002")]
+    source = tmp_path / "cases.jsonl"
+    source.write_text("".join(json.dumps(case) + "\n" for case in cases), "utf-8")
+    compact, out = tmp_path / "c.jsonl", tmp_path / "e.jsonl"
+    rules = ["--rules", str(RULES)]
+    assert runner.invoke(app, ["batch", str(source), "-o", str(compact), *rules]).exit_code == 0
+
+    result = runner.invoke(
+        app, ["--lang", "en", "expand", str(compact), "--cases", str(source), "-o", str(out), *rules]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "2 full decisions into" in " ".join(result.output.split())
+    assert len(out.read_text("utf-8").splitlines()) == 2
+
+
 def test_expand_says_which_decision_does_not_match_its_case(tmp_path: Path) -> None:
     cases = [make_application(), make_application(id="T-0002")]
     source = tmp_path / "cases.jsonl"

@@ -316,7 +316,7 @@ def _message_placeholders(
     for language in ("it", "en"):
         text = getattr(doc.message, language)
         if text is None:
-            continue
+            continue  # only en, the last of the two, may be missing: Label.it is required
         where: YamlPath = ("rules", index, "message", language)
         try:
             names = [name for _, name, _, _ in string.Formatter().parse(text) if name]

@@ -1,5 +1,5 @@
 """Where in a YAML file a problem inside an expression is: its line and column, also when
-the expression is quoted, folded or spans lines.
+the expression is quoted, folded, spans lines or holds escapes.
 """
 
 from __future__ import annotations
@@ -10,20 +10,19 @@ from capcoe_rules.language.problems import Position
 from capcoe_rules.language.yaml_source import Path as YamlPath
 from capcoe_rules.language.yaml_source import YamlDocument
 
+_ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+"""Hexadecimal digits after ``\\x``, ``\\u`` and ``\\U`` in a double-quoted YAML text."""
+
 
 def expression_position(document: YamlDocument, where: YamlPath, at: tuple[int, int]) -> Position:
-    """The place in a rule file of offset ``at`` inside the expression at ``where``."""
+    """The place in a rule file of offset ``at`` inside the expression at ``where``: where
+    its character is written, found by walking the source from the scalar's start (YAML
+    folds a plain, quoted or ``>`` scalar's line breaks into spaces, so a place on the
+    expression's one line may lie on a later line of the file). The scalar's start when
+    the walk cannot follow the text."""
     base = document.source.value(where)
-    style = document.source.styles.get(where)
-    traced = _traced_position(document, where, base, style, at)
-    if traced is not None:
-        return traced
-    line_number, column = at
-    if style in ("|", ">"):
-        return _indented(document.text, base.line + line_number, column)
-    if line_number == 1:
-        return Position(base.line, base.column + column + (1 if style in ("'", '"') else 0))
-    return _indented(document.text, base.line + line_number - 1, column)
+    traced = _traced_position(document, where, base, document.source.styles.get(where), at)
+    return base if traced is None else traced
 
 
 def _traced_position(
@@ -33,18 +32,12 @@ def _traced_position(
     style: str | None,
     at: tuple[int, int],
 ) -> Position | None:
-    """Where the expression's character at ``at`` is written, found by walking the source
-    from the scalar's start: YAML folds a plain, quoted or ``>`` scalar's line breaks into
-    spaces, so a place on the expression's one line may lie on a later line of the file.
-    None when the walk cannot follow the scalar (escapes)."""
     value: Any = document.data
-    for part in where:
-        if not isinstance(value, dict | list):
-            return None
-        try:
-            value = value[part]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return None
+    try:
+        for part in where:
+            value = value[part]
+    except (KeyError, IndexError, TypeError):
+        return None
     if not isinstance(value, str):
         return None
     stripped = value.strip()
@@ -66,20 +59,30 @@ def _traced_position(
     elif style in ("'", '"'):
         index += 1
     for position, char in enumerate(value):
-        while index < len(text) and text[index] != char:
-            if not text[index].isspace():
-                return None  # an escape or a quote doubled: leave it to the simple rule
-            index += 1
-        if index >= len(text):
-            return None
+        width = _written_width(text, index, char, style)
+        while width is None:
+            if style == '"' and text.startswith(("\\\n", "\\\r"), index):
+                index += 2  # an escaped line break writes nothing
+            elif text[index : index + 1].isspace():
+                index += 1  # indentation, or a line break folded into the space before
+            else:
+                return None  # not the text YAML read: leave the place at the scalar's start
+            width = _written_width(text, index, char, style)
         if position == target:
             line = text.count("\n", 0, index) + 1
             return Position(line, index - starts[line - 1] + 1)
-        index += 1
+        index += width
     return None
 
 
-def _indented(text: str, line: int, column: int) -> Position:
-    lines = text.splitlines()
-    content = lines[line - 1] if 0 < line <= len(lines) else ""
-    return Position(line, len(content) - len(content.lstrip()) + column + 1)
+def _written_width(text: str, index: int, char: str, style: str | None) -> int | None:
+    """How many characters of ``text`` from ``index`` write the value's ``char``: 1 for the
+    character itself, more for an escape (``\\"`` or ``\\x41`` in double quotes, ``''`` in
+    single quotes); None when ``char`` is not written there."""
+    if style == '"' and text.startswith("\\", index):
+        if text[index + 1 : index + 2] in ("\n", "\r"):
+            return None
+        return 2 + _ESCAPE_DIGITS.get(text[index + 1 : index + 2], 0)
+    if style == "'" and char == "'":
+        return 2 if text.startswith("''", index) else None
+    return 1 if text[index : index + 1] == char else None
