@@ -73,7 +73,8 @@ def statuses(rules: dict[str, set[str]], any_of: bool = False) -> Expectation:
 
     def check(decision: AnyDecision, witness: WitnessCase) -> Outcome:
         found = {f.rule_id: f.status for f in findings_of(decision, witness)}
-        shown = ", ".join(f"{rule}: {found.get(rule, 'absent')}" for rule in rules)
+        # What the engine decided, in its own codes (the same in every language).
+        shown = ", ".join(f"{rule}: {found.get(rule, '-')}" for rule in rules)
         results = [found.get(rule) in wanted for rule, wanted in rules.items()]
         return (any(results) if any_of else all(results)), shown
 
@@ -85,7 +86,7 @@ def refused_by(rules: tuple[str, ...]) -> Expectation:
 
     def check(decision: AnyDecision, witness: WitnessCase) -> Outcome:
         reasons = reasons_of(decision, witness)
-        shown = f"{_outcome(decision)}, reasons: {', '.join(reasons) or '-'}"
+        shown = f"{_outcome(decision)} [{', '.join(reasons) or '-'}]"
         return bool(set(reasons) & set(rules)), shown
 
     return Expectation(check)
