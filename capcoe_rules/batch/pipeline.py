@@ -14,7 +14,14 @@ from pathlib import Path
 from capcoe_rules.atomic import atomic_bytes_writer, same_file
 from capcoe_rules.batch.interrupts import deferred_interrupts
 from capcoe_rules.batch.reading import bounded_lines, read_records
-from capcoe_rules.batch.running import Evaluator, decide_chunks
+from capcoe_rules.batch.running import (
+    CHUNK_SIZE,
+    Evaluator,
+    Work,
+    chunked,
+    decide_chunk_text,
+    ordered_map,
+)
 from capcoe_rules.batch.summary import Summary
 from capcoe_rules.errors import DestinationError
 
@@ -56,13 +63,9 @@ def run_batch(
         decisions_out = stack.enter_context(atomic_bytes_writer(out))
         errors_out = stack.enter_context(atomic_bytes_writer(errors))
         interrupted = stack.enter_context(deferred_interrupts())
-        for chunk in decide_chunks(
-            evaluator,
-            read_records(bounded_lines(handle)),
-            as_of=as_of,
-            workers=workers,
-            explain=explain,
-        ):
+        records = chunked(read_records(bounded_lines(handle)), CHUNK_SIZE)
+        work = Work(evaluator, as_of, explain)
+        for chunk in ordered_map(decide_chunk_text, work, records, workers):
             interrupted()
             decisions_out.writelines(chunk.decisions)
             errors_out.writelines(chunk.errors)

@@ -169,20 +169,6 @@ def decide_records(
         yield from outcomes
 
 
-def decide_chunks(
-    evaluator: Evaluator,
-    records: Iterable[Record],
-    *,
-    as_of: dt.date | None = None,
-    workers: int = 1,
-    chunk_size: int = CHUNK_SIZE,
-    explain: bool = False,
-) -> Iterator[DecidedChunk]:
-    """Decide every record, chunk by chunk in input order, as the text a batch writes."""
-    work = Work(evaluator, as_of, explain)
-    yield from ordered_map(decide_chunk_text, work, chunked(records, chunk_size), workers)
-
-
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
