@@ -111,7 +111,7 @@ class _Messy:
             lines += [(text, bool(text)) for text in comments.trailing]
         written = [
             text + " " * self.rng.randint(1, 3) if safe and self.rng.random() < 0.3 else text
-            for text, safe in lines
+            for text, safe in _comments_outside_scalars(lines)
         ]
         return "\n".join(written) + "\n" * self.rng.randint(0, 2)
 
@@ -266,6 +266,22 @@ class _Messy:
         assert isinstance(node, yaml.SequenceNode)
         item_shape = shape.each or ANY
         return "[" + comma.join(self._flow(item, item_shape) for item in node.value) + "]"
+
+
+def _comments_outside_scalars(lines: list[Line]) -> list[Line]:
+    """A comment line right after a block scalar's content and indented as deep would be
+    read as more of the scalar (``rate: >-`` / ``0`` / ``# nota``: the value becomes
+    ``0\n# nota``): such a comment goes to column 0, where it is a comment."""
+    kept: list[Line] = []
+    in_scalar = False  # the last line with text is a scalar's content (not safe to pad)
+    for text, safe in lines:
+        stripped = text.lstrip()
+        if stripped.startswith("#") and in_scalar:
+            text = stripped
+        if stripped:
+            in_scalar = not safe and not stripped.startswith("#")
+        kept.append((text, safe))
+    return kept
 
 
 def _name(key: yaml.Node) -> str:

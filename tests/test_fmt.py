@@ -380,10 +380,10 @@ def test_the_bundled_rules_are_formatted() -> None:
 # -- generated rule sets -------------------------------------------------------------------
 
 
-# derandomize: the same examples on every run, so that CI is reproducible. A random run
-# (hypothesis seed 78543007830130799807248892179734571038) found a generated rule set
-# whose comment-sprinkled copy formats to a table cell YAML reads as '0\n# nota ...':
-# a formatter bug still to find (see the closing note of stop 22).
+# derandomize: the same examples on every run, so that CI is reproducible (more with
+# CAPCOE_FMT_EXAMPLES). A random run (hypothesis seed 78543007830130799807248892179734571038)
+# found the messy copy itself wrong: a comment it put after a folded scalar, as deep as
+# its content, was read as more of the value (messy_yaml._comments_outside_scalars).
 @settings(
     max_examples=GENERATED,
     deadline=None,
