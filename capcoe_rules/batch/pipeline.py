@@ -19,7 +19,7 @@ from capcoe_rules.batch.running import (
     Evaluator,
     Work,
     chunked,
-    decide_chunk_text,
+    decide_chunk_lines,
     ordered_map,
 )
 from capcoe_rules.batch.summary import Summary
@@ -65,7 +65,7 @@ def run_batch(
         interrupted = stack.enter_context(deferred_interrupts())
         records = chunked(read_records(bounded_lines(handle)), CHUNK_SIZE)
         work = Work(evaluator, as_of, explain)
-        for chunk in ordered_map(decide_chunk_text, work, records, workers):
+        for chunk in ordered_map(decide_chunk_lines, work, records, workers):
             interrupted()
             decisions_out.writelines(chunk.decisions)
             errors_out.writelines(chunk.errors)

@@ -132,8 +132,8 @@ class DecidedChunk(NamedTuple):
     records: int
 
 
-def decide_chunk_text(work: Work, records: Sequence[Record]) -> DecidedChunk:
-    """Decide a chunk of records into the text of a batch's two outputs."""
+def decide_chunk_lines(work: Work, records: Sequence[Record]) -> DecidedChunk:
+    """Decide a chunk of records into the lines of a batch's two outputs."""
     decisions: list[str] = []
     errors: list[str] = []
     counts: Counter[tuple[str, str]] = Counter()

@@ -347,7 +347,8 @@ class DecisionWriter:
         for lookup, key in zip(self._lookups, self._lookup_keys, strict=True):
             shown, text = lookup.shown(data)
             lookups[lookup.name] = shown
-            rows.append(key + text)
+            if not compact:  # a compact decision does not write its lookups
+                rows.append(key + text)
         derived: dict[str, Any] = {}
         if compact:
             self._write_compact_rest(parts, data, derived, not_met)

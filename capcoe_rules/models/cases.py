@@ -33,11 +33,14 @@ class CaseModels(Mapping[str, type[BaseModel]]):
 
     def __init__(self, where: Mapping[str, str]) -> None:
         self._where = dict(where)
+        self._imported: dict[str, type[BaseModel]] = {}
 
     def __getitem__(self, name: str) -> type[BaseModel]:
-        module, _, attribute = self._where[name].partition(":")
-        model: type[BaseModel] = getattr(import_module(module), attribute)
-        return model
+        found = self._imported.get(name)  # asked for once per case: a dict lookup then
+        if found is None:
+            module, _, attribute = self._where[name].partition(":")
+            found = self._imported[name] = getattr(import_module(module), attribute)
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._where)
