@@ -152,7 +152,7 @@ def test_the_command_line_skips_pydantic_plugins_unless_the_user_set_the_variabl
     assert found == {"variable": variable, "looked_for_plugins": looked}
 
 
-def test_a_json_application_is_decided_without_a_yaml_parser_or_the_payment_models(
+def test_a_json_application_is_decided_without_a_yaml_parser_typers_adapters_or_the_payment_models(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import yaml  # noqa: PLC0415 - the fixture is YAML; the case given to evaluate is not
@@ -167,6 +167,7 @@ def test_a_json_application_is_decided_without_a_yaml_parser_or_the_payment_mode
         code, modules, stdout = _modules_after(RUN_CLI, "evaluate", str(case), tmp_path=tmp_path)
         assert code == 0, stdout
     assert "yaml" not in modules
+    assert "typer._adapters" not in modules  # capcoe_rules.cli.coercion: 35 ms
     assert "capcoe_rules.models.payment" not in modules
     assert "capcoe_rules.engine.payments" not in modules
     code, modules, _ = _modules_after(RUN_CLI, "evaluate", str(example), tmp_path=tmp_path)

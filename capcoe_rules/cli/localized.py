@@ -28,6 +28,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperCommand, TyperGroup
 
 from capcoe_rules.cli.catalogue import COMMANDS, HELP, MESSAGES, USAGE_ERRORS, WORDS, Said
+from capcoe_rules.cli.coercion import coerce_plainly
 
 if TYPE_CHECKING:
     from typer._click import Command, Context, HelpFormatter, Parameter
@@ -150,6 +151,9 @@ def _extras_in_language(text: str) -> str:
 
 class LocalizedCommand(TyperCommand):
     """A command whose help page is read from the catalogue, in the invocation's language."""
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return coerce_plainly(super().get_params(ctx))  # help included: made here
 
     def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         name = self.name or ""
@@ -298,6 +302,9 @@ class LocalizedGroup(TyperGroup):
 
     def list_commands(self, ctx: Context) -> list[str]:
         return list(COMMANDS)
+
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return coerce_plainly(super().get_params(ctx))
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **extra: Any) -> Any:
         _start_invocation(sys.argv[1:] if args is None else list(args))
