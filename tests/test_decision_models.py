@@ -16,9 +16,10 @@ from pydantic_core import SchemaSerializer
 
 from capcoe_rules import Engine, ReferenceEvaluator
 from capcoe_rules.casefiles import read_case_file
+from capcoe_rules.engine.decision_models import models_for
 from capcoe_rules.engine.engine import AnyDecision
 from capcoe_rules.errors import CaseError
-from capcoe_rules.models.decision import Decision
+from capcoe_rules.models.decision import Decision, Finding
 from capcoe_rules.testing.strategies import applications, payment_claims
 
 
@@ -119,14 +120,17 @@ def test_generated_claims_read_back_equal(engine: Engine, claim: dict[str, Any])
 def test_typed_models_are_built_only_when_a_decision_object_is(tmp_path: Path) -> None:
     # A pydantic model per rule costs about a millisecond each: a batch, which writes
     # decisions as JSON text, never pays for them; the first decision object does.
-    from capcoe_rules.engine.decision_models import models_for
-
-    rules = write_ruleset(tmp_path / "rs", {"r.yaml": """\
+    rules = write_ruleset(
+        tmp_path / "rs",
+        {
+            "r.yaml": """\
         case: application
         rules:
           - {id: R-LAZY, title: {it: x}, basis: y, provenance: source,
              require: application.hires.total >= 0}
-        """})
+        """
+        },
+    )
     engine = Engine.from_path(rules)
     content_hash = engine.ruleset.content_hash
     text = engine.evaluate_json(make_application()).json
@@ -135,3 +139,46 @@ def test_typed_models_are_built_only_when_a_decision_object_is(tmp_path: Path) -
     models = models_for(content_hash)
     assert models is not None and type(decision) is models.application
     assert decision.to_json() == text
+
+
+def test_untyped_decisions_are_the_typed_ones_built_from_the_generic_models(
+    engine: Engine,
+) -> None:
+    # What evaluate and explain show: the same JSON, findings and explanation, from the
+    # generic models (no model per rule is built for them).
+    untyped = Engine(engine.ruleset, typed_decisions=False)
+    typed_decisions = fixture_decisions(engine)
+    untyped_decisions = fixture_decisions(untyped)
+    assert [path for path, _ in untyped_decisions] == [path for path, _ in typed_decisions]
+    for (path, typed), (_, plain) in zip(typed_decisions, untyped_decisions, strict=True):
+        assert type(plain).__name__ in ("Decision", "PaymentDecision"), path
+        assert {type(finding) for finding in plain.findings} == {Finding}, path
+        assert plain.to_json() == typed.to_json(), path
+        assert plain.model_dump() == typed.model_dump(), path
+        assert _shown(plain) == _shown(typed), path
+    assert pickle.loads(pickle.dumps(untyped))._typed_decisions is False
+
+
+def _shown(decision: AnyDecision) -> list[tuple[Any, dict[str, Any]]]:
+    return [(step.place, step.finding.model_dump()) for step in decision.explanation().steps]
+
+
+def test_an_untyped_engine_builds_no_typed_model(tmp_path: Path) -> None:
+    rules = write_ruleset(
+        tmp_path / "rs",
+        {
+            "r.yaml": """\
+        case: application
+        rules:
+          - {id: R-PLAIN, title: {it: x}, basis: y, provenance: source,
+             require: application.hires.total >= 0}
+        """
+        },
+    )
+    engine = Engine.from_path(rules, typed_decisions=False)
+    decision = engine.evaluate(make_application())
+    assert type(decision) is Decision
+    assert models_for(engine.ruleset.content_hash) is None
+    assert engine.read_decision(decision.to_json()) == Engine.from_path(rules).evaluate(
+        make_application()
+    )  # reading back still types it

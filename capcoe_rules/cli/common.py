@@ -168,13 +168,16 @@ def os_reason_said(error: OSError) -> str:
     return os_reason(error).pick(language())
 
 
-def load_engine(rules: Path) -> Engine:
-    """The engine of the rule set in ``rules``; else its problems on stderr and exit 1."""
+def load_engine(rules: Path, typed_decisions: bool = True) -> Engine:
+    """The engine of the rule set in ``rules``; else its problems on stderr and exit 1.
+
+    ``typed_decisions=False`` for a command that only shows its decisions (see
+    :class:`~capcoe_rules.engine.engine.Engine`)."""
     from capcoe_rules.engine import Engine  # start-up: see the module docstring
     from capcoe_rules.errors import RuleSetError
 
     try:
-        return Engine.from_path(rules)
+        return Engine.from_path(rules, typed_decisions)
     except RuleSetError as error:
         if not rules.is_dir():
             fail(say("not_a_rules_directory", path=rules), 1)

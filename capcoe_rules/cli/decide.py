@@ -108,7 +108,7 @@ def _decide(
         case_file = read_case_file(case_path)
     except CaseError as error:
         _print_case_problems(case_path, error, lang, as_json)
-    engine = load_engine(rules)
+    engine = load_engine(rules, typed_decisions=False)  # shown, never read back: see Engine
     day = as_of.date() if as_of is not None else case_file.as_of
     try:
         return engine.evaluate(case_file.case, as_of=day)

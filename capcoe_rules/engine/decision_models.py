@@ -219,6 +219,29 @@ class _FindingModels(Mapping[str, type[Finding]]):
         return len(self._models.rule_ids())
 
 
+class GenericModels:
+    """The generic decision models in place of a rule set's typed ones, for a process that
+    decides and shows decisions without reading them back (``capcoe-rules evaluate``): the
+    same decisions, the same JSON, and no model to build per rule (about 12 ms for the
+    bundled application rules, a twentieth of deciding one case from the command line).
+    What is lost: read back from JSON, such a decision's values are texts, not typed."""
+
+    def __init__(self, ruleset: CheckedRuleSet) -> None:
+        cases = ruleset.cases
+        self.decisions: Mapping[str, type[Decision]] = dict.fromkeys(cases, Decision)
+        self.findings: Mapping[str, type[Finding]] = {
+            rule.id: Finding for case_rules in cases.values() for rule in case_rules.rules
+        }
+
+    @property
+    def milestone(self) -> type[MilestoneDecision]:
+        return MilestoneDecision
+
+    @property
+    def payment(self) -> type[PaymentDecision]:
+        return PaymentDecision
+
+
 _BUILT: WeakValueDictionary[str, DecisionModels] = WeakValueDictionary()
 _LOCK = threading.Lock()
 

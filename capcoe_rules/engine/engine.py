@@ -46,12 +46,20 @@ class _Evaluator:
     """What the engine and the reference share: the route from a case to its decision."""
 
     def __init__(
-        self, ruleset: CheckedRuleSet, matchers: Mapping[str, Matcher], compiled: bool
+        self,
+        ruleset: CheckedRuleSet,
+        matchers: Mapping[str, Matcher],
+        compiled: bool,
+        typed_decisions: bool = True,
     ) -> None:
         self.ruleset = ruleset
         cases = ruleset.cases
         self._deciders: Mapping[str, tuple[Decider, Matcher]] = BuiltOnFirstUse(
-            cases, lambda subject: (Decider(ruleset, cases[subject], compiled), matchers[subject])
+            cases,
+            lambda subject: (
+                Decider(ruleset, cases[subject], compiled, typed_decisions),
+                matchers[subject],
+            ),
         )
 
     @functools.cached_property
@@ -149,19 +157,26 @@ class Engine(_Evaluator):
     (:mod:`capcoe_rules.engine.subjects`).
     """
 
-    def __init__(self, ruleset: CheckedRuleSet, origin: str = "rules") -> None:
+    def __init__(
+        self, ruleset: CheckedRuleSet, origin: str = "rules", typed_decisions: bool = True
+    ) -> None:
+        """``typed_decisions=False``: ``evaluate`` builds its decisions from the generic
+        models (:class:`~capcoe_rules.engine.decision_models.GenericModels`): the same
+        decisions and JSON, without building a pydantic model per rule first, for a
+        process that decides a case or two and shows them."""
         self._origin = origin
+        self._typed_decisions = typed_decisions
         cases = ruleset.cases
         self._matchers: BuiltOnFirstUse[_DurableMatcher] = BuiltOnFirstUse(
             cases,
             lambda subject: _DurableMatcher(compile_requirements(cases[subject]), cases[subject]),
         )
-        super().__init__(ruleset, self._matchers, compiled=True)
+        super().__init__(ruleset, self._matchers, compiled=True, typed_decisions=typed_decisions)
 
     @classmethod
-    def from_path(cls, directory: Path | str) -> Engine:
+    def from_path(cls, directory: Path | str, typed_decisions: bool = True) -> Engine:
         """Load, check and compile the rule set in ``directory`` (raises RuleSetError)."""
-        return cls(load_ruleset(directory), origin=str(directory))
+        return cls(load_ruleset(directory), str(directory), typed_decisions)
 
     @classmethod
     def bundled(cls) -> Engine:
@@ -183,7 +198,7 @@ class Engine(_Evaluator):
         # As its checked rule set (what the rule-set cache stores), compiled again where
         # it is unpickled: a worker process starts in 30 ms, not the 100 ms of checking
         # the rule files again, and decides with the very same rule set.
-        return (Engine, (self.ruleset, self._origin))
+        return (Engine, (self.ruleset, self._origin, self._typed_decisions))
 
     def facts_left(self) -> int:
         """Facts the durable_rules sessions still hold: 0 between evaluations."""

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from capcoe_rules.engine.case_data import CaseData
 from capcoe_rules.engine.compiler import Exception_
 from capcoe_rules.engine.decision_json import DecisionText, DecisionWriter
-from capcoe_rules.engine.decision_models import DecisionModels, decision_models
+from capcoe_rules.engine.decision_models import DecisionModels, GenericModels, decision_models
 from capcoe_rules.engine.plans import RulePlan, reader, render
 from capcoe_rules.errors import EvaluationError
 from capcoe_rules.errors import Text as Said
@@ -55,10 +55,14 @@ class Judgement:
 class Decider:
     """Decides cases of one kind against one rule set, given a :class:`Matcher`."""
 
-    def __init__(self, ruleset: CheckedRuleSet, case_rules: CaseRules, compiled: bool) -> None:
+    def __init__(
+        self, ruleset: CheckedRuleSet, case_rules: CaseRules, compiled: bool, typed: bool = True
+    ) -> None:
         """``compiled``: compute derived values with closures (the engine) rather than by
-        interpreting their syntax trees (the reference)."""
+        interpreting their syntax trees (the reference). ``typed``: build decisions from
+        the rule set's typed models (:mod:`.decision_models`), else from the generic ones."""
         self.ruleset = ruleset
+        self._typed = typed
         self.case_rules = case_rules
         self._case_data = CaseData(ruleset, case_rules)
         self._ruleset_ref = RuleSetRef.of(ruleset)
@@ -87,10 +91,11 @@ class Decider:
         return self._ruleset_ref
 
     @functools.cached_property
-    def models(self) -> DecisionModels:
+    def models(self) -> DecisionModels | GenericModels:
         """The rule set's typed decision models, built the first time a decision object is
-        (a pydantic model per rule: about 1.4 ms each, which ``decide_json`` never needs)."""
-        return decision_models(self.ruleset)
+        (a pydantic model per rule: about 1.4 ms each, which ``decide_json`` never needs);
+        the generic ones if this decider is not ``typed``."""
+        return decision_models(self.ruleset) if self._typed else GenericModels(self.ruleset)
 
     @functools.cached_property
     def _decision(self) -> type[Decision]:
