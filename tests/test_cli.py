@@ -120,3 +120,27 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"capcoe-rules {__version__}" and __version__[0].isdigit()
+
+
+def test_rule_texts_in_square_brackets_are_shown_as_written(tmp_path: Path) -> None:
+    # A policy officer's "[abrogato]" or "a[/b]" is text, not rich markup: it was dropped
+    # (or crashed the command) before the consoles were made without markup.
+    directory = write_ruleset(tmp_path / "rs", {"r.yaml": """\
+        case: application
+        rules:
+          - id: R-QUADRE
+            title: {it: "Posti [tutti] a[/b]", en: "Posts [all] a[/b]"}
+            basis: "art. 5 [abrogato]"
+            provenance: source
+            require: application.hires.total > 1000
+            message: {it: "Posti [richiesti] {application.hires.total} [/x]"}
+        """})
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(make_application()), "utf-8")
+    for command in ("evaluate", "explain"):
+        result = runner.invoke(app, [command, str(case), "--rules", str(directory)])
+        assert result.exit_code == 0, result.output
+        flat = " ".join(result.output.replace("│", " ").split())
+        assert "Posti [tutti] a[/b]" in flat, (command, result.output)
+        assert "art. 5 [abrogato]" in flat, (command, result.output)
+        assert "Posti [richiesti]" in flat and "[/x]" in flat, (command, result.output)

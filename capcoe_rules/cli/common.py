@@ -58,7 +58,9 @@ def _console(stderr: bool) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     # Not on a terminal (pipes, CI, tests): a fixed width, so output does not depend on $COLUMNS.
     width = None if stream.isatty() else 160
-    return Console(stderr=stderr, soft_wrap=False, width=width)
+    # No markup: what is printed comes from rule files and cases, where "[abrogato]" is
+    # text (rich dropped it, and "a[/b]" was an error); styles are given as styles.
+    return Console(stderr=stderr, soft_wrap=False, width=width, markup=False)
 
 
 @functools.cache

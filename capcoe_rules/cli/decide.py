@@ -54,7 +54,6 @@ def evaluate(
     Its help, in Italian and English: ``catalogue.HELP["evaluate"]``.
     """
     from capcoe_rules.models.explanation import CASE  # start-up: see cli.common
-    from capcoe_rules.models.payment_decision import PaymentDecision
 
     decision = _decide(case, rules, as_of, lang, json_output)
     if json_output:
@@ -62,8 +61,8 @@ def evaluate(
         return
     _print_summary(decision)
     on_the_case = decision.explanation().at(CASE)
-    if isinstance(decision, PaymentDecision):
-        _print_payment(decision, lang)
+    if (payment := _as_payment(decision)) is not None:
+        _print_payment(payment, lang)
         _print_requirements(on_the_case, lang, say("claim_title"))
         return
     _print_requirements(on_the_case, lang, say("requirements_title"))
@@ -82,20 +81,30 @@ def explain(
     Its help, in Italian and English: ``catalogue.HELP["explain"]``.
     """
     from capcoe_rules.models.explanation import CASE, Place  # start-up: see cli.common
-    from capcoe_rules.models.payment_decision import PaymentDecision
 
     decision = _decide(case, rules, as_of, lang)
     explanation = decision.explanation()
     _print_summary(decision)
-    if isinstance(decision, PaymentDecision):
-        _print_payment(decision, lang)
-        for milestone in decision.milestones:
+    if (payment := _as_payment(decision)) is not None:
+        _print_payment(payment, lang)
+        for milestone in payment.milestones:
             out.print()
             out.rule(say("milestone_title", id=milestone.milestone_id, kind=milestone.kind))
             _print_findings(explanation.at(Place(milestone.milestone_id)), lang)
         out.print()
         out.rule(say("claim_title"))
     _print_findings(explanation.at(CASE), lang)
+
+
+def _as_payment(decision: AnyDecision) -> PaymentDecision | None:
+    """The decision as a payment decision, if it is one (the payment models are imported
+    only then: deciding an application needs none of them)."""
+    if decision.case_type != "payment_claim":
+        return None
+    from capcoe_rules.models.payment_decision import PaymentDecision
+
+    assert isinstance(decision, PaymentDecision)
+    return decision
 
 
 def _decide(

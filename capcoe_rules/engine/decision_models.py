@@ -30,7 +30,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Annotated, Any, Literal, NotRequired, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, TypeVar
 from weakref import WeakValueDictionary
 
 from pydantic import ConfigDict, Discriminator, Field, create_model
@@ -39,9 +39,11 @@ from typing_extensions import TypedDict
 from capcoe_rules.engine.subjects import BuiltOnFirstUse
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.language.types import Type
-from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision, DecisionModel, Finding
-from capcoe_rules.models.payment_decision import MilestoneDecision, PaymentDecision
+
+if TYPE_CHECKING:  # imported where built: deciding an application needs neither
+    from capcoe_rules.models.compact import CompactDecision
+    from capcoe_rules.models.payment_decision import MilestoneDecision, PaymentDecision
 
 _FORBID = ConfigDict(extra="forbid")
 CLAIM_SUBJECTS = ("claim", "programme")
@@ -158,6 +160,8 @@ class DecisionModels:
         return decision, findings, derived
 
     def _milestone(self) -> type[MilestoneDecision]:
+        from capcoe_rules.models.payment_decision import MilestoneDecision  # noqa: PLC0415
+
         ruleset = self._ruleset
         _, findings, derived = self._subject("milestone")
         return _subclass(
@@ -172,6 +176,8 @@ class DecisionModels:
     def _payment(self) -> type[PaymentDecision]:
         # A claim's own findings and derived values are those of its claim rules, and, for
         # a programme-level claim, of the rule set's programme rules when it has any.
+        from capcoe_rules.models.payment_decision import PaymentDecision  # noqa: PLC0415
+
         ruleset = self._ruleset
         whole = [subject for subject in CLAIM_SUBJECTS if subject in ruleset.cases]
         findings = [model for subject in whole for model in self._subject(subject)[1].values()]
@@ -193,6 +199,8 @@ class DecisionModels:
         )
 
     def _compact(self) -> type[CompactDecision]:
+        from capcoe_rules.models.compact import CompactDecision  # noqa: PLC0415
+
         ruleset = self._ruleset
         return _subclass(
             CompactDecision,
@@ -235,10 +243,14 @@ class GenericModels:
 
     @property
     def milestone(self) -> type[MilestoneDecision]:
+        from capcoe_rules.models.payment_decision import MilestoneDecision  # noqa: PLC0415
+
         return MilestoneDecision
 
     @property
     def payment(self) -> type[PaymentDecision]:
+        from capcoe_rules.models.payment_decision import PaymentDecision  # noqa: PLC0415
+
         return PaymentDecision
 
 

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import localcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from capcoe_rules.bundled import bundled_rules_path
 from capcoe_rules.engine.case_data import CaseInput, case_type_of, parse_case
@@ -30,16 +30,26 @@ from capcoe_rules.language.loading import load_ruleset
 from capcoe_rules.language.numbers import CONTEXT
 from capcoe_rules.language.ruleset import CaseRules, CheckedRuleSet, Rule
 from capcoe_rules.models.application import Application
-from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision
-from capcoe_rules.models.payment_decision import PaymentDecision
 
 if TYPE_CHECKING:
     from capcoe_rules.engine.payments import PaymentDecider
+    from capcoe_rules.models.compact import CompactDecision
+    from capcoe_rules.models.payment_decision import PaymentDecision
 
-AnyDecision = Decision | PaymentDecision
-"""What ``evaluate`` returns: a :class:`Decision` for an application, a
-:class:`PaymentDecision` for a payment claim."""
+    AnyDecision: TypeAlias = Decision | PaymentDecision
+    """What ``evaluate`` returns: a :class:`Decision` for an application, a
+    :class:`PaymentDecision` for a payment claim."""
+
+
+def __getattr__(name: str) -> Any:
+    # AnyDecision made on first use: deciding an application needs no payment model.
+    if name == "AnyDecision":
+        from capcoe_rules.models.payment_decision import PaymentDecision  # noqa: PLC0415
+
+        globals()[name] = union = Decision | PaymentDecision
+        return union
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Evaluator:
@@ -116,6 +126,8 @@ class _Evaluator:
         was taken with another rule set (by content hash), or when this case does not give
         it; pydantic's ``ValidationError`` for text that is not a compact decision.
         """
+        from capcoe_rules.models.compact import CompactDecision  # noqa: PLC0415
+
         if not isinstance(compact, CompactDecision):
             compact = CompactDecision.model_validate_json(compact)
         ours = self.ruleset.content_hash
