@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from capcoe_rules.cli import app
+from capcoe_rules.cli import ONE_CASE_COMMANDS, app, command_of
 from conftest import FIXTURES, RULES, make_application, write_ruleset
 
 runner = CliRunner()
@@ -144,3 +146,53 @@ def test_rule_texts_in_square_brackets_are_shown_as_written(tmp_path: Path) -> N
         assert "Posti [tutti] a[/b]" in flat, (command, result.output)
         assert "art. 5 [abrogato]" in flat, (command, result.output)
         assert "Posti [richiesti]" in flat and "[/x]" in flat, (command, result.output)
+
+
+def _run(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CAPCOE_CACHE_DIR": str(cache)}
+    return subprocess.run(
+        [sys.executable, "-m", "capcoe_rules", *args],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+    )  # fmt: skip
+
+
+def test_one_case_commands_end_with_their_whole_output_and_exit_status(tmp_path: Path) -> None:
+    # evaluate and explain end the process as soon as their output is flushed (no
+    # interpreter teardown): nothing of the output or of the exit status may be lost.
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(make_application()), "utf-8")
+    cache = tmp_path / "cache"
+    for args in (
+        ["evaluate", str(case), "--rules", str(RULES), "--json"],
+        ["--lang", "en", "explain", str(case), "--rules", str(RULES)],
+        ["evaluate", str(BUNDLED), "--rules", str(RULES)],
+    ):
+        process = _run(*args, cache=cache)
+        in_process = runner.invoke(app, args)
+        assert process.returncode == in_process.exit_code == 0, process.stderr
+        assert process.stdout == in_process.stdout, args
+    as_json = _run("evaluate", str(case), "--rules", str(RULES), "--json", cache=cache)
+    decision = json.loads(as_json.stdout)
+    assert decision["case_id"] == make_application()["id"]
+    missing = _run("--lang", "en", "evaluate", str(tmp_path / "nowhere.json"), cache=cache)
+    assert missing.returncode == 2
+    assert "nowhere.json" in missing.stderr and missing.stdout == ""
+    assert _run("evaluate", "--lang", "xx", str(case), cache=cache).returncode == 2
+
+
+def test_only_the_one_case_commands_are_ended_early() -> None:
+    assert ONE_CASE_COMMANDS == {"evaluate", "explain"}
+    assert command_of(["--lang", "en", "evaluate", "x.json"]) == "evaluate"
+    assert command_of(["--lang=it", "explain", "--lang", "en", "x.json"]) == "explain"
+    assert command_of(["batch", "evaluate"]) == "batch"
+    assert command_of(["--version"]) is None
+    assert command_of([]) is None
+
+
+def test_the_command_run_in_process_leaves_the_garbage_collector_on(tmp_path: Path) -> None:
+    # Only the console script turns it off, for one case: an application embedding the
+    # command (or these tests) keeps its own.
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(make_application()), "utf-8")
+    assert runner.invoke(app, ["evaluate", str(case), "--rules", str(RULES)]).exit_code == 0
+    assert gc.isenabled()

@@ -32,11 +32,19 @@ HEAVY = (
 )
 """What the help of the command line has no use for: the engine and what it stands on."""
 
+SEE_THE_END = """
+import capcoe_rules.cli
+def _end(code):  # evaluate and explain end the process at once: let the script see the end
+    raise SystemExit(code)
+capcoe_rules.cli._end_now = _end
+"""
+"""Put before a script's ``main()``: tests/test_cli.py runs the real end."""
+
 RUN_CLI = """
 import json, sys
 modules_file, *sys.argv[1:] = sys.argv[1:]
 sys.argv[0] = "capcoe-rules"
-from capcoe_rules.cli import main
+{see_the_end}from capcoe_rules.cli import main
 try:
     main()
 except SystemExit as exit:
@@ -45,7 +53,7 @@ else:
     code = 0
 with open(modules_file, "w") as handle:
     json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
-"""
+""".replace("{see_the_end}", SEE_THE_END)
 
 
 def _modules_after(code: str, *args: str, tmp_path: Path) -> tuple[int, list[str], str]:
@@ -118,7 +126,7 @@ PLUGINS_AFTER_CLI = """
 import json, os, sys
 out, *sys.argv[1:] = sys.argv[1:]
 sys.argv[0] = "capcoe-rules"
-from capcoe_rules.cli import main
+{see_the_end}from capcoe_rules.cli import main
 try:
     main()
 except SystemExit:
@@ -127,7 +135,7 @@ loader = sys.modules.get("pydantic.plugin._loader")
 json.dump({"variable": os.environ.get("PYDANTIC_DISABLE_PLUGINS"),
            "looked_for_plugins": loader is not None and loader._plugins is not None},
           open(out, "w"))
-"""
+""".replace("{see_the_end}", SEE_THE_END)
 
 
 @pytest.mark.parametrize(
@@ -182,7 +190,7 @@ RUN_CLI_TYPED_MODELS = """
 import json, sys
 out_file, *sys.argv[1:] = sys.argv[1:]
 sys.argv[0] = "capcoe-rules"
-import capcoe_rules.engine.decision_models as models
+{see_the_end}import capcoe_rules.engine.decision_models as models
 built = []
 build = models.DecisionModels._build_subject
 def spy(self, subject):
@@ -198,7 +206,7 @@ else:
     code = 0
 with open(out_file, "w") as handle:
     json.dump({"code": code, "modules": built}, handle)
-"""
+""".replace("{see_the_end}", SEE_THE_END)
 """Runs the command line; writes the subjects whose typed decision models it built."""
 
 

@@ -277,7 +277,7 @@ def _usage_errors_in_language() -> Iterator[None]:
         raise _ItalianUsageError(error) from error
 
 
-def _without_group_language(args: list[str]) -> list[str]:
+def without_group_language(args: list[str]) -> list[str]:
     """``args`` without the group's own ``--lang X``, which :func:`_start_invocation` has
     already read and checked: typer would pass its value through pydantic (tens of
     milliseconds to import) before ``--help`` could answer."""
@@ -311,7 +311,7 @@ class LocalizedGroup(TyperGroup):
         return super().main(args, *rest, **extra)
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, _without_group_language(args))
+        return super().parse_args(ctx, without_group_language(args))
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
