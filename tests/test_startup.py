@@ -176,7 +176,7 @@ def test_a_json_application_is_decided_without_a_yaml_parser_typers_adapters_or_
         code, modules, stdout = _modules_after(RUN_CLI, "evaluate", str(case), tmp_path=tmp_path)
         assert code == 0, stdout
     assert "yaml" not in modules
-    assert "typer._adapters" not in modules  # capcoe_rules.cli.coercion: 35 ms
+    assert "typer._adapters" not in modules  # capcoe_rules.cli.coercion: 30 ms
     assert "capcoe_rules.models.payment" not in modules
     assert "capcoe_rules.models.payment_decision" not in modules
     assert "capcoe_rules.models.compact" not in modules

@@ -2,7 +2,7 @@
 
 typer 0.29 coerces every parameter's value through a pydantic ``TypeAdapter`` built the
 first time the parameter is parsed, missing or not. Importing its adapters (and the
-pydantic parts they pull in) and building one adapter per option was about 35 ms of
+pydantic parts they pull in) and building one adapter per option was about 30 ms of
 every command's start, a tenth of ``capcoe-rules evaluate`` of one case.
 
 :func:`coerce_plainly` gives each parameter of a command (the help option included) a
