@@ -6,8 +6,10 @@ bundled rule set; a spy on the checker tells a hit (the checker never runs) from
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -106,6 +108,26 @@ def test_a_hit_gives_the_rule_set_and_the_decisions_of_a_cold_load(
     assert cached == cold == first
     assert cached.content_hash == content_hash(read_sources(rules).texts)
     assert decisions(Engine(cached)) == decisions(Engine(cold))
+
+
+def test_a_cached_rule_set_reads_its_allocation_round_when_first_asked(
+    cache_dir: Path, rules: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = cold_load(rules, monkeypatch)
+    assert cold.allocation is not None  # the bundled rules declare a round
+    load_ruleset(rules)  # fills the cache
+    cached = load_ruleset(rules)
+    assert "allocation" not in vars(cached)
+    again = pickle.loads(pickle.dumps(cached))  # e.g. to a worker: still not read
+    assert "allocation" not in vars(again)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        read = list(pool.map(lambda _: cached.allocation, range(8)))
+    assert all(allocation is read[0] for allocation in read)  # read once, the same object
+    assert read[0] == cold.allocation
+    assert again == cached == cold
+    assert pickle.loads(pickle.dumps(again)).allocation == cold.allocation
+    with pytest.raises(AttributeError, match="allocations"):
+        cached.allocations  # type: ignore[attr-defined]  # noqa: B018
 
 
 def test_engines_load_through_the_cache(cache_dir: Path, rules: Path, spy: CheckerSpy) -> None:
@@ -260,6 +282,7 @@ def test_deciding_one_case_in_a_fresh_process_imports_only_what_it_needs(
         "capcoe_rules.language.stages",
         "capcoe_rules.language.yaml_source",
         "capcoe_rules.language.document_messages",
+        "capcoe_rules.language.allocation",  # the round is unpickled when first read
         "capcoe_rules.casefiles",
         "capcoe_rules.allocation",
         "capcoe_rules.analysis",

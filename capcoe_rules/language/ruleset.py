@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import pickle
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -199,8 +201,34 @@ class CheckedRuleSet:
     """The rule files' text by relative path: enough to rebuild this rule set anywhere."""
     payment: PaymentNames | None = None
     """What a payment decision reads; None when the rule set decides no payment claims."""
-    allocation: Allocation | None = None
+    # A factory, not a default: a class attribute would answer for a rule set unpickled
+    # without its allocation read yet (see __reduce__).
+    allocation: Allocation | None = field(default_factory=lambda: None)
     """The allocation round the rule set declares, if any."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The allocation round travels pickled on its own and is unpickled when first read:
+        # deciding cases from a cached rule set never reads it, and unpickling it (its
+        # checker's module, its documents) was 7 ms of a one-case `evaluate`. Pickled
+        # apart, its tables are copies of the rule set's: equal, not the same objects.
+        state = {
+            name: value for name, value in self.__dict__.items() if name not in _LAZY_ALLOCATION
+        }
+        pickled = self.__dict__.get(_PICKLED_ALLOCATION)
+        if pickled is None:
+            pickled = pickle.dumps(self.allocation, protocol=pickle.HIGHEST_PROTOCOL)
+        return (_unpickled_ruleset, (state, pickled))
+
+    if not TYPE_CHECKING:  # at run time only: mypy keeps refusing unknown attributes
+
+        def __getattr__(self, name: str) -> Any:
+            pickled = self.__dict__.get(_PICKLED_ALLOCATION)
+            if name != "allocation" or pickled is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            with _ALLOCATION_LOCK:
+                if "allocation" not in self.__dict__:
+                    self.__dict__["allocation"] = pickle.loads(pickled)
+                return self.__dict__["allocation"]
 
     def parameters_on(self, day: dt.date) -> dict[str, EngineValue]:
         if not self.in_force_from <= day <= self.in_force_to:
@@ -209,3 +237,16 @@ class CheckedRuleSet:
                 f"({self.in_force_from.isoformat()} to {self.in_force_to.isoformat()})"
             )
         return {name: parameter.value_on(day) for name, parameter in self.parameters.items()}
+
+
+_PICKLED_ALLOCATION = "_pickled_allocation"
+_LAZY_ALLOCATION = ("allocation", _PICKLED_ALLOCATION)
+_ALLOCATION_LOCK = threading.Lock()
+
+
+def _unpickled_ruleset(state: dict[str, Any], allocation: bytes) -> CheckedRuleSet:
+    """A pickled :class:`CheckedRuleSet`, its allocation round left pickled until read."""
+    ruleset = object.__new__(CheckedRuleSet)
+    ruleset.__dict__.update(state)
+    ruleset.__dict__[_PICKLED_ALLOCATION] = allocation
+    return ruleset
