@@ -196,3 +196,12 @@ def test_the_command_run_in_process_leaves_the_garbage_collector_on(tmp_path: Pa
     case.write_text(json.dumps(make_application()), "utf-8")
     assert runner.invoke(app, ["evaluate", str(case), "--rules", str(RULES)]).exit_code == 0
     assert gc.isenabled()
+
+
+def test_no_command_shows_the_help_page_with_every_command() -> None:
+    from capcoe_rules.cli.catalogue import COMMANDS  # noqa: PLC0415
+
+    result = runner.invoke(app, [], env={"CAPCOE_LANG": None})
+    assert result.exit_code == 2
+    assert result.output.startswith("Uso: ")
+    assert all(f"  {name} " in result.output for name in COMMANDS), result.output
