@@ -70,6 +70,18 @@ def test_the_population_command_writes_the_national_round(
     assert json.loads(lines[0]) == national[0] and json.loads(lines[-1]) == national[-1]
 
 
+def test_the_population_command_without_round_writes_one_application_per_comune(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "population.jsonl"
+    result = CliRunner().invoke(app, ["--lang", "en", "population", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote 7,896 applications" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 7896  # the ISTAT comuni, and no simulated Regioni or Province
+    assert {json.loads(line)["applicant"]["body_type"] for line in lines} == {"comune"}
+
+
 def test_every_body_of_the_round_has_simulated_criteria(national: list[dict[str, Any]]) -> None:
     for case in national:
         applicant = case["applicant"]

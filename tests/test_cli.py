@@ -120,3 +120,18 @@ def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"capcoe-rules {__version__}" and __version__[0].isdigit()
+
+
+def test_on_a_colour_terminal_eligible_is_green_and_not_eligible_red() -> None:
+    verdicts = {}
+    for name in ("napoli-assunzioni.yaml", "abruzzo-pescara-comune-assunzioni.yaml"):
+        result = runner.invoke(
+            app,
+            ["evaluate", str(FIXTURES / "applications" / name), "--rules", str(RULES)],
+            env={"FORCE_COLOR": "1"},
+        )
+        assert result.exit_code == 0, result.output
+        verdicts[name] = result.output.splitlines()[0]
+    green, red = "\x1b[1;32m", "\x1b[1;31m"
+    assert f"{green}AMMISSIBILE\x1b[0m" in verdicts["napoli-assunzioni.yaml"]
+    assert f"{red}NON AMMISSIBILE\x1b[0m" in verdicts["abruzzo-pescara-comune-assunzioni.yaml"]
