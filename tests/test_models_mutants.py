@@ -171,3 +171,20 @@ def test_a_programme_claim_needs_its_commitment_year(engine: Engine) -> None:
     claim["grant"]["commitment_year"] = 2024
     with pytest.raises(CaseError, match="at least one final milestone"):
         engine.evaluate(claim)
+
+
+def test_a_milestone_may_be_named_by_one_character_but_not_by_none(engine: Engine) -> None:
+    example = yaml.safe_load(
+        (FIXTURES / "payments" / "comune-agrigento-traguardo-intermedio-respinto.yaml").read_text(
+            "utf-8"
+        )
+    )
+    case = copy.deepcopy(example["case"])
+    case["grant"]["milestones"][0]["id"] = "A"
+    case["lines"][0]["milestone_id"] = "A"
+    decision = engine.evaluate(case)
+    assert decision.outcome == example["expect"]["outcome"]
+    assert [m.milestone_id for m in decision.milestones][0] == "A"
+    case["grant"]["milestones"][0]["id"] = ""
+    with pytest.raises(CaseError, match="grant.milestones.0.id"):
+        engine.evaluate(case)
