@@ -27,7 +27,13 @@ from capcoe_rules import Engine, RuleSetError, check_ruleset, load_ruleset
 from capcoe_rules.cli import app
 from capcoe_rules.language.problems import CODES, Position, Problem
 from capcoe_rules.language.stages import context as checker_context
-from capcoe_rules.language.yaml_source import MAX_BYTES, MAX_DEPTH, read_yaml
+from capcoe_rules.language.yaml_source import read_yaml
+
+# The limits as the README states them ("Rule files": at most 1 MiB each and 8 MiB for a
+# rule set, nested at most 64 levels deep), not as the code spells them: a test that took
+# the code's constants would move its boundary with them.
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
 
 runner = CliRunner()
 PARAMETER = """\
