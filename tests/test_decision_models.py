@@ -135,3 +135,16 @@ def test_typed_models_are_built_only_when_a_decision_object_is(tmp_path: Path) -
     models = models_for(content_hash)
     assert models is not None and type(decision) is models.application
     assert decision.to_json() == text
+
+
+def test_a_compact_decision_expands_to_the_full_one_and_refuses_another_case(
+    engine: Engine,
+) -> None:
+    case = make_application()
+    compact = engine.evaluate_json(case, compact=True).json
+    full = engine.expand(compact, case)
+    assert full.to_json() == engine.evaluate(case).to_json()
+    from capcoe_rules.errors import DecisionMismatchError  # noqa: PLC0415
+
+    with pytest.raises(DecisionMismatchError, match="does not give this decision"):
+        engine.expand(compact, make_application(amount_requested="1.00"))

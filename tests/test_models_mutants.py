@@ -203,3 +203,11 @@ def test_a_case_date_may_lie_anywhere_in_1900_2200(engine: Engine) -> None:
     for when in ("1899-12-31T09:00:00+01:00", "2201-01-01T09:00:00+01:00"):
         with pytest.raises(CaseError, match="1900-2200"):
             engine.evaluate(make_application(submitted_at=when), as_of=IN_FORCE)
+
+
+def test_a_rounds_input_cannot_be_changed_once_read() -> None:
+    from capcoe_rules.models.round_input import AllocationRound  # noqa: PLC0415
+
+    asked = AllocationRound.model_validate({"applications": [make_application()]})
+    with pytest.raises(ValidationError, match="frozen"):
+        asked.method = "priorita"
