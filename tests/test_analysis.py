@@ -397,6 +397,36 @@ def test_base_kinds_of_case_whose_outcome_changes(tmp_path: Path) -> None:
     assert before.outcome == "eligible" and after.reasons == ["PROVA-NUOVA"]
 
 
+def test_base_compared_only_on_the_days_both_rule_sets_are_in_force(tmp_path: Path) -> None:
+    """A base in force from June 2024 only: a case of 2023 is no change of outcome (the
+    base decides nothing then), so the only change found is the new rule's."""
+    base = copy_rules(tmp_path, "base")
+    rules = copy_rules(tmp_path, "rules")
+    edit(base, "ruleset.yaml", "from: 2021-01-01", "from: 2024-06-01")
+    plant(
+        rules,
+        "finanziamento/prova.yaml",
+        "case: application\nrules:\n"
+        + rule(
+            "PROVA-NUOVA",
+            when='application.area == "formazione"',
+            require="application.amount_requested <= 100000",
+        ),
+    )
+    report = analyse(
+        load_ruleset(rules),
+        str(rules),
+        base=load_ruleset(base),
+        base_origin=str(base),
+        cases=("application",),
+    )
+    changes = [f for f in report.findings if f.kind == "outcome_changes"]
+    assert [f.rules for f in changes] == [("PROVA-NUOVA",)]
+    witness = changes[0].witness
+    assert witness is not None
+    assert dt.datetime.fromisoformat(witness.case["submitted_at"]).date() >= dt.date(2024, 6, 1)
+
+
 # -- what is not analysed ---------------------------------------------------------------
 
 
