@@ -70,6 +70,17 @@ def test_the_population_command_writes_the_national_round(
     assert json.loads(lines[0]) == national[0] and json.loads(lines[-1]) == national[-1]
 
 
+def test_the_national_round_is_the_one_the_readme_describes(
+    rounds: dict[str, AllocationResult],
+) -> None:
+    """README, "The national round": 8,770 applications, of which 1,394 eligible ask for
+    6,085 posts; every method allocates all 2,129 open posts, plus the 71 reserved."""
+    for method in METHODS:
+        totals = rounds[method].totals
+        assert (totals.applications, totals.eligible, totals.demand) == (8770, 1394, 6085)
+        assert (totals.open_supply, totals.allocated, totals.reserved) == (2129, 2129, 71)
+
+
 def test_the_population_command_without_round_writes_one_application_per_comune(
     tmp_path: Path,
 ) -> None:
