@@ -99,6 +99,7 @@ def test_the_harness_kills_a_bad_mutant_keeps_an_equivalent_one_and_times_out_a_
     report = (root / "out" / "mutation" / "report.md").read_text("utf-8")
     assert "| toy/limits.py | 3 | 2 | 0 | 1 | 0 | 100.0% |" in report  # but the config can
     assert "value > best -> value >= best: equal values leave the same largest value" in report
+    assert "| (top level) | 3 | 2 | 0 | 1 | 0 | 100.0% |" in report.split("## By part")[1]
     assert "code mutants killed: 2 of 2 (100.0%)" in done.stdout
     # The project's own file was never left mutated.
     assert (root / "toy" / "limits.py").read_text("utf-8") == TOY
