@@ -123,15 +123,23 @@ def test_version() -> None:
 
 
 def test_on_a_colour_terminal_eligible_is_green_and_not_eligible_red() -> None:
+    from capcoe_rules.cli.common import stdout_console  # noqa: PLC0415
+
     verdicts = {}
-    for name in ("napoli-assunzioni.yaml", "abruzzo-pescara-comune-assunzioni.yaml"):
-        result = runner.invoke(
-            app,
-            ["evaluate", str(FIXTURES / "applications" / name), "--rules", str(RULES)],
-            env={"FORCE_COLOR": "1"},
-        )
-        assert result.exit_code == 0, result.output
-        verdicts[name] = result.output.splitlines()[0]
+    # The console is made once per process, and reads FORCE_COLOR then: made afresh here,
+    # and again after, for the tests that follow.
+    stdout_console.cache_clear()
+    try:
+        for name in ("napoli-assunzioni.yaml", "abruzzo-pescara-comune-assunzioni.yaml"):
+            result = runner.invoke(
+                app,
+                ["evaluate", str(FIXTURES / "applications" / name), "--rules", str(RULES)],
+                env={"FORCE_COLOR": "1"},
+            )
+            assert result.exit_code == 0, result.output
+            verdicts[name] = result.output.splitlines()[0]
+    finally:
+        stdout_console.cache_clear()
     green, red = "\x1b[1;32m", "\x1b[1;31m"
     assert f"{green}AMMISSIBILE\x1b[0m" in verdicts["napoli-assunzioni.yaml"]
     assert f"{red}NON AMMISSIBILE\x1b[0m" in verdicts["abruzzo-pescara-comune-assunzioni.yaml"]
