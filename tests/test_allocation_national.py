@@ -70,6 +70,29 @@ def test_the_population_command_writes_the_national_round(
     assert json.loads(lines[0]) == national[0] and json.loads(lines[-1]) == national[-1]
 
 
+def test_the_national_round_is_the_one_the_readme_describes(
+    rounds: dict[str, AllocationResult],
+) -> None:
+    """README, "The national round": 8,770 applications, of which 1,394 eligible ask for
+    6,085 posts; every method allocates all 2,129 open posts, plus the 71 reserved."""
+    for method in METHODS:
+        totals = rounds[method].totals
+        assert (totals.applications, totals.eligible, totals.demand) == (8770, 1394, 6085)
+        assert (totals.open_supply, totals.allocated, totals.reserved) == (2129, 2129, 71)
+
+
+def test_the_population_command_without_round_writes_one_application_per_comune(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "population.jsonl"
+    result = CliRunner().invoke(app, ["--lang", "en", "population", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote 7,896 applications" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 7896  # the ISTAT comuni, and no simulated Regioni or Province
+    assert {json.loads(line)["applicant"]["body_type"] for line in lines} == {"comune"}
+
+
 def test_every_body_of_the_round_has_simulated_criteria(national: list[dict[str, Any]]) -> None:
     for case in national:
         applicant = case["applicant"]

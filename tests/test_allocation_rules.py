@@ -55,6 +55,20 @@ def test_the_bundled_declaration_is_checked_and_complete() -> None:
     assert allocation.methods["priorita"].share is None  # serve, in rank order
 
 
+def test_the_bundled_declaration_labels_pools_and_groups_from_its_tables() -> None:
+    """What a round's report shows for a body type and a region: their names in the
+    rule set's tables, as of the round's day; a value the table lacks is shown as it is."""
+    allocation = load_ruleset(RULES).allocation
+    assert allocation is not None
+    day = dt.date(2024, 1, 1)
+    groups, pools = allocation.group_labels, allocation.pool_labels
+    assert groups is not None and pools is not None
+    assert groups.label("15", day) == "Campania"
+    assert groups.label("19", day) == "Sicilia"
+    assert pools.label("comune", day) == "Comune"
+    assert pools.label("nessuno", day) == "nessuno"
+
+
 def steps(document: dict[str, Any], method: str = "decreto_2024") -> list[dict[str, Any]]:
     steps_: list[dict[str, Any]] = document["allocation"]["methods"][method]["steps"]
     return steps_

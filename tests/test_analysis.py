@@ -218,6 +218,22 @@ def test_messages_in_italian_and_english(planted: tuple[Path, Path, Report]) -> 
     assert "can fail on no valid case" in finding.message.en
 
 
+def test_a_limit_at_the_largest_amount_a_case_can_hold_never_fails(tmp_path: Path) -> None:
+    """Money has 15 digits, two of them decimals: no valid case asks for more than
+    9,999,999,999,999.99, so a requirement at that amount can fail on no case."""
+    rules = copy_rules(tmp_path)
+    plant(
+        rules,
+        "finanziamento/prova.yaml",
+        "case: application\nrules:\n"
+        + rule("PROVA-TETTO", require="application.amount_requested <= 9999999999999.99")
+        + rule("PROVA-SOTTO", require="application.amount_requested <= 9999999999999.98"),
+    )
+    report = report_of(rules, cases=("application",))
+    assert found(report, "dead_check", "PROVA-TETTO")
+    assert all("PROVA-SOTTO" not in f.rules for f in report.findings if f.kind == "dead_check")
+
+
 # -- lookups ----------------------------------------------------------------------------
 
 
@@ -381,6 +397,36 @@ def test_base_kinds_of_case_whose_outcome_changes(tmp_path: Path) -> None:
     assert before.outcome == "eligible" and after.reasons == ["PROVA-NUOVA"]
 
 
+def test_base_compared_only_on_the_days_both_rule_sets_are_in_force(tmp_path: Path) -> None:
+    """A base in force from June 2024 only: a case of 2023 is no change of outcome (the
+    base decides nothing then), so the only change found is the new rule's."""
+    base = copy_rules(tmp_path, "base")
+    rules = copy_rules(tmp_path, "rules")
+    edit(base, "ruleset.yaml", "from: 2021-01-01", "from: 2024-06-01")
+    plant(
+        rules,
+        "finanziamento/prova.yaml",
+        "case: application\nrules:\n"
+        + rule(
+            "PROVA-NUOVA",
+            when='application.area == "formazione"',
+            require="application.amount_requested <= 100000",
+        ),
+    )
+    report = analyse(
+        load_ruleset(rules),
+        str(rules),
+        base=load_ruleset(base),
+        base_origin=str(base),
+        cases=("application",),
+    )
+    changes = [f for f in report.findings if f.kind == "outcome_changes"]
+    assert [f.rules for f in changes] == [("PROVA-NUOVA",)]
+    witness = changes[0].witness
+    assert witness is not None
+    assert dt.datetime.fromisoformat(witness.case["submitted_at"]).date() >= dt.date(2024, 6, 1)
+
+
 # -- what is not analysed ---------------------------------------------------------------
 
 
@@ -413,6 +459,13 @@ def test_command_json_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["problems"] == 4
+    # The report names the rule set it analysed (and no base: none was given), so that two
+    # reports can be told apart: its name, version and the start of its content hash.
+    ruleset = load_ruleset(RULES)
+    assert report["ruleset"] == f"capcoe 2026.11.0 ({ruleset.content_hash[:19]})"
+    assert report["ruleset"].split(" (")[1].startswith("sha256:")
+    assert report["base"] is None
+    assert report["dates"] == "data del caso / case date"
     files = sorted(tmp_path.glob("*.yaml"))
     assert len(files) == len(report["findings"])
     evaluated = CliRunner().invoke(app, ["evaluate", str(files[0]), "--rules", str(RULES)])
@@ -428,6 +481,42 @@ def test_command_options(tmp_path: Path) -> None:
     strict = runner.invoke(app, ["analyze", "--rules", str(RULES), "--strict", "--lang", "en"])
     assert strict.exit_code == 1
     assert "4 problem(s)" in strict.output
+
+
+def test_command_as_of_one_day_analyses_that_day_only(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["analyze", "--rules", str(RULES), "--as-of", "2023-06-01", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["dates"] == "2023-06-01"
+    # Before the regional plans are approved, as the library's report says (see above).
+    assert any(
+        f["kind"] == "never_met" and "AMM-PAR-APPROVATO" in f["rules"] for f in report["findings"]
+    )
+
+
+def test_the_library_says_how_to_install_the_solver() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        sys.modules["z3"] = None  # as if the 'analysis' extra were not installed
+        try:
+            import capcoe_rules.analysis
+        except ImportError as error:
+            print(type(error).__name__)
+            print(error)
+        else:
+            print("imported")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    kind, *message = done.stdout.splitlines()
+    assert kind == "SolverMissingError", done.stdout + done.stderr
+    assert "the rule-set analysis needs the SMT solver z3" in "\n".join(message)
+    assert "pip install 'capcoe-rules[analysis]'" in "\n".join(message)
 
 
 def test_command_says_how_to_install_the_solver() -> None:

@@ -122,6 +122,13 @@ def test_bench_leaves_the_allocation_out_when_asked_and_refuses_a_scale_of_one()
     assert skipped.exit_code == 0, skipped.output
     figures = json.loads(skipped.stdout)["figures"]
     assert "batch_seconds" in figures
+    # The batch target, the national population (one application per comune) in 1 s,
+    # scaled to the 200 cases run, and as a throughput.
+    batch, throughput = figures["batch_seconds"], figures["batch_throughput"]
+    assert batch["target"] == pytest.approx(200 / 7896)
+    assert batch["note"] == "target scaled from 1 s per 7,896"
+    assert throughput["target"] == pytest.approx(7896) and throughput["unit"] == "cases/s"
+    assert throughput["value"] == pytest.approx(200 / batch["value"])
     assert not [key for key in figures if key.startswith("allocation_")]
 
     refused = runner.invoke(app, ["bench", *options, "--allocation-scale", "1"])
@@ -173,3 +180,16 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile(values, 0.99) == 99
     assert percentile(values, 1.0) == 100
     assert percentile([7.0], 0.99) == 7.0
+
+
+def test_the_large_rule_set_has_exactly_the_rules_asked_for() -> None:
+    """``--large-rules N`` loads a rule set of N rules: the bundled ones and copies of its
+    application requirements, each still checked and deciding."""
+    from capcoe_rules.batch.workloads import enlarged_sources  # noqa: PLC0415
+    from capcoe_rules.language import load_sources  # noqa: PLC0415
+    from capcoe_rules.language.sources import read_sources  # noqa: PLC0415
+
+    bundled = read_sources(RULES).texts
+    for asked in (150, 151):
+        ruleset = load_sources(enlarged_sources(bundled, asked))
+        assert sum(len(case.rules) for case in ruleset.cases.values()) == asked

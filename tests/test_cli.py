@@ -198,10 +198,24 @@ def test_the_command_run_in_process_leaves_the_garbage_collector_on(tmp_path: Pa
     assert gc.isenabled()
 
 
-def test_no_command_shows_the_help_page_with_every_command() -> None:
-    from capcoe_rules.cli.catalogue import COMMANDS  # noqa: PLC0415
+def test_on_a_colour_terminal_eligible_is_green_and_not_eligible_red() -> None:
+    from capcoe_rules.cli.common import stdout_console  # noqa: PLC0415
 
-    result = runner.invoke(app, [], env={"CAPCOE_LANG": None})
-    assert result.exit_code == 2
-    assert result.output.startswith("Uso: ")
-    assert all(f"  {name} " in result.output for name in COMMANDS), result.output
+    verdicts = {}
+    # The console is made once per process, and reads FORCE_COLOR then: made afresh here,
+    # and again after, for the tests that follow.
+    stdout_console.cache_clear()
+    try:
+        for name in ("napoli-assunzioni.yaml", "abruzzo-pescara-comune-assunzioni.yaml"):
+            result = runner.invoke(
+                app,
+                ["evaluate", str(FIXTURES / "applications" / name), "--rules", str(RULES)],
+                env={"FORCE_COLOR": "1"},
+            )
+            assert result.exit_code == 0, result.output
+            verdicts[name] = result.output.splitlines()[0]
+    finally:
+        stdout_console.cache_clear()
+    green, red = "\x1b[1;32m", "\x1b[1;31m"
+    assert f"{green}AMMISSIBILE\x1b[0m" in verdicts["napoli-assunzioni.yaml"]
+    assert f"{red}NON AMMISSIBILE\x1b[0m" in verdicts["abruzzo-pescara-comune-assunzioni.yaml"]

@@ -8,9 +8,11 @@ language is an error (exit 2) in both languages.
 
 from __future__ import annotations
 
+import re
 import string
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -170,3 +172,23 @@ def test_a_bad_command_line_is_said_in_the_language(
     assert said_in_italian.exit_code == said_in_english.exit_code == 2
     assert italian in said_in_italian.output and "Errore:" in said_in_italian.output
     assert english in said_in_english.output and "Error:" in said_in_english.output
+
+
+def test_no_command_shows_the_help_with_every_command() -> None:
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    assert result.output.startswith("Uso: capcoe-rules [OPZIONI] COMANDO [ARGOMENTI]...")
+    listed = result.output.split("Comandi:", 1)[1]
+    for name in ("check", "evaluate", "batch", "analyze", "serve"):
+        assert f"\n  {name} " in listed
+
+
+def test_serve_listens_where_the_readme_says_by_default() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    documented = re.search(r"on `([\d.]+):(\d+)` by default", readme)
+    assert documented is not None
+    host, port = documented.groups()
+    result = runner.invoke(app, ["--lang", "en", "serve", "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"[default: {host}]" in result.output
+    assert f"[default: {port};" in " ".join(result.output.split())

@@ -277,6 +277,12 @@ def test_a_common_mistake_has_its_own_message_in_both_languages(tmp_path: Path, 
             "E013",
             "'service_centre_allocation'",
         ),
+        (  # many names are near: the three nearest, nearest first
+            "params.service_centre_allocation",
+            "params.hiring_cap_totl",
+            "E013",
+            "'hiring_cap_total' or 'hiring_cap_regioni' or 'hiring_cap_province'",
+        ),
         (
             "application.amount_requested > 0",
             "application.amount_requestd > 0",
@@ -299,7 +305,7 @@ def test_a_misspelt_name_gets_the_nearest_names(
     (problem,) = json.loads(result.stdout)["problems"]
     assert problem["code"] == code
     assert f"did you mean {suggestion}?" in problem["message"]
-    assert f"forse intendevi {suggestion}?" in problem["message_it"]
+    assert f"forse intendevi {suggestion.replace(' or ', ' o ')}?" in problem["message_it"]
 
 
 def test_an_unknown_language_is_an_error(tmp_path: Path) -> None:

@@ -182,3 +182,14 @@ def test_an_untyped_engine_builds_no_typed_model(tmp_path: Path) -> None:
     assert engine.read_decision(decision.to_json()) == Engine.from_path(rules).evaluate(
         make_application()
     )  # reading back still types it
+def test_a_compact_decision_expands_to_the_full_one_and_refuses_another_case(
+    engine: Engine,
+) -> None:
+    case = make_application()
+    compact = engine.evaluate_json(case, compact=True).json
+    full = engine.expand(compact, case)
+    assert full.to_json() == engine.evaluate(case).to_json()
+    from capcoe_rules.errors import DecisionMismatchError  # noqa: PLC0415
+
+    with pytest.raises(DecisionMismatchError, match="does not give this decision"):
+        engine.expand(compact, make_application(amount_requested="1.00"))

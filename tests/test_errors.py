@@ -141,3 +141,18 @@ def test_a_day_without_parameters_names_the_parameter_or_the_period_in_both_lang
     assert problem.message == f"parameter {name!r} has no value on {day}"
     assert problem.message_in("it") == f"il parametro {name!r} non ha un valore il {day}"
     assert problem.hint is not None and "values:" in problem.hint.it
+
+
+def test_a_problem_says_how_to_fix_it_in_the_language_asked() -> None:
+    from capcoe_rules.errors import Text  # noqa: PLC0415
+
+    problem = Problem.of(
+        "r.yaml",
+        Position(3, 7),
+        Code.UNKNOWN_NAME,
+        Text("unknown name 'x'", "nome sconosciuto 'x'"),
+        hint=Text("write 'y'", "scrivi 'y'"),
+    )
+    assert problem.text("en") == "r.yaml:3:7: E012 unknown name 'x'; fix: write 'y'"
+    assert problem.text("it") == "r.yaml:3:7: E012 nome sconosciuto 'x'; come correggere: scrivi 'y'"
+    assert str(problem) == problem.text("en")

@@ -79,6 +79,9 @@ def test_test_format_json_gives_every_result_and_the_coverage(tmp_path: Path) ->
     assert by_name["right.yaml"]["passed"] and by_name["right.yaml"]["outcome"] == "eligible"
     assert "unknown key" in by_name["misspelt-expect.yaml"]["error"]
     assert report["ruleset"]["version"] == Engine.from_path(RULES).ruleset.version
+    # How long each example took (as junit's time): a number for every one.
+    assert all(isinstance(entry["seconds"], float) for entry in report["results"])
+    assert all(entry["seconds"] >= 0 for entry in report["results"])
     coverage = report["coverage"]
     assert 0 < coverage["ratio"] < 1 and "ASS-FINESTRA" in coverage["incomplete"]
     finestra = next(rule for rule in coverage["rules"] if rule["rule_id"] == "ASS-FINESTRA")

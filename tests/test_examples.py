@@ -134,3 +134,28 @@ def test_pytest_plugin_leaves_yaml_outside_fixtures_alone(pytester: pytest.Pytes
     pytester.makepyfile(test_nothing=textwrap.dedent("def test_ok():\n    assert True\n"))
     result = pytester.runpytest(f"--capcoe-rules={RULES}", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_a_case_file_read_twice_is_the_same_example() -> None:
+    """A case file is a value: read again it compares equal (the positions of its fields,
+    a lookup into the file just read, are not part of what it holds)."""
+    from capcoe_rules.casefiles import read_case_file  # noqa: PLC0415
+
+    path = FIXTURES / "applications" / "napoli-assunzioni.yaml"
+    first, again = read_case_file(path), read_case_file(path)
+    assert first == again
+    assert first.position_of is not again.position_of
+    other = read_case_file(FIXTURES / "applications" / "abruzzo-pescara-comune-assunzioni.yaml")
+    assert first != other
+
+
+def test_test_command_shows_the_rule_coverage_only_when_asked() -> None:
+    example = str(FIXTURES / "applications" / "napoli-assunzioni.yaml")
+    plain = CliRunner().invoke(app, ["--lang", "en", "test", example, "--rules", str(RULES)])
+    assert plain.exit_code == 0, plain.output
+    assert "1 passed, 0 failed" in plain.output
+    assert "Rule coverage" not in plain.output and "ASS-REGIONI" not in plain.output
+    asked = CliRunner().invoke(
+        app, ["--lang", "en", "test", example, "--rules", str(RULES), "--coverage"]
+    )
+    assert "Rule coverage" in asked.output and "ASS-REGIONI" in asked.output

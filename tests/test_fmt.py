@@ -491,3 +491,15 @@ def test_a_formatter_bug_that_would_change_a_value_never_reaches_the_file(
     assert result.exit_code == 2
     assert "without changing a value" in result.stdout
     assert target.read_text() == original
+
+
+def test_a_long_text_is_folded_into_lines_of_at_most_100_characters() -> None:
+    """The README's promise, with the text that fills a line most tightly: one-letter words."""
+    words = " ".join(["a"] * 150)
+    text = f"description: {words}\ncase: application\nrules: []\n"
+    out = format_text(text)
+    lines = out.splitlines()
+    assert lines[0] == "description: >-"
+    assert max(len(line) for line in lines) <= 100
+    assert max(len(line) for line in lines) >= 98  # folded as late as the width allows
+    assert yaml.safe_load(out)["description"] == words

@@ -111,3 +111,12 @@ def test_a_thousand_rules_build_and_decide_as_the_reference(tmp_path: Path) -> N
     report = json.loads(done.stdout)
     assert report["errors"] == [] and report["disagreements"] == []
     assert report["rulesets"]["application"] > 1  # split to stay inside durable_rules' limits
+
+
+def test_selftest_counts_the_generated_rule_sets_and_cases_it_compared() -> None:
+    """What ``capcoe-rules selftest --generated N`` reports: N rule sets, their cases."""
+    from capcoe_rules.testing.selftest import check_generated_rulesets  # noqa: PLC0415
+
+    report = check_generated_rulesets(3, 2, seed=7)
+    assert report.passed and report.disagreement is None
+    assert (report.rulesets, report.cases) == (3, 6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -171,3 +172,42 @@ def test_a_programme_claim_needs_its_commitment_year(engine: Engine) -> None:
     claim["grant"]["commitment_year"] = 2024
     with pytest.raises(CaseError, match="at least one final milestone"):
         engine.evaluate(claim)
+
+
+def test_a_milestone_may_be_named_by_one_character_but_not_by_none(engine: Engine) -> None:
+    example = yaml.safe_load(
+        (FIXTURES / "payments" / "comune-agrigento-traguardo-intermedio-respinto.yaml").read_text(
+            "utf-8"
+        )
+    )
+    case = copy.deepcopy(example["case"])
+    case["grant"]["milestones"][0]["id"] = "A"
+    case["lines"][0]["milestone_id"] = "A"
+    decision = engine.evaluate(case)
+    assert decision.outcome == example["expect"]["outcome"]
+    assert [m.milestone_id for m in decision.milestones][0] == "A"
+    case["grant"]["milestones"][0]["id"] = ""
+    with pytest.raises(CaseError, match="grant.milestones.0.id"):
+        engine.evaluate(case)
+
+
+IN_FORCE = dt.date(2024, 1, 1)
+
+
+def test_a_case_date_may_lie_anywhere_in_1900_2200(engine: Engine) -> None:
+    """The README's range for dates in a case: its first and last days are valid."""
+    for when in ("1900-01-01T09:00:00+01:00", "2200-12-31T09:00:00+01:00"):
+        # Decided as of a day the rule set is in force: submitted outside the call's window.
+        decision = engine.evaluate(make_application(submitted_at=when), as_of=IN_FORCE)
+        assert decision.outcome == "not_eligible"
+    for when in ("1899-12-31T09:00:00+01:00", "2201-01-01T09:00:00+01:00"):
+        with pytest.raises(CaseError, match="1900-2200"):
+            engine.evaluate(make_application(submitted_at=when), as_of=IN_FORCE)
+
+
+def test_a_rounds_input_cannot_be_changed_once_read() -> None:
+    from capcoe_rules.models.round_input import AllocationRound  # noqa: PLC0415
+
+    asked = AllocationRound.model_validate({"applications": [make_application()]})
+    with pytest.raises(ValidationError, match="frozen"):
+        asked.method = "priorita"

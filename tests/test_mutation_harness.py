@@ -99,9 +99,67 @@ def test_the_harness_kills_a_bad_mutant_keeps_an_equivalent_one_and_times_out_a_
     report = (root / "out" / "mutation" / "report.md").read_text("utf-8")
     assert "| toy/limits.py | 3 | 2 | 0 | 1 | 0 | 100.0% |" in report  # but the config can
     assert "value > best -> value >= best: equal values leave the same largest value" in report
+    assert "| (top level) | 3 | 2 | 0 | 1 | 0 | 100.0% |" in report.split("## By part")[1]
     assert "code mutants killed: 2 of 2 (100.0%)" in done.stdout
     # The project's own file was never left mutated.
     assert (root / "toy" / "limits.py").read_text("utf-8") == TOY
+
+
+CAPS = """\
+_BASE = 1
+LIMIT = _BASE + 2
+
+
+def doubled(value: int) -> int:
+    return value * 2
+
+
+def capped(value: int) -> int:
+    return min(value, LIMIT)
+"""
+CAPS_TESTS = """\
+def test_doubled() -> None:
+    from toy.caps import doubled  # the first test to import the module: coverage credits
+                                  # its module-level lines to this test only
+
+    assert doubled(2) == 4
+
+
+def test_capped() -> None:
+    from toy.caps import capped
+
+    assert capped(10) == 3
+"""
+
+
+def test_a_module_level_line_is_tried_on_the_tests_that_use_it_not_only_the_first_importer(
+    tmp_path: Path,
+) -> None:
+    root = toy_project(tmp_path / "project")
+    (root / "toy" / "caps.py").write_text(CAPS, "utf-8")
+    (root / "tests" / "test_caps.py").write_text(CAPS_TESTS, "utf-8")
+    config = CONFIG.replace('"toy/" = ["tests/test_toy.py"]', '"toy/" = ["tests/test_caps.py"]')
+    (root / "pyproject.toml").write_text(config, "utf-8")
+    # LIMIT's constant is read by capped(); _BASE by no function, only by LIMIT's line.
+    wanted = ["toy/caps.py:1:9: 1 -> 2", "toy/caps.py:2:17: 2 -> 3"]
+    selection = [argument for text in wanted for argument in ("--only", text)]
+    done = subprocess.run(
+        [sys.executable, "-m", "capcoe_rules.testing.mutation", "toy/caps.py", *selection],
+        cwd=root,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    results = [
+        json.loads(line)
+        for line in (root / "out" / "mutation" / "results.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert sorted((r["id"], r["status"], r["killed_by"]) for r in results) == [
+        (wanted[0], "killed", "tests/test_caps.py::test_capped"),
+        (wanted[1], "killed", "tests/test_caps.py::test_capped"),
+    ]
 
 
 def test_each_operator_gives_mutants_that_still_parse() -> None:

@@ -27,7 +27,13 @@ from capcoe_rules import Engine, RuleSetError, check_ruleset, load_ruleset
 from capcoe_rules.cli import app
 from capcoe_rules.language.problems import CODES, Position, Problem
 from capcoe_rules.language.stages import context as checker_context
-from capcoe_rules.language.yaml_source import MAX_BYTES, MAX_DEPTH, read_yaml
+from capcoe_rules.language.yaml_source import read_yaml
+
+# The limits as the README states them ("Rule files": at most 1 MiB each and 8 MiB for a
+# rule set, nested at most 64 levels deep), not as the code spells them: a test that took
+# the code's constants would move its boundary with them.
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
 
 runner = CliRunner()
 PARAMETER = """\
@@ -318,3 +324,23 @@ def test_positions_are_those_of_pyyamls_own_parser(path: Path) -> None:
     reference = yaml.compose(text, Loader=yaml.SafeLoader)
     assert document.source.values == node_positions(reference)
     assert json.dumps(document.data, default=str) == json.dumps(yaml.safe_load(text), default=str)
+
+
+def test_a_checked_rule_set_and_its_description_cannot_be_edited_in_place() -> None:
+    """What was checked is what is decided: a rule read from its file, or the description
+    the service publishes of the rule set, is refused an edit after the check."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from capcoe_rules.language.description import describe  # noqa: PLC0415
+
+    ruleset = load_ruleset(RULES)
+    rule = ruleset.cases["application"].rules[0]
+    with pytest.raises(ValidationError, match="frozen"):
+        rule.doc.require = "true"
+    with pytest.raises(ValidationError, match="frozen"):
+        rule.doc.title.it = "altro"
+    description = describe(ruleset)
+    with pytest.raises(ValidationError, match="frozen"):
+        description.version = "0"
+    with pytest.raises(ValidationError, match="frozen"):
+        description.in_force.from_ = description.in_force.to

@@ -578,3 +578,22 @@ def test_the_server_says_what_it_serves_in_the_users_language(server: ServerProc
         assert " da " in log and " sotto /v1/ e /v1/rulesets/2026.11.0/" in log
         assert f" sotto /v1/rulesets/{SECOND_VERSION}/" in log
         assert "(OpenAPI: /docs), 1 processi di lavoro" in log
+
+
+def test_the_service_refuses_to_start_with_no_rule_set() -> None:
+    from capcoe_rules.service.app import create_app  # noqa: PLC0415 (the serve extra)
+
+    with pytest.raises(ValueError, match="the service needs at least one rule set"):
+        create_app([])
+
+
+def test_the_openapi_document_says_a_decision_needs_a_body(engine: Engine) -> None:
+    """What a client generated from the OpenAPI document sees: the case is required."""
+    from capcoe_rules.service.app import create_app  # noqa: PLC0415 (the serve extra)
+
+    document = create_app([engine]).openapi()
+    for path in ("/v1/decisions", f"/v1/rulesets/{engine.ruleset.version}/decisions"):
+        body = document["paths"][path]["post"]["requestBody"]
+        assert body["required"] is True
+        schemas = body["content"]["application/json"]["schema"]["oneOf"]
+        assert {"$ref": "#/components/schemas/Application"} in schemas

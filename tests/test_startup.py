@@ -161,6 +161,25 @@ def test_the_command_line_skips_pydantic_plugins_unless_the_user_set_the_variabl
     assert found == {"variable": variable, "looked_for_plugins": looked}
 
 
+@pytest.mark.parametrize(("given", "variable"), [(None, "__all__"), ("", "")])
+def test_the_command_line_turns_pydantic_plugins_off_before_any_command_runs(
+    given: str | None, variable: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same as above within this process (where pydantic has long looked for plugins:
+    only the variable the command line leaves for the commands it runs can be seen)."""
+    from capcoe_rules.cli import main  # noqa: PLC0415
+
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    if given is not None:
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", given)
+    monkeypatch.setattr(sys, "argv", ["capcoe-rules", "--version"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code in (0, None)
+    assert "capcoe-rules" in capsys.readouterr().out
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == variable
+
+
 def test_a_json_application_is_decided_without_a_yaml_parser_typers_adapters_or_the_payment_models(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -56,12 +56,14 @@ def tree_hash(root: Path, names: list[str]) -> str:
 def baseline_for(
     config: MutationConfig, workspace: Workspace, test_file: str, folder: Path, log: bool = True
 ) -> TestFileBaseline:
-    """The baseline of ``test_file``, computed in ``workspace`` unless a fresh one is kept."""
-    shared = tree_hash(config.root, [*config.packages, "rules", "fixtures", "tests/conftest.py"])
+    """The baseline of ``test_file``, computed in ``workspace`` unless a fresh one is kept.
+
+    Its key hashes the workspace's copy, which the baseline runs, not the project: a file
+    edited while a run goes on must not lend its key to a baseline of the older copy."""
+    copy = workspace.directory
+    shared = tree_hash(copy, [*config.packages, "rules", "fixtures", "tests/conftest.py"])
     key = hashlib.sha256(
-        (
-            FORMAT + shared + tree_hash(config.root, [test_file]) + json.dumps(config.environment)
-        ).encode()
+        (FORMAT + shared + tree_hash(copy, [test_file]) + json.dumps(config.environment)).encode()
     ).hexdigest()
     folder.mkdir(parents=True, exist_ok=True)
     kept = folder / (test_file.replace("/", "_") + ".json")

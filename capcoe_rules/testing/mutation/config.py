@@ -25,8 +25,15 @@ class MutationConfig:
     environment: dict[str, str] = field(default_factory=dict)
     rule_commands: tuple[tuple[str, ...], ...] = (("test", "fixtures"),)
     """``capcoe-rules`` commands run on a rule mutant before its tests."""
-    copied: tuple[str, ...] = ("capcoe_rules", "tests", "rules", "fixtures", "pyproject.toml")
-    """What the workspace copies of the project."""
+    copied: tuple[str, ...] = (
+        "capcoe_rules",
+        "tests",
+        "rules",
+        "fixtures",
+        "pyproject.toml",
+        "README.md",
+    )
+    """What the workspace copies of the project (the README too: tests check what it says)."""
     packages: tuple[str, ...] = ("capcoe_rules",)
     """The packages whose lines the baseline records, test by test."""
     min_timeout: float = 20.0

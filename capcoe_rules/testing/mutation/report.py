@@ -31,6 +31,20 @@ def scores(results: Sequence[Result]) -> list[Score]:
     return [_score(module, [r for r in results if r.path == module]) for module in modules]
 
 
+def part_of(path: str) -> str:
+    """The part of the project a file belongs to: its package's sub-package (``engine``),
+    ``(top level)`` for a module of the package itself, ``rules/`` for a rule file."""
+    if path.startswith("rules/"):
+        return "rules/"
+    folders = path.split("/")[1:-1]
+    return folders[0] if folders else "(top level)"
+
+
+def parts(results: Sequence[Result]) -> list[Score]:
+    names = sorted({part_of(result.path) for result in results})
+    return [_score(name, [r for r in results if part_of(r.path) == name]) for name in names]
+
+
 def total(results: Sequence[Result], label: str = "total") -> Score:
     return _score(label, results)
 
@@ -58,6 +72,18 @@ def markdown(results: Sequence[Result], command: str) -> str:
     code = [r for r in results if not r.path.startswith("rules/")]
     rules = [r for r in results if r.path.startswith("rules/")]
     for score in [*scores(results), total(code, "**code**"), total(rules, "**rules/**")]:
+        lines.append(
+            f"| {score.module} | {score.total} | {score.killed} | {score.survived} "
+            f"| {score.equivalent} | {score.errors} | {score.ratio:.1%} |"
+        )
+    lines += [
+        "",
+        "## By part",
+        "",
+        "| part | mutants | killed | survived | equivalent | errors | score |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for score in parts(results):
         lines.append(
             f"| {score.module} | {score.total} | {score.killed} | {score.survived} "
             f"| {score.equivalent} | {score.errors} | {score.ratio:.1%} |"

@@ -3,7 +3,10 @@
 A code mutant is tried on the passing baseline tests of its module's test files (the
 ``tests`` map of the config) that run one of the mutated lines, fastest first, stopping at
 the first failure, within the config's test-time budget; when no test runs those lines
-in-process (module-level code, code run only in a subprocess), on all those tests. A rule
+in-process (code run only in a subprocess), on all those tests. A line run at import (a
+constant, a class body, a function's defaults) is tried on the tests that run the code
+using it, then on every test that runs some of its module, most focused first: coverage
+credits such a line only to the test that happened to import the module first. A rule
 mutant is first decided by ``capcoe-rules`` commands (by default ``test fixtures``: the
 checker refusing the edit or an example failing kills it), then by its rule file's tests.
 Each test has a timeout of a few times its baseline duration, and the whole run of a
@@ -19,12 +22,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from queue import Queue
 
 from capcoe_rules.testing.mutation.baseline import TestFileBaseline, baseline_for
 from capcoe_rules.testing.mutation.config import MutationConfig
+from capcoe_rules.testing.mutation.import_time import ModuleLines, module_lines
 from capcoe_rules.testing.mutation.mutants import Mutant
 from capcoe_rules.testing.mutation.python_mutants import code_mutants
 from capcoe_rules.testing.mutation.rule_mutants import rule_mutants
@@ -81,6 +85,7 @@ class Runner:
         self.log = log or (lambda text: print(text, flush=True))
         self.baselines: dict[str, TestFileBaseline] = {}
         self.focus: Counter[str] = Counter()
+        self._modules: dict[str, ModuleLines] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -131,42 +136,53 @@ class Runner:
 
         First the tests whose own run reaches a mutated line (the fastest of each test
         file whatever else, so that the file written for the module is never crowded out),
-        then those whose file's fixtures reach it, then, when nothing reaches it in-process,
-        every test of the mapped files.
+        then those whose file's fixtures reach it. For a line run at import, the tests that
+        run the code using it count as reaching it, and after those come the tests that run
+        any of its module, the most focused first, then those of the files that import it,
+        then the others. When nothing reaches a line in-process, every test of the mapped
+        files.
         """
-        candidates: dict[str, float] = {}
-        direct: dict[str, float] = {}
-        through_fixtures: dict[str, float] = {}
+        reached = set(mutant.scope_lines)
+        at_import = False
+        if mutant.path.endswith(".py"):
+            modules = self._module_lines(mutant.path)
+            at_import = modules.import_time(mutant.scope_lines)
+            if at_import:
+                reached |= modules.users_of(mutant.scope_lines)
+        found = _Reach()
         for test_file in self.config.tests_for(mutant.path):
             baseline = self.baselines.get(test_file)
-            if baseline is None:  # a test file written while this run goes on
-                continue
-            candidates.update(baseline.seconds)
-            lines = baseline.lines.get(mutant.path, {})
-            for line in mutant.scope_lines:
-                for node in lines.get(line, ()):
-                    if node.endswith(SETUP):
-                        # A fixture's work: any test of the file may assert what it made.
-                        through_fixtures.update(_same_file(baseline.seconds, node))
-                    elif node in baseline.seconds:
-                        direct[node] = baseline.seconds[node]
-
-        def by_time(tests: dict[str, float]) -> list[tuple[str, float]]:
-            return sorted(tests.items(), key=lambda item: (item[1], item[0]))
-
-        def by_focus(tests: dict[str, float]) -> list[tuple[str, float]]:
-            """The tests that run fewest lines first: a unit test of the module before a
-            test that builds the whole engine and merely passes through it."""
-            return sorted(tests.items(), key=lambda item: (self.focus[item[0]], item[1], item[0]))
-
-        ordered = by_focus(direct) + by_time(
-            {node: s for node, s in through_fixtures.items() if node not in direct}
+            if baseline is not None:  # None: a test file written while this run goes on
+                found.add(baseline, mutant.path, reached)
+        ordered = self._by_focus(found.direct) + _by_time(
+            {node: s for node, s in found.through_fixtures.items() if node not in found.direct}
         )
+        if at_import:
+            # Then whoever runs the module, then whoever imports it, then the other tests:
+            # a constant may be read by another module, or by a subprocess.
+            seen = found.direct.keys() | found.through_fixtures.keys()
+            for tier, order in (
+                (found.in_module, self._by_focus),
+                (found.importers, _by_time),
+                (found.candidates, _by_time),
+            ):
+                ordered += order({node: s for node, s in tier.items() if node not in seen})
+                seen |= tier.keys()
         if not ordered:
-            ordered = by_time(candidates)
+            ordered = _by_time(found.candidates)
+        return self._within_budget(ordered, self._by_focus(found.direct))
+
+    def _by_focus(self, tests: dict[str, float]) -> list[tuple[str, float]]:
+        """The tests that run fewest lines first: a unit test of the module before a test
+        that builds the whole engine and merely passes through it."""
+        return sorted(tests.items(), key=lambda item: (self.focus[item[0]], item[1], item[0]))
+
+    def _within_budget(
+        self, ordered: list[tuple[str, float]], direct: list[tuple[str, float]]
+    ) -> list[tuple[str, float]]:
         budget = self.config.test_budget
         firsts: dict[str, tuple[str, float]] = {}
-        for node, seconds in by_focus(direct) or ordered:
+        for node, seconds in direct or ordered:
             if seconds <= min(budget / 8, 1.0):  # cheap ones only: the budget is for focus
                 firsts.setdefault(node.split("::", 1)[0], (node, seconds))
         selected = list(firsts.values()) or ordered[:1]
@@ -177,6 +193,11 @@ class Runner:
                 selected.append((node, seconds))
                 spent += seconds
         return sorted(selected, key=lambda item: (item[1], item[0]))
+
+    def _module_lines(self, path: str) -> ModuleLines:
+        if path not in self._modules:
+            self._modules[path] = module_lines((self.config.root / path).read_bytes())
+        return self._modules[path]
 
     # -- running ------------------------------------------------------------------------------
 
@@ -259,6 +280,40 @@ class Runner:
 
 
 SETUP = "|setup"
+
+
+@dataclass
+class _Reach:
+    """The baseline tests of a mutant's test files, by how they reach its lines."""
+
+    direct: dict[str, float] = field(default_factory=dict)
+    through_fixtures: dict[str, float] = field(default_factory=dict)
+    in_module: dict[str, float] = field(default_factory=dict)
+    """Tests that run other lines of the module (kept for a line run at import)."""
+    importers: dict[str, float] = field(default_factory=dict)
+    """Every test of a file whose run measured the module at all."""
+    candidates: dict[str, float] = field(default_factory=dict)
+
+    def add(self, baseline: TestFileBaseline, path: str, reached: set[int]) -> None:
+        self.candidates.update(baseline.seconds)
+        lines = baseline.lines.get(path, {})
+        if lines:
+            self.importers.update(baseline.seconds)
+        for line, nodes in lines.items():
+            for node in nodes:
+                if node.endswith(SETUP):
+                    if line in reached:
+                        # A fixture's work: any test of the file may assert what it made.
+                        self.through_fixtures.update(_same_file(baseline.seconds, node))
+                elif node in baseline.seconds:
+                    if line in reached:
+                        self.direct[node] = baseline.seconds[node]
+                    else:
+                        self.in_module[node] = baseline.seconds[node]
+
+
+def _by_time(tests: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(tests.items(), key=lambda item: (item[1], item[0]))
 
 
 def _same_file(seconds: dict[str, float], node: str) -> dict[str, float]:
