@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from capcoe_rules.cli.common import app
+from capcoe_rules.cli.localized import without_group_language
 
 __all__ = ["app", "main"]
 
@@ -44,8 +45,6 @@ def main() -> None:
 
 def command_of(args: Sequence[str]) -> str | None:
     """The command named in ``args`` (the arguments after the program's name)."""
-    from capcoe_rules.cli.localized import without_group_language
-
     return next((arg for arg in without_group_language(list(args)) if arg[:1] != "-"), None)
 
 
