@@ -170,6 +170,10 @@ _OS_REASONS: dict[int, Text] = {
     errno.ENOSPC: Text("no space left on the device", "spazio esaurito sul disco"),
     errno.EROFS: Text("read-only file system", "file system in sola lettura"),
     errno.EEXIST: Text("it exists already", "esiste già"),
+    errno.ESTALE: Text(
+        "another file took its place while it was being read",
+        "un altro file ne ha preso il posto durante la lettura",
+    ),
 }
 
 

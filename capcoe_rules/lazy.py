@@ -3,8 +3,10 @@
 PEP 562 lets a package answer ``package.Name`` with a function: ``import capcoe_rules``
 then costs nothing of the engine, the checker or pydantic's model construction until a
 name that needs them is used, which is what a command's start-up or one decision in a
-fresh process pays for. The three packages that do it (:mod:`capcoe_rules`,
-:mod:`capcoe_rules.language`, :mod:`capcoe_rules.models`) share this one function.
+fresh process pays for (and a worker process, before it has its state: see
+:mod:`capcoe_rules.batch.worker`). The packages that do it (:mod:`capcoe_rules`,
+:mod:`capcoe_rules.batch`, :mod:`capcoe_rules.language`, :mod:`capcoe_rules.models`) share
+this one function.
 """
 
 from __future__ import annotations

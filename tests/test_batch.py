@@ -22,6 +22,7 @@ from capcoe_rules import Engine, atomic
 from capcoe_rules.batch import atomic_writer, errors_path_for, run_batch
 from capcoe_rules.batch.summary import Summary, tally_key
 from capcoe_rules.cli import app
+from capcoe_rules.jsontext import MAX_JSON_BYTES
 from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision
 from capcoe_rules.population import national_population
@@ -418,6 +419,58 @@ def test_workers_give_the_same_files_as_one_process(tmp_path: Path) -> None:
     assert len(serial.read_text("utf-8").splitlines()) == 600
     assert errors_path_for(serial).read_bytes() == errors_path_for(parallel).read_bytes()
     assert one.stdout == three.stdout  # the summary table; stderr has the timings
+
+
+def test_workers_reading_their_own_lines_number_and_cut_them_as_one_process(
+    tmp_path: Path,
+) -> None:
+    """Blank lines, a line too long, a record on the last line without its end: each
+    worker reads its own chunks of the file (capcoe_rules.batch.ranges), and must find
+    the same records, under the same line numbers, as one process reading them all."""
+    lines = [json.dumps(case) for case in population_sample(300)]
+    lines[10:10] = ["", "   "]
+    lines.insert(257, "x" * (MAX_JSON_BYTES + 5))  # across the first chunk's end
+    lines.insert(280, '{"id": "BROKEN"}')
+    source = tmp_path / "cases.jsonl"
+    source.write_text("\n".join(lines), encoding="utf-8")  # no end on the last line
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"decisions-{workers}.jsonl"
+        result = runner.invoke(
+            app, ["batch", str(source), "-o", str(out), "-w", workers, "--rules", str(RULES)]
+        )
+        assert result.exit_code == 1, result.output
+        outputs[workers] = (out.read_bytes(), errors_path_for(out).read_bytes())
+    assert outputs["1"] == outputs["2"]
+    errors = [json.loads(line) for line in outputs["2"][1].splitlines()]
+    assert [error["line"] for error in errors] == [258, 281]
+    assert len(outputs["2"][0].splitlines()) == 300
+
+
+@pytest.mark.parametrize("fed_by", ["file", "pipe"])
+def test_workers_decide_standard_input_fed_by_a_file_or_a_pipe(tmp_path: Path, fed_by: str) -> None:
+    """``/dev/stdin`` from a file is that file, which workers open by its real name; from
+    a pipe it cannot be read twice, and the parent reads it for them."""
+    source = write_lines(
+        tmp_path / "cases.jsonl", [json.dumps(case) for case in population_sample(300)]
+    )
+    expected = tmp_path / "expected.jsonl"
+    assert runner.invoke(app, ["batch", str(source), "-o", str(expected)]).exit_code == 0
+    out = tmp_path / "decisions.jsonl"
+    command = [sys.executable, "-m", "capcoe_rules", "batch", "/dev/stdin", "-o", str(out)]
+    with source.open("rb") as handle:
+        if fed_by == "file":
+            done = subprocess.run(
+                [*command, "-w", "2"], stdin=handle, cwd=RULES.parent, capture_output=True
+            )
+        else:
+            feeder = subprocess.Popen(["cat"], stdin=handle, stdout=subprocess.PIPE)
+            done = subprocess.run(
+                [*command, "-w", "2"], stdin=feeder.stdout, cwd=RULES.parent, capture_output=True
+            )
+            feeder.wait()
+    assert done.returncode == 0, done.stderr.decode()
+    assert out.read_bytes() == expected.read_bytes()
 
 
 def test_the_summary_counts_decisions_without_a_region_under_a_dash() -> None:

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from capcoe_rules.atomic import atomic_bytes_writer, same_file
 from capcoe_rules.batch.interrupts import deferred_interrupts
+from capcoe_rules.batch.ranges import line_ranges, shared_source
 from capcoe_rules.batch.reading import bounded_lines, read_records
 from capcoe_rules.batch.running import (
     CHUNK_SIZE,
+    DecidedChunk,
     Evaluator,
+    RangeWork,
     Work,
     chunked,
     decide_chunk_lines,
+    decide_range_lines,
     ordered_map,
 )
 from capcoe_rules.batch.summary import Summary
@@ -63,9 +68,7 @@ def run_batch(
         decisions_out = stack.enter_context(atomic_bytes_writer(out))
         errors_out = stack.enter_context(atomic_bytes_writer(errors))
         interrupted = stack.enter_context(deferred_interrupts())
-        records = chunked(read_records(bounded_lines(handle)), CHUNK_SIZE)
-        work = Work(evaluator, as_of, explain)
-        for chunk in ordered_map(decide_chunk_lines, work, records, workers):
+        for chunk in _decided_chunks(handle, source, Work(evaluator, as_of, explain), workers):
             interrupted()
             decisions_out.writelines(chunk.decisions)
             errors_out.writelines(chunk.errors)
@@ -74,6 +77,20 @@ def run_batch(
             if progress is not None:
                 progress(chunk.records)
     return summary
+
+
+def _decided_chunks(
+    handle: BinaryIO, source: Path, work: Work, workers: int
+) -> Iterator[DecidedChunk]:
+    """The input decided chunk by chunk, in input order. Workers read their own chunks of
+    a file they can open again (:mod:`capcoe_rules.batch.ranges`); else this process
+    reads every record and sends it to them."""
+    shared = shared_source(source, handle) if workers > 1 else None
+    if shared is not None:
+        ranges = line_ranges(handle, CHUNK_SIZE)
+        return ordered_map(decide_range_lines, RangeWork(work, shared), ranges, workers)
+    records = chunked(read_records(bounded_lines(handle)), CHUNK_SIZE)
+    return ordered_map(decide_chunk_lines, work, records, workers)
 
 
 def check_destinations(source: Path, out: Path, errors: Path) -> None:

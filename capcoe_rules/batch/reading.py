@@ -25,13 +25,14 @@ class Record(NamedTuple):
     text: bytes
 
 
-def read_records(lines: Iterable[bytes]) -> Iterator[Record]:
-    """Number the lines of a binary file from 1; blank lines are skipped, not errors.
+def read_records(lines: Iterable[bytes], *, first: int = 1) -> Iterator[Record]:
+    """Number the lines of a binary file from ``first`` (1: the file from its start);
+    blank lines are skipped, not errors.
 
     Blank lines are what editors and ``cat a b`` leave behind; refusing them would turn
     harmless whitespace into failed batches.
     """
-    for number, text in enumerate(lines, start=1):
+    for number, text in enumerate(lines, start=first):
         if text.strip():
             yield Record(number, text)
 

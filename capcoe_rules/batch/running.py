@@ -16,19 +16,20 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import multiprocessing.connection
-import os
+import pickle
 import signal
-import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from capcoe_rules.batch.ranges import LineRange, SharedSource
 from capcoe_rules.batch.reading import Record, parse_record
 from capcoe_rules.batch.summary import tally_key
+from capcoe_rules.batch.worker import install_state, run_task
 from capcoe_rules.case_messages import case_problem
 from capcoe_rules.errors import CaseError, EvaluationError, RecordError
 
@@ -146,6 +147,19 @@ def decide_chunk_lines(work: Work, records: Sequence[Record]) -> DecidedChunk:
     return DecidedChunk(_lines(decisions), _lines(errors), counts, len(errors), len(records))
 
 
+class RangeWork(NamedTuple):
+    """What a worker needs to read its own chunks of a batch's input and decide them."""
+
+    work: Work
+    source: SharedSource
+
+
+def decide_range_lines(state: RangeWork, lines: LineRange) -> DecidedChunk:
+    """Read a range of the input in this process, then decide it as
+    :func:`decide_chunk_lines` does (see :mod:`capcoe_rules.batch.ranges`)."""
+    return decide_chunk_lines(state.work, state.source.read(lines))
+
+
 def _lines(texts: list[str]) -> list[bytes]:
     return [(text + "\n").encode() for text in texts]
 
@@ -175,37 +189,6 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-_worker_state: Any = None
-
-
-def _install_state(state: Any) -> None:
-    """Worker start-up: keep the shared state; leave Ctrl-C to the parent; die with it.
-
-    On Ctrl-C the terminal signals the whole process group. If workers died of it, the
-    parent would see a broken pool instead of a clean interrupt; ignoring it here lets the
-    parent cancel what is queued, remove its temporary files and exit. The worker was
-    started with SIGINT blocked (see :func:`_sigint_blocked`), so one that arrived while
-    it was still importing is pending: ignoring SIGINT before unblocking it discards it.
-    """
-    global _worker_state  # noqa: PLW0603 - one state per worker process, set once
-    _worker_state = state
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(
-            target=_exit_with_parent, args=(parent.sentinel,), name="parent-watch", daemon=True
-        ).start()
-
-
-def _exit_with_parent(sentinel: int) -> None:
-    """Exit as soon as the parent is gone (killed outright, it cannot stop its workers:
-    they would wait for work forever, and keep multiprocessing's resource tracker alive)."""
-    multiprocessing.connection.wait([sentinel])
-    os._exit(1)
-
-
 @contextlib.contextmanager
 def _sigint_blocked() -> Iterator[None]:
     """Block SIGINT in this thread: a worker process spawned meanwhile starts with it
@@ -220,10 +203,6 @@ def _sigint_blocked() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _run_task(task: Callable[[Any, Any], Any], item: Any) -> Any:
-    return task(_worker_state, item)
 
 
 def ordered_map(
@@ -247,13 +226,16 @@ def ordered_map(
     # Creating the pool starts multiprocessing's resource tracker, which unblocks SIGINT
     # once it runs: it must run before _sigint_blocked.
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_install_state, initargs=(state,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=install_state,
+        initargs=(pickle.dumps(state, pickle.HIGHEST_PROTOCOL),),
     )
     pending: deque[Future[Result]] = deque()
     try:
         for item in items:
             with _sigint_blocked():  # workers are spawned in submit, as work arrives
-                pending.append(pool.submit(_run_task, task, item))
+                pending.append(pool.submit(run_task, task, item))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield pending.popleft().result()
         while pending:
