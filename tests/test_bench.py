@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from capcoe_rules.batch.bench import percentile
+from capcoe_rules.batch.interleaved import interleave_process_groups
 from capcoe_rules.cli import app
 from conftest import RULES
 
@@ -154,6 +158,50 @@ def test_bench_times_whole_batches_with_n_workers_next_to_one() -> None:
     assert speedup["value"] == pytest.approx(serial["value"] / parallel["value"])
     assert speedup["target"] == pytest.approx(1.7)  # 0.85 x the workers
     assert "load average" in speedup["note"] and "2 free cores" in speedup["note"]
+    independent, ceiling = figures["batch_workers_independent"], figures["batch_workers_ceiling"]
+    assert "2 independent --workers 1 on 1/2 each, 600 cases" in independent["label"]
+    assert ceiling["value"] == pytest.approx(serial["value"] / independent["value"])
+    assert ceiling["target"] is None  # the machine's, not ours to meet
+    share = speedup["value"] / ceiling["value"]
+    assert speedup["note"].startswith(f"{share:.0%} of the ceiling")
+
+
+def _python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def _waits_for(mine: Path, theirs: Path) -> list[str]:
+    """A process that leaves ``mine`` and ends once ``theirs`` exists (exit 1 after 60 s)."""
+    return _python(
+        "import pathlib, sys, time\n"
+        f"pathlib.Path({str(mine)!r}).touch()\n"
+        "deadline = time.monotonic() + 60\n"
+        f"while not pathlib.Path({str(theirs)!r}).exists():\n"
+        "    if time.monotonic() > deadline: sys.exit(1)\n"
+        "    time.sleep(0.01)\n"
+    )
+
+
+def test_a_group_of_processes_runs_together_in_every_round(tmp_path: Path) -> None:
+    """Each waits for the other: run one after the other, the first would never end."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    timed = interleave_process_groups(
+        {"pair": [_waits_for(first, second), _waits_for(second, first)]}, rounds=2
+    )
+    assert timed.rounds == 2
+    assert len(timed.timings["pair"].wall) == len(timed.timings["pair"].cpu) == 2
+
+
+def test_a_group_fails_with_its_process_after_all_of_them_ended(tmp_path: Path) -> None:
+    late = tmp_path / "late"
+    group = [
+        _python("import sys; sys.exit(3)"),
+        _python(f"import pathlib, time; time.sleep(0.2); pathlib.Path({str(late)!r}).touch()"),
+    ]
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        interleave_process_groups({"group": group}, rounds=1)
+    assert failed.value.returncode == 3
+    assert late.exists()  # the other process was waited for, not left running
 
 
 def test_bench_times_the_http_service_next_to_in_process_evaluation() -> None:

@@ -520,9 +520,15 @@ def _startup_figures(
 
 
 def _workers_figures(report: BenchReport, comparison: WorkersComparison) -> None:
-    """Both whole-process batches (wall, CPU of the processes), and the ratio."""
+    """The whole-process batches (wall, CPU of the processes), the ratio, and the ceiling
+    the machine allowed (see :mod:`.workers_bench`)."""
     timed, workers = comparison.timed, comparison.workers
-    for key, label in (("serial", "--workers 1"), ("parallel", f"--workers {workers}")):
+    contenders = (
+        ("serial", "--workers 1"),
+        ("parallel", f"--workers {workers}"),
+        ("independent", f"{workers} independent --workers 1 on 1/{workers} each"),
+    )
+    for key, label in contenders:
         timing = timed.timings[key]
         report.add(
             Figure(
@@ -536,13 +542,25 @@ def _workers_figures(report: BenchReport, comparison: WorkersComparison) -> None
         )
     report.add(
         Figure(
+            "batch_workers_ceiling",
+            f"{workers} independent batches of 1/{workers} / one batch, "
+            f"{comparison.cases:,} cases (wall)",
+            comparison.ceiling,
+            "x",
+            better="higher",
+            note=f"what {workers} cores gave this work now, nothing shared",
+        )
+    )
+    report.add(
+        Figure(
             "batch_workers_speedup",
             f"batch --workers {workers} / --workers 1, {comparison.cases:,} cases (wall)",
             comparison.speedup,
             "x",
             TARGET_WORKERS_SHARE * workers,
             better="higher",
-            note=f"needs {workers} free cores; {timed.load_note}",
+            note=f"{comparison.speedup / comparison.ceiling:.0%} of the ceiling; "
+            f"needs {workers} free cores; {timed.load_note}",
         )
     )
 

@@ -76,7 +76,17 @@ def interleave(contenders: Mapping[str, Callable[[], object]], rounds: int) -> I
 
 def interleave_commands(commands: Mapping[str, Sequence[str]], rounds: int) -> Interleaved:
     """Run every command ``rounds`` times, interleaved; CPU is the child process's."""
-    return _rounds({name: partial(_run, argv) for name, argv in commands.items()}, rounds, _child)
+    return interleave_process_groups({name: [argv] for name, argv in commands.items()}, rounds)
+
+
+def interleave_process_groups(
+    groups: Mapping[str, Sequence[Sequence[str]]], rounds: int
+) -> Interleaved:
+    """Like :func:`interleave_commands`, each contender being processes started together:
+    its wall time runs until the last of them ends, its CPU is all of theirs."""
+    return _rounds(
+        {name: partial(_run_together, argvs) for name, argvs in groups.items()}, rounds, _child
+    )
 
 
 Clock = Callable[[Callable[[], object]], tuple[float, float]]
@@ -113,5 +123,12 @@ def _child(work: Callable[[], object]) -> tuple[float, float]:
     return cpu, wall
 
 
-def _run(argv: Sequence[str]) -> None:
-    subprocess.run(list(argv), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _run_together(argvs: Sequence[Sequence[str]]) -> None:
+    processes = [
+        subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for argv in argvs
+    ]
+    codes = [process.wait() for process in processes]  # all ended before any is judged
+    for process, code in zip(processes, codes, strict=True):
+        if code != 0:
+            raise subprocess.CalledProcessError(code, process.args)

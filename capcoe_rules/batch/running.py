@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import multiprocessing
-import multiprocessing.connection
 import pickle
 import signal
 from collections import Counter, deque
