@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from capcoe_rules import Engine, atomic
 from capcoe_rules.batch import atomic_writer, errors_path_for, run_batch
 from capcoe_rules.batch.summary import Summary, tally_key
 from capcoe_rules.cli import app
+from capcoe_rules.errors import os_reason
 from capcoe_rules.jsontext import MAX_JSON_BYTES
 from capcoe_rules.models.compact import CompactDecision
 from capcoe_rules.models.decision import Decision
@@ -445,6 +447,26 @@ def test_workers_reading_their_own_lines_number_and_cut_them_as_one_process(
     errors = [json.loads(line) for line in outputs["2"][1].splitlines()]
     assert [error["line"] for error in errors] == [258, 281]
     assert len(outputs["2"][0].splitlines()) == 300
+
+
+def test_a_file_that_takes_the_inputs_name_half_way_stops_the_batch(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """Workers open the input by its name: if another file has taken it, they must not
+    decide its lines as if they were the rest of the input."""
+    source = write_lines(tmp_path / "cases.jsonl", ["{}"] * 4000)  # 16 chunks, all bad
+    out = tmp_path / "decisions.jsonl"
+
+    def replace_input(_records: int) -> None:
+        if source.stat().st_size:
+            write_lines(tmp_path / "other.jsonl", []).replace(source)
+
+    with pytest.raises(OSError) as raised:
+        run_batch(engine, source, out, workers=2, progress=replace_input)
+    assert raised.value.errno == errno.ESTALE
+    assert raised.value.filename == os.path.realpath(source)
+    assert os_reason(raised.value).en == "another file took its place while it was being read"
+    assert not out.exists() and not errors_path_for(out).exists()
 
 
 @pytest.mark.parametrize("fed_by", ["file", "pipe"])
