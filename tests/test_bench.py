@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -202,6 +205,31 @@ def test_a_group_fails_with_its_process_after_all_of_them_ended(tmp_path: Path) 
         interleave_process_groups({"group": group}, rounds=1)
     assert failed.value.returncode == 3
     assert late.exists()  # the other process was waited for, not left running
+
+
+def test_ctrl_c_while_a_group_runs_leaves_none_of_its_processes_running(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    sleeper = _python(
+        f"import os, pathlib, time; pathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()));"
+        " time.sleep(60)"
+    )
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            interleave_process_groups({"group": [sleeper, sleeper]}, rounds=1)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    deadline = time.monotonic() + 10  # the sleepers wrote their pid within the second, or died
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(ProcessLookupError):  # killed and waited for, not left running
+        os.kill(int(pid_file.read_text()), 0)
 
 
 def test_bench_times_the_http_service_next_to_in_process_evaluation() -> None:

@@ -124,11 +124,17 @@ def _child(work: Callable[[], object]) -> tuple[float, float]:
 
 
 def _run_together(argvs: Sequence[Sequence[str]]) -> None:
-    processes = [
-        subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for argv in argvs
-    ]
-    codes = [process.wait() for process in processes]  # all ended before any is judged
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        for argv in argvs:
+            quiet = subprocess.DEVNULL
+            processes.append(subprocess.Popen(list(argv), stdout=quiet, stderr=quiet))
+        codes = [process.wait() for process in processes]  # all ended before any is judged
+    except BaseException:  # Ctrl-C included: leave no contender running, as subprocess.run
+        for process in processes:
+            process.kill()
+            process.wait()
+        raise
     for process, code in zip(processes, codes, strict=True):
         if code != 0:
             raise subprocess.CalledProcessError(code, process.args)
