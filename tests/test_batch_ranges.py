@@ -114,6 +114,16 @@ def test_a_pipe_is_not_shared(tmp_path: Path) -> None:
         assert shared_source(tmp_path / "whatever", handle) is None
 
 
+def test_a_named_pipe_is_not_shared(tmp_path: Path) -> None:
+    """A FIFO has a name that opens it again, and the same inode: only its kind says
+    that workers opening it would take lines from the parent's stream."""
+    fifo = tmp_path / "cases.fifo"
+    os.mkfifo(fifo)
+    reading = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # no writer needed to open
+    with os.fdopen(reading, "rb") as handle:
+        assert shared_source(fifo, handle) is None
+
+
 def test_a_name_that_now_names_another_file_is_not_shared(tmp_path: Path) -> None:
     path = tmp_path / "cases.jsonl"
     path.write_bytes(b"{}\n")
