@@ -14,7 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 from capcoe_rules.batch.bench import percentile
-from capcoe_rules.batch.interleaved import interleave_process_groups
+from capcoe_rules.batch import workers_bench
+from capcoe_rules.batch.interleaved import (
+    interleave,
+    interleave_commands,
+    interleave_process_groups,
+)
 from capcoe_rules.cli import app
 from conftest import RULES
 
@@ -230,6 +235,37 @@ def test_ctrl_c_while_a_group_runs_leaves_none_of_its_processes_running(tmp_path
         time.sleep(0.05)
     with pytest.raises(ProcessLookupError):  # killed and waited for, not left running
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_contenders_times_are_the_time_it_took_and_round_zero_still_runs_once() -> None:
+    """Not a speed: sleeping 0.1 s takes at least 0.1 s of wall time and next to no CPU."""
+    timed = interleave({"sleep": lambda: time.sleep(0.1)}, rounds=0)
+    assert timed.rounds == 1
+    [wall], [cpu] = timed.timings["sleep"].wall, timed.timings["sleep"].cpu
+    assert 0.1 <= wall < 30
+    assert 0 <= cpu < 0.09
+    child = interleave_commands({"sleep": _python("import time; time.sleep(0.1)")}, rounds=0)
+    [wall] = child.timings["sleep"].wall
+    assert 0.1 <= wall < 30 and child.rounds == 1
+
+
+def test_the_workers_figure_is_refused_when_the_outputs_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A faster --workers N that wrote other decisions would be a bug, not a speed."""
+
+    def pretend(groups: dict[str, list[list[str]]], rounds: int) -> object:
+        for name, commands in groups.items():
+            for command in commands:
+                out = Path(command[command.index("-o") + 1])
+                out.write_text("same\n" if name != wrong else "other\n", "utf-8")
+        return object()
+
+    texts = ['{"id": "A"}', '{"id": "B"}']
+    for wrong, message in (("parallel", "--workers 2 wrote other"), ("independent", "parts")):
+        monkeypatch.setattr(workers_bench, "interleave_process_groups", pretend)
+        with pytest.raises(RuntimeError, match=message):
+            workers_bench.compare_workers(RULES, texts, tmp_path, workers=2, cases=4, rounds=1)
 
 
 def test_bench_times_the_http_service_next_to_in_process_evaluation() -> None:
