@@ -38,7 +38,8 @@ def bench(
             "--workers",
             "-w",
             min=1,
-            help="Also time batch --workers N against --workers 1, whole processes.",
+            help="Also time batch --workers N against --workers 1 and against N independent "
+            "batches of 1/N of the cases (the machine's ceiling), whole processes.",
         ),
     ] = 1,
     service: Annotated[

@@ -607,8 +607,10 @@ HELP: dict[str, Said] = {
         "Rule-set loads to take the median of.",
     ),
     "bench.workers": Said(
-        "Misura anche batch --workers N accanto a --workers 1, processi interi.",
-        "Also time batch --workers N against --workers 1, whole processes.",
+        "Misura anche batch --workers N accanto a --workers 1 e a N batch indipendenti su 1/N "
+        "dei casi (il tetto della macchina), processi interi.",
+        "Also time batch --workers N against --workers 1 and against N independent batches "
+        "of 1/N of the cases (the machine's ceiling), whole processes.",
     ),
     "bench.workers_cases": Said(
         "Casi del confronto di --workers (processi interi).",
