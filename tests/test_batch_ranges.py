@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def expected_ranges(content: bytes, lines_per_range: int) -> list[LineRange]:
     """The ranges as their definition gives them, from the file split once."""
     pieces = content.split(b"\n")  # on "\n" only: a "\r" is data
     lines = [piece + b"\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
-    starts = [sum(len(line) for line in lines[:index]) for index in range(len(lines))]
+    starts = list(accumulate((len(line) for line in lines), initial=0))
     return [
         LineRange(starts[index], index + 1, len(lines[index : index + lines_per_range]))
         for index in range(0, len(lines), lines_per_range)

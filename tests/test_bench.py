@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -254,16 +255,21 @@ def test_the_workers_figure_is_refused_when_the_outputs_differ(
 ) -> None:
     """A faster --workers N that wrote other decisions would be a bug, not a speed."""
 
-    def pretend(groups: dict[str, list[list[str]]], rounds: int) -> object:
-        for name, commands in groups.items():
-            for command in commands:
-                out = Path(command[command.index("-o") + 1])
-                out.write_text("same\n" if name != wrong else "other\n", "utf-8")
-        return object()
+    def runs_that_write(wrong: str) -> Callable[[dict[str, list[list[str]]], int], object]:
+        """Instead of timing: every contender writes "same", but ``wrong`` writes "other"."""
+
+        def pretend(groups: dict[str, list[list[str]]], _rounds: int) -> object:
+            for name, commands in groups.items():
+                for command in commands:
+                    out = Path(command[command.index("-o") + 1])
+                    out.write_text("other\n" if name == wrong else "same\n", "utf-8")
+            return object()
+
+        return pretend
 
     texts = ['{"id": "A"}', '{"id": "B"}']
     for wrong, message in (("parallel", "--workers 2 wrote other"), ("independent", "parts")):
-        monkeypatch.setattr(workers_bench, "interleave_process_groups", pretend)
+        monkeypatch.setattr(workers_bench, "interleave_process_groups", runs_that_write(wrong))
         with pytest.raises(RuntimeError, match=message):
             workers_bench.compare_workers(RULES, texts, tmp_path, workers=2, cases=4, rounds=1)
 
